@@ -1,0 +1,97 @@
+"""Expected-output lines: one small rule per kind of line, in a registry that plan and match share.
+
+>>> [p.kind for p in compile_lines(["...", "a ... b", "x+ (re)", "plain"], regex=False)]
+['any-lines', 'inline', 'regex', 'exact']
+>>> matches(compile_lines(["Now listening on: ..."], regex=False)[0], "Now listening on: http://x")
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from runner.model import LinePattern, PatternKind
+
+REGEX_SUFFIX = " (re)"
+ELLIPSIS = "..."
+
+
+class PatternError(ValueError):
+    """An expected line that cannot be compiled (an invalid regular expression)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """How one kind of expected line is recognised and compiled."""
+
+    kind: PatternKind
+    """The name reports and tests use."""
+    recognises: Callable[[str, bool], bool]
+    """(line, block is in regex mode) -> does this rule own the line?"""
+    compile: Callable[[str], re.Pattern[str] | None]
+    """The line -> its compiled form, or None when it is compared as text."""
+
+
+def _is_any_lines(line: str, _regex_block: bool) -> bool:
+    return line.strip() == ELLIPSIS
+
+
+def _is_regex(line: str, regex_block: bool) -> bool:
+    return regex_block or line.endswith(REGEX_SUFFIX)
+
+
+def _has_inline_ellipsis(line: str, _regex_block: bool) -> bool:
+    return ELLIPSIS in line
+
+
+def _always(_line: str, _regex_block: bool) -> bool:
+    return True
+
+
+def _no_regex(_line: str) -> None:
+    return None
+
+
+def _compile_regex(line: str) -> re.Pattern[str]:
+    source = line.removesuffix(REGEX_SUFFIX)
+    try:
+        return re.compile(source)
+    except re.error as error:
+        raise PatternError(f"invalid regular expression {source!r}: {error}") from None
+
+
+def _compile_inline(line: str) -> re.Pattern[str]:
+    return re.compile(".*".join(re.escape(part) for part in line.split(ELLIPSIS)), re.DOTALL)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("any-lines", _is_any_lines, _no_regex),
+    Rule("regex", _is_regex, _compile_regex),
+    Rule("inline", _has_inline_ellipsis, _compile_inline),
+    Rule("exact", _always, _no_regex),
+)
+"""First rule that recognises a line wins; `exact` takes the rest."""
+
+
+def compile_line(line: str, *, regex: bool) -> LinePattern:
+    """Compile one expected line with the first rule that owns it."""
+    text = line.rstrip()
+    rule = next(r for r in RULES if r.recognises(text, regex))
+    return LinePattern(kind=rule.kind, text=text, regex=rule.compile(text))
+
+
+def compile_lines(lines: Sequence[str], *, regex: bool) -> tuple[LinePattern, ...]:
+    """Compile a block's expected output; trailing blank lines are not expected."""
+    kept = list(lines)
+    while kept and not kept[-1].strip():
+        kept.pop()
+    return tuple(compile_line(line, regex=regex) for line in kept)
+
+
+def matches(pattern: LinePattern, line: str) -> bool:
+    """Does one actual line satisfy one (non `...`) expected line?"""
+    if pattern.regex is None:
+        return pattern.kind == "exact" and pattern.text == line
+    return pattern.regex.fullmatch(line) is not None

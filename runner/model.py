@@ -1,0 +1,261 @@
+"""Every type that passes between stages: guide, plan, observation, verdict. No I/O here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["console", "file"]
+Outcome = Literal["passed", "failed", "skipped", "error"]
+PatternKind = Literal["exact", "inline", "regex", "any-lines"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where something stands in a guide, so that every message can point at it."""
+
+    path: str
+    """The page, as the user named it."""
+    start: int
+    """First line, 1-based."""
+    end: int
+    """Last line, 1-based, inclusive."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.start}"
+
+
+# --- parse: Markdown -> Guide -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """A long-running command: started, awaited, checked by later blocks, then stopped."""
+
+    name: str
+    """What a `stop` directive calls it."""
+    ready: str
+    """Regular expression its output must match before the page goes on."""
+    ready_timeout: float | None
+    """Seconds to wait for `ready`; None takes the settings' default."""
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What the directive comment just before a block asks for."""
+
+    skip: str | None = None
+    """Reason to skip the block, or None to run it."""
+    unless: str | None = None
+    """Environment variable that, when set, cancels the skip (credentials, for instance)."""
+    timeout: float | None = None
+    """Seconds each command may take; None takes the settings' default."""
+    exit_status: int = 0
+    """Exit status every command of the block must end with."""
+    regex: bool = False
+    """Every expected line of the block is a regular expression."""
+    service: Service | None = None
+    """Set when the block starts a service instead of running a command."""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One executable fenced block of a page."""
+
+    span: Span
+    """From the opening fence to the closing one."""
+    kind: BlockKind
+    """`console` runs commands; `file` writes its text to `title`."""
+    lang: str
+    """The info string's first word."""
+    body: tuple[str, ...]
+    """The lines between the fences."""
+    title: str | None = None
+    """The `title="..."` attribute: the file a `file` block writes."""
+    options: Options = field(default_factory=Options)
+    """What its directive asks for."""
+    hidden: bool = False
+    """True when it sits inside a `runner: hidden` comment and never shows on the site."""
+
+
+@dataclass(frozen=True, slots=True)
+class StopMark:
+    """A `runner: stop NAME` directive: stop that service here."""
+
+    span: Span
+    """The directive's line."""
+    name: str
+    """The service to stop."""
+
+
+@dataclass(frozen=True, slots=True)
+class Guide:
+    """A parsed page: its executable blocks and stop marks, in page order."""
+
+    path: str
+    """The page, as the user named it."""
+    items: tuple[Block | StopMark, ...]
+    """Blocks and stop marks in the order they appear."""
+
+
+# --- plan: Guide -> Plan ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LinePattern:
+    """One expected line, already compiled by the rule that recognised it."""
+
+    kind: PatternKind
+    """The rule that recognised it."""
+    text: str
+    """The line as written (placeholders replaced)."""
+    regex: re.Pattern[str] | None = None
+    """Compiled form for `inline` and `regex` lines."""
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """Run one command in the page's shell and check its status and output."""
+
+    span: Span
+    """The command's `$ ` line (to its last continuation line)."""
+    text: str
+    """What is typed, continuation lines included, placeholders replaced."""
+    shown: str
+    """What the reader sees, for reports."""
+    expected: tuple[LinePattern, ...]
+    """The output the reader should see; empty checks only the exit status."""
+    exit_status: int
+    """The exit status it must end with."""
+    timeout: float
+    """Seconds before it is interrupted."""
+    skip: str | None = None
+    """Reason it is not run, or None."""
+
+
+@dataclass(frozen=True, slots=True)
+class WriteFile:
+    """Write a titled block's text to a file of the workspace."""
+
+    span: Span
+    """The block."""
+    path: str
+    """Relative POSIX path inside the workspace, already checked."""
+    content: str
+    """The text to write, ending with a newline."""
+    skip: str | None = None
+    """Reason it is not written, or None."""
+
+
+@dataclass(frozen=True, slots=True)
+class StartService:
+    """Start a long-running command and wait until its output says it is ready."""
+
+    span: Span
+    """The command's line."""
+    name: str
+    """Its name for the stop step."""
+    text: str
+    """The command, placeholders replaced."""
+    shown: str
+    """What the reader sees."""
+    ready: re.Pattern[str]
+    """What its output must match to be ready."""
+    ready_timeout: float
+    """Seconds to wait for readiness."""
+    expected: tuple[LinePattern, ...]
+    """What its whole output, up to the stop, should look like."""
+    skip: str | None = None
+    """Reason it is not started, or None."""
+
+
+@dataclass(frozen=True, slots=True)
+class StopService:
+    """Stop a service (Ctrl-C, then harder) and check its whole output."""
+
+    span: Span
+    """The stop directive, or the start line when the page's end stops it."""
+    name: str
+    """The service to stop."""
+    expected: tuple[LinePattern, ...]
+    """Copied from the start step: checked against the service's whole output."""
+    skip: str | None = None
+    """Set when the service was skipped, so there is nothing to stop."""
+
+
+Step = Command | WriteFile | StartService | StopService
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The ordered steps of one page, all checked before anything runs."""
+
+    path: str
+    """The page."""
+    steps: tuple[Step, ...]
+    """In execution order."""
+    uses_docker: bool
+    """True when some command calls docker: the run then cleans up containers and networks."""
+
+
+# --- run: Plan -> Observations -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """What happened when one step ran: the facts, with no judgement."""
+
+    step: Step
+    """The step that ran."""
+    output: str = ""
+    """What it printed, as raw as the terminal gave it."""
+    status: int | None = None
+    """Exit status, or None when there is none (file writes, timeouts, errors)."""
+    duration: float = 0.0
+    """Seconds it took."""
+    error: str | None = None
+    """Why it could not run to the end (timeout, shell died): an infrastructure failure."""
+    skipped: str | None = None
+    """Why it was not run at all."""
+
+
+# --- match: Observation -> Verdict ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The judgement on one step, which reporters receive."""
+
+    observation: Observation
+    """What happened."""
+    outcome: Outcome
+    """passed, failed, skipped or error."""
+    message: str = ""
+    """One line saying why it failed or was skipped."""
+    diff: tuple[str, ...] = ()
+    """Unified diff of expected vs actual output (normalised), when the output differs."""
+
+    @property
+    def step(self) -> Step:
+        """The step judged."""
+        return self.observation.step
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    """All verdicts of one page."""
+
+    path: str
+    """The page."""
+    verdicts: tuple[Verdict, ...]
+    """One per step, in plan order (steps not reached are skipped)."""
+    duration: float
+    """Seconds for the page."""
+    workspace: str | None = None
+    """Where the page ran, when it was kept."""
+
+    @property
+    def passed(self) -> bool:
+        """True when no step failed or errored."""
+        return all(v.outcome in ("passed", "skipped") for v in self.verdicts)

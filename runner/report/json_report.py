@@ -1,0 +1,76 @@
+"""The whole result as JSON: steps, outcomes, durations, and the tools it was verified with."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from runner.model import PageResult, Verdict
+from runner.report import describe, kind
+
+TOOLS = {
+    "bash": ["bash", "-c", "echo $BASH_VERSION"],
+    "docker": ["docker", "version", "--format", "{{.Server.Version}}"],
+    "dotnet": ["dotnet", "--version"],
+}
+
+
+class JsonReporter:
+    """Writes the JSON file when the run is finished."""
+
+    def __init__(self, path: Path, page_hashes: dict[str, str] | None = None) -> None:
+        self._path = path
+        self._hashes = page_hashes or {}
+
+    def step_finished(self, path: str, verdict: Verdict) -> None:
+        """Nothing to do until the end."""
+
+    def run_finished(self, results: Sequence[PageResult]) -> None:
+        """Write the file."""
+        document = {
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            "environment": tool_versions(),
+            "passed": all(r.passed for r in results),
+            "pages": [self._page(r) for r in results],
+        }
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        self._path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+
+    def _page(self, result: PageResult) -> dict[str, object]:
+        return {
+            "path": result.path,
+            "content_hash": self._hashes.get(result.path),
+            "passed": result.passed,
+            "duration": round(result.duration, 3),
+            "steps": [_step(v) for v in result.verdicts],
+        }
+
+
+def _step(verdict: Verdict) -> dict[str, object]:
+    step, observation = verdict.step, verdict.observation
+    return {
+        "line": step.span.start,
+        "kind": kind(step),
+        "name": describe(step),
+        "outcome": verdict.outcome,
+        "message": verdict.message,
+        "status": observation.status,
+        "duration": round(observation.duration, 3),
+        "diff": list(verdict.diff),
+    }
+
+
+def tool_versions() -> dict[str, str | None]:
+    """The versions of the tools the guide runs, None for those missing or not answering."""
+    return {name: _version(argv) for name, argv in TOOLS.items()}
+
+
+def _version(argv: list[str]) -> str | None:
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None

@@ -1,0 +1,91 @@
+"""One line per step while running, details for each failure, a summary at the end.
+
+On a terminal the lines are coloured with rich; elsewhere (CI logs, pipes) they are plain text,
+which also keeps the per-step cost of long guides low.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from typing import TextIO
+
+from runner.model import Command, PageResult, Verdict
+from runner.report import describe
+
+TAIL = 15  # lines of output shown under a failure
+MARKS = {"passed": "PASS", "failed": "FAIL", "skipped": "SKIP", "error": "ERR "}
+STYLES = {"passed": "green", "failed": "bold red", "skipped": "yellow", "error": "bold magenta"}
+
+
+class TerminalReporter:
+    """Writes progress and failures to a stream."""
+
+    def __init__(self, stream: TextIO | None = None, *, color: bool | None = None) -> None:
+        self._stream = stream or sys.stdout
+        self._color = self._stream.isatty() if color is None else color
+        self._page: str | None = None
+
+    def step_finished(self, path: str, verdict: Verdict) -> None:
+        """Print the step's line, and its details when it did not pass."""
+        if path != self._page:
+            self._page = path
+            self._write(f"\n{path}\n", "bold")
+        step, outcome = verdict.step, verdict.outcome
+        line = f"  {MARKS[outcome]} {step.span.start:>4}  {describe(step)}"
+        timing = f"  ({verdict.observation.duration:.2f}s)" if outcome != "skipped" else ""
+        note = f"  [{verdict.message}]" if outcome == "skipped" else ""
+        self._write(f"{line}{timing}{note}\n", STYLES[outcome])
+        if outcome in ("failed", "error"):
+            self._write(failure_details(verdict), None)
+
+    def run_finished(self, results: Sequence[PageResult]) -> None:
+        """Print the totals."""
+        counts = Counter(v.outcome for r in results for v in r.verdicts)
+        seconds = sum(r.duration for r in results)
+        parts = [f"{counts[o]} {o}" for o in ("passed", "failed", "error", "skipped")]
+        ok = all(r.passed for r in results)
+        self._write(f"\n{', '.join(parts)} in {seconds:.1f}s\n", "bold green" if ok else "bold red")
+        for result in results:
+            if result.workspace:
+                self._write(f"workspace kept: {result.workspace}\n", None)
+
+    def _write(self, text: str, style: str | None) -> None:
+        if self._color and style:
+            from rich.markup import escape
+
+            text = f"[{style}]{escape(text)}[/]"
+            _console(self._stream).print(text, end="", highlight=False, soft_wrap=True)
+        else:
+            self._stream.write(text)
+            self._stream.flush()
+
+
+def failure_details(verdict: Verdict) -> str:
+    """The command, why it failed, the diff, and the tail of its output, indented."""
+    step, observation = verdict.step, verdict.observation
+    lines = [f"    at {step.span}: {verdict.message}"]
+    if isinstance(step, Command):
+        lines += ["    command:", *(f"      {line}" for line in step.shown.split("\n"))]
+    if verdict.diff:
+        lines += ["    diff (expected -> actual):", *(f"      {line}" for line in verdict.diff)]
+    output = observation.output.replace("\r\n", "\n").rstrip("\n").split("\n")
+    if observation.output.strip():
+        shown = output[-TAIL:]
+        lines.append(f"    output (last {len(shown)} of {len(output)} lines):")
+        lines += [f"      | {line}" for line in shown]
+    if observation.status is not None:
+        lines.append(f"    exit status: {observation.status}")
+    return "\n".join(lines) + "\n"
+
+
+_consoles: dict[int, object] = {}
+
+
+def _console(stream: TextIO):  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    if id(stream) not in _consoles:
+        _consoles[id(stream)] = Console(file=stream, force_terminal=True)
+    return _consoles[id(stream)]

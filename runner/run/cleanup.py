@@ -1,0 +1,104 @@
+"""Stop what a page started: its processes (found by a marker variable) and Docker objects.
+
+Processes: every process the page's shell starts inherits RUNNER_SESSION=<nonce>, even one that
+detaches with setsid or nohup, so scanning /proc for it finds them all (unless a program clears
+its environment on purpose). Docker: containers and networks are not children of the shell, so
+those that exist after the page and did not exist before it are removed. Images stay as cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+from types import TracebackType
+
+GRACE = 3.0  # seconds between SIGTERM and SIGKILL
+DOCKER_TIMEOUT = 60.0
+
+
+def session_processes(nonce: str) -> list[int]:
+    """Pids of live processes whose environment carries this session's marker."""
+    wanted = f"RUNNER_SESSION={nonce}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        with contextlib.suppress(OSError):
+            if wanted in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+    return found
+
+
+def kill_session(nonce: str) -> int:
+    """SIGTERM every process of the session, then SIGKILL what is left; returns how many."""
+    pids = session_processes(nonce)
+    _signal_all(pids, signal.SIGTERM)
+    deadline = time.monotonic() + GRACE
+    while pids and time.monotonic() < deadline:
+        time.sleep(0.05)
+        pids = [pid for pid in pids if _alive(pid)]
+    _signal_all(pids, signal.SIGKILL)
+    return len(pids)
+
+
+def _signal_all(pids: list[int], sig: signal.Signals) -> None:
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, sig)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+class DockerJanitor:
+    """Remembers the containers and networks before a page; removes the new ones after it."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and shutil.which("docker") is not None
+        self._before: tuple[set[str], set[str]] = (set(), set())
+
+    def __enter__(self) -> DockerJanitor:
+        if self.enabled:
+            self._before = (_docker_ids("ps", "-aq"), _docker_ids("network", "ls", "-q"))
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.sweep()
+
+    def sweep(self) -> None:
+        """Remove containers, then networks, created since the page started."""
+        if not self.enabled:
+            return
+        containers = _docker_ids("ps", "-aq") - self._before[0]
+        if containers:
+            _docker("rm", "-f", "-v", *sorted(containers))
+        networks = _docker_ids("network", "ls", "-q") - self._before[1]
+        if networks:
+            _docker("network", "rm", *sorted(networks))
+
+
+def _docker_ids(*args: str) -> set[str]:
+    done = _docker(*args, "--no-trunc")
+    return set(done.split()) if done else set()
+
+
+def _docker(*args: str) -> str:
+    try:
+        done = subprocess.run(
+            ["docker", *args], capture_output=True, text=True, timeout=DOCKER_TIMEOUT, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return done.stdout if done.returncode == 0 else ""
