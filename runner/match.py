@@ -84,8 +84,9 @@ def _seen_through(expected: Sequence[LinePattern], actual: Sequence[str]) -> lis
     while i < len(expected) or j < len(actual):
         pattern = expected[i] if i < len(expected) else None
         if pattern is not None and pattern.kind == "any-lines":
-            if j < len(actual) and cost[i][j] == cost[i][j + 1]:
-                j += 1  # the `...` absorbs this line
+            # End the `...` as early as the best alignment allows, so later lines can match.
+            if j < len(actual) and cost[i][j] != cost[i + 1][j]:
+                j += 1
                 continue
             seen.append(pattern.text)
             i += 1

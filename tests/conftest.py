@@ -1,0 +1,47 @@
+"""Shared helpers: write a page, run `runner` in process, find leftover processes."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from runner.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Run:
+    status: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Callable[[str], Path]:
+    """Write a guide page (dedented) into tmp_path and return its path."""
+    counter = iter(range(1000))
+
+    def write(text: str, name: str | None = None) -> Path:
+        path = tmp_path / (name or f"page{next(counter)}.md")
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def runner(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """Call `runner` in process from tmp_path (no mkdocs.yml there) and capture its output."""
+    monkeypatch.chdir(tmp_path)
+
+    def run(*argv: str | Path) -> Run:
+        status = main([str(a) for a in argv])
+        captured = capsys.readouterr()
+        return Run(status, captured.out, captured.err)
+
+    return run
