@@ -144,7 +144,7 @@ def _command(typed: Typed, block: Block, settings: PlanSettings) -> Command:
     fill = _filler(typed.span, settings.placeholders)
     return Command(
         span=typed.span,
-        text=fill(_typed_text(typed)),
+        text=fill(_typed_text(typed), command=True),
         shown="\n".join(typed.lines),
         expected=_expected(typed, block, fill),
         exit_status=block.options.exit_status,
@@ -171,7 +171,7 @@ def _start_service(typed: Typed, block: Block, settings: PlanSettings) -> StartS
     return StartService(
         span=typed.span,
         name=service.name,
-        text=fill(_typed_text(typed)),
+        text=fill(_typed_text(typed), command=True),
         shown="\n".join(typed.lines),
         ready=ready,
         ready_timeout=service.ready_timeout or settings.ready_timeout,
@@ -180,24 +180,48 @@ def _start_service(typed: Typed, block: Block, settings: PlanSettings) -> StartS
     )
 
 
-def _expected(typed: Typed, block: Block, fill: Callable[[str], str]) -> tuple[LinePattern, ...]:
+def _expected(typed: Typed, block: Block, fill: Callable[..., str]) -> tuple[LinePattern, ...]:
     try:
         return compile_lines([fill(line) for line in typed.output], regex=block.options.regex)
     except PatternError as error:
         raise GuideError(typed.span.path, typed.span.end + 1, str(error)) from None
 
 
-def _filler(span: Span, values: Mapping[str, str]) -> Callable[[str], str]:
-    def fill(text: str) -> str:
-        def value(match: re.Match[str]) -> str:
-            name = match[1]
-            if name not in values:
-                raise GuideError(span.path, span.start, f"placeholder <{name}> has no value")
-            return values[name]
+def _filler(span: Span, values: Mapping[str, str]) -> Callable[..., str]:
+    """Replace the placeholders that have a value; an unquoted one without a value is an error.
 
-        return PLACEHOLDER.sub(value, text)
+    Outside quotes, `<name>` can only be a placeholder: as shell it would be two redirections
+    (`docker push <myorg>/app` would write a file named `/app`). Inside quotes, or in output,
+    an unknown `<name>` is left alone: it is text, such as an HTML tag.
+    """
+
+    def fill(text: str, *, command: bool = False) -> str:
+        if command:
+            for match in PLACEHOLDER.finditer(text):
+                if match[1] not in values and not _quoted(text, match.start()):
+                    raise GuideError(span.path, span.start, f"placeholder <{match[1]}> has no value")
+        return PLACEHOLDER.sub(lambda m: values[m[1]] if m[1] in values else m[0], text)
 
     return fill
+
+
+def _quoted(text: str, position: int) -> bool:
+    """Is `position` inside single or double quotes of a shell command?
+
+    >>> _quoted("grep '<h1>' x", 6), _quoted("echo <a> '<b>'", 5)
+    (True, False)
+    """
+    quote, escaped = "", False
+    for char in text[:position]:
+        if escaped:
+            escaped = False
+        elif char == "\\" and quote != "'":
+            escaped = True
+        elif quote and char == quote:
+            quote = ""
+        elif not quote and char in "'\"":
+            quote = char
+    return bool(quote)
 
 
 def _stop(mark: StopMark, running: dict[str, StartService]) -> StopService:

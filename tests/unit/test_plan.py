@@ -145,3 +145,17 @@ def test_commands_are_plain_data():
     (step,) = plan("<!-- runner: exit=4 timeout=2 -->\n```console\n$ x\n```\n").steps
     assert isinstance(step, Command)
     assert (step.exit_status, step.timeout) == (4, 2.0)
+
+
+def test_quoted_angle_words_are_text_not_placeholders():
+    (step,) = plan(
+        """
+        ```console
+        $ curl -s localhost | grep -o '<h1>.*</h1>' | sed "s/<td>/<myorg>/"
+        <h1>Stocks</h1>
+        ```
+        """,
+        placeholders={"myorg": "acme"},
+    ).steps
+    assert step.text == "curl -s localhost | grep -o '<h1>.*</h1>' | sed \"s/<td>/acme/\""
+    assert step.expected[0].text == "<h1>Stocks</h1>"
