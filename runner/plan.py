@@ -8,6 +8,7 @@ from __future__ import annotations
 import posixpath
 import re
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -75,7 +76,8 @@ def plan_guide(guide: Guide, settings: PlanSettings) -> Plan:
     steps.extend(_stop_at_end(start) for start in reversed(running.values()))
     check_syntax([s for s in steps if isinstance(s, Command | StartService)])
     uses_docker = any(
-        isinstance(s, Command | StartService) and DOCKER.search(s.text) for s in steps
+        isinstance(s, Command | StartService) and s.skip is None and DOCKER.search(s.text)
+        for s in steps
     )
     return Plan(path=guide.path, steps=tuple(steps), uses_docker=uses_docker)
 
@@ -285,9 +287,14 @@ def check_syntax(commands: list[Command | StartService]) -> None:
 
 def _bash_rejects(commands: list[Command | StartService]) -> str:
     script = "".join(f"__runner_check_{i}() {{\n:\n{c.text}\n}}\n" for i, c in enumerate(commands))
-    done = subprocess.run(
-        ["bash", "--noprofile", "--norc", "-n"], input=script, capture_output=True, text=True, check=False
-    )
+    # From a file, not a pipe: bash reads a pipe one byte at a time.
+    with tempfile.NamedTemporaryFile("w", suffix=".sh", prefix="runner-check-") as file:
+        file.write(script)
+        file.flush()
+        done = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-n", file.name], capture_output=True, text=True, check=False
+        )
     if done.returncode == 0:
         return ""
-    return done.stderr.strip().splitlines()[-1].split(": ", 2)[-1] if done.stderr.strip() else "syntax error"
+    lines = done.stderr.strip().splitlines()
+    return lines[-1].split(": ", 2)[-1] if lines else "syntax error"

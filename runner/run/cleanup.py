@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
@@ -69,7 +70,7 @@ class DockerJanitor:
 
     def __enter__(self) -> DockerJanitor:
         if self.enabled:
-            self._before = (_docker_ids("ps", "-aq"), _docker_ids("network", "ls", "-q"))
+            self._before = _containers_and_networks()
         return self
 
     def __exit__(
@@ -81,17 +82,19 @@ class DockerJanitor:
         """Remove containers, then networks, created since the page started."""
         if not self.enabled:
             return
-        containers = _docker_ids("ps", "-aq") - self._before[0]
-        if containers:
-            _docker("rm", "-f", "-v", *sorted(containers))
-        networks = _docker_ids("network", "ls", "-q") - self._before[1]
-        if networks:
-            _docker("network", "rm", *sorted(networks))
+        containers, networks = _containers_and_networks()
+        if containers - self._before[0]:
+            _docker("rm", "-f", "-v", *sorted(containers - self._before[0]))
+        if networks - self._before[1]:
+            _docker("network", "rm", *sorted(networks - self._before[1]))
 
 
-def _docker_ids(*args: str) -> set[str]:
-    done = _docker(*args, "--no-trunc")
-    return set(done.split()) if done else set()
+def _containers_and_networks() -> tuple[set[str], set[str]]:
+    """Both lists at once: each docker call costs a process start and an engine round trip."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        containers = pool.submit(_docker, "ps", "-aq", "--no-trunc")
+        networks = pool.submit(_docker, "network", "ls", "-q", "--no-trunc")
+        return set(containers.result().split()), set(networks.result().split())
 
 
 def _docker(*args: str) -> str:

@@ -7,7 +7,6 @@ page started and the Docker containers and networks it created.
 
 from __future__ import annotations
 
-import secrets
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -19,7 +18,7 @@ from runner.model import Command, Observation, Plan, StartService, Step, StopSer
 from runner.run.cleanup import DockerJanitor, kill_session
 from runner.run.files import OutsideWorkspace, write_file
 from runner.run.service import Service, Services
-from runner.run.shell import ShellDied, ShellSession, shell_environment
+from runner.run.shell import ShellDied, ShellSession, new_nonce, shell_environment
 
 
 @dataclass(slots=True)
@@ -42,7 +41,7 @@ def execute(
     echo: Callable[[bytes], None] | None = None,
 ) -> Iterator[Observation]:
     """Yield one observation per step, in order; everything started is stopped on close."""
-    nonce = secrets.token_hex(8)
+    nonce = new_nonce()
     env = shell_environment(base_env, extra_env, nonce)
     with ExitStack() as stack:
         stack.enter_context(DockerJanitor(plan.uses_docker))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import select
 import signal
 import time
@@ -81,26 +80,30 @@ def quote_ansi_c(text: str) -> str:
     >>> quote_ansi_c("echo 'a'\necho b")
     "$'echo \\'a\\'\\necho b'"
     """
-    out = []
-    for char in text:
-        if char in "\\'":
-            out.append("\\" + char)
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\t":
-            out.append("\\t")
-        elif ord(char) < 32 or ord(char) == 127:
-            out.append(f"\\x{ord(char):02x}")
-        else:
-            out.append(char)
-    return "$'" + "".join(out) + "'"
+    return "$'" + text.translate(_ANSI_C) + "'"
+
+
+_ANSI_C = {
+    **{code: f"\\x{code:02x}" for code in (*range(32), 127)},
+    ord("\\"): "\\\\",
+    ord("'"): "\\'",
+    ord("\n"): "\\n",
+    ord("\t"): "\\t",
+}
 
 
 def spawn_terminal(argv: list[str], cwd: Path, env: Mapping[str, str]) -> pexpect.spawn:
     """Start a program on a new pseudo-terminal of 80x24, echo off, in its own session."""
-    return pexpect.spawn(
+    child = pexpect.spawn(
         argv[0], argv[1:], cwd=str(cwd), env=dict(env), echo=False, dimensions=(24, 80)
     )
+    child.ptyproc.delayafterclose = 0  # its default sleeps 0.1 s on every close
+    return child
+
+
+def new_nonce() -> str:
+    """A marker no output can guess (os.urandom: `secrets` costs more to import)."""
+    return os.urandom(8).hex()
 
 
 class ShellSession:
@@ -113,7 +116,7 @@ class ShellSession:
         nonce: str | None = None,
         echo: Callable[[bytes], None] | None = None,
     ) -> None:
-        self.nonce = nonce or secrets.token_hex(8)
+        self.nonce = nonce or new_nonce()
         self._cwd = cwd
         self._env = dict(env)
         self._echo = echo

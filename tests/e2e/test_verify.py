@@ -142,14 +142,15 @@ def test_a_background_service_is_awaited_checked_and_stopped(page, runner, tmp_p
 
 
 def test_nothing_is_left_running_after_a_failing_page(page, runner):
+    unique = f"sleep {os.getpid()}"  # other runs on this machine must not disturb the check
     path = page(
-        """
+        f"""
         ```console
-        $ sleep 3171 &
+        $ {unique}1 &
         ...
-        $ setsid sleep 3172 > /dev/null 2>&1 < /dev/null &
+        $ setsid {unique}2 > /dev/null 2>&1 < /dev/null &
         ...
-        $ nohup sleep 3173 > /dev/null 2>&1 &
+        $ nohup {unique}3 > /dev/null 2>&1 &
         ...
         $ false
         ```
@@ -157,12 +158,12 @@ def test_nothing_is_left_running_after_a_failing_page(page, runner):
     )
     run = runner("verify", path)
     assert run.status == 1
-    assert not processes_with("sleep 317")
+    assert not processes_with(unique)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_interrupting_the_runner_stops_everything(page, tmp_path, sig):
-    marker = f"sleep {4000 + sig}"
+    marker = f"sleep {os.getpid()}{int(sig)}"
     path = page(
         f"""
         ```console
