@@ -1,0 +1,1 @@
+"""The site: the `runner` mkdocs plugin and the bilingual build (needs the `site` extra)."""

@@ -1,0 +1,174 @@
+"""The published site in a real browser: language switch, code blocks, copy button, French search.
+
+Builds the project's own site (mkdocs.yml, docs/, translations/) into a temporary folder,
+serves it on 127.0.0.1 and drives Debian's chromium through playwright. Screenshots of both
+languages go to out/screenshots/.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from runner.i18n.cli import main
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+SCREENSHOTS = ROOT / "out" / "screenshots"
+CHAPTER = "create-docker-images/"
+FRENCH_TITLE = "Créer des images Docker"
+FRENCH_WORD = "conteneur"
+ELIDED_ONLY = "intégrité"
+"""Only in « contrôle d'intégrité » on the French chapter: found because mkdocs.yml makes
+apostrophes separate words (with mkdocs-material's default separator it finds nothing)."""
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (test extra)")
+pytest.importorskip("material", reason="needs the `site` extra (mkdocs-material)")
+if not CHROMIUM.exists():
+    pytest.skip("needs Debian's chromium: apt-get install chromium", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = tmp_path_factory.mktemp("site") / "project"
+    project.mkdir()
+    shutil.copy2(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    for folder in ("docs", "translations"):
+        shutil.copytree(ROOT / folder, project / folder)
+    assert main(["publish", "--config", str(project / "mkdocs.yml")]) == 0
+    return project / "site"
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(site),
+         str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(port)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+class Recorder:
+    """What a page did that a reader would not see: console errors and requests."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+
+    def watch(self, context: object, page: object) -> None:
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        context.on("request", lambda r: self.requests.append(r.url))
+
+
+def test_switch_language_copy_and_search_in_french(browser: object, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    page = context.new_page()
+    seen = Recorder()
+    seen.watch(context, page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    page.goto(base_url + CHAPTER)
+    assert page.locator("html").get_attribute("lang") == "en"
+    english_code = page.locator("pre code").all_inner_texts()
+    assert english_code
+    page.screenshot(path=str(SCREENSHOTS / "chapter-en.png"), full_page=False)
+
+    page.locator(".md-header__option .md-select").hover()
+    page.locator('.md-select__link[hreflang="fr"]').click()
+    page.wait_for_url(base_url + "fr/" + CHAPTER)
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("h1").first.inner_text().strip().rstrip("¶") == FRENCH_TITLE
+    assert page.title().startswith(FRENCH_TITLE)
+    assert page.locator("pre code").all_inner_texts() == english_code
+    page.screenshot(path=str(SCREENSHOTS / "chapter-fr.png"), full_page=False)
+
+    _copy_first_block(page, english_code[0])
+    _search(page, FRENCH_WORD, base_url + "fr/" + CHAPTER)
+    _search(page, ELIDED_ONLY, base_url + "fr/" + CHAPTER)
+    page.screenshot(path=str(SCREENSHOTS / "search-fr.png"), full_page=False)
+
+    page.locator('.md-select__link[hreflang="en"]').first.dispatch_event("click")
+    page.wait_for_url(base_url + CHAPTER)
+    context.close()
+
+    assert seen.errors == []
+    hosts = {urlsplit(url).hostname for url in seen.requests if url.startswith("http")}
+    assert hosts == {"127.0.0.1"}
+    assert any(url.endswith("/fr/assets/javascripts/lunr/min/lunr.fr.min.js")
+               for url in seen.requests), "French search loads lunr's French language support"
+
+
+def _copy_first_block(page: object, expected: str) -> None:
+    block = page.locator(".md-typeset .highlight").first
+    block.hover()
+    button = block.locator('button[data-md-type="copy"]')
+    assert button.count() == 1
+    assert button.get_attribute("title") == "Copier dans le presse-papier"
+    button.click()
+    dialog = page.locator(".md-dialog")
+    dialog.wait_for(state="visible")
+    assert "presse-papier" in dialog.inner_text()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.strip()
+    assert copied.split("\n")[0] in expected
+
+
+def _search(page: object, word: str, chapter_url: str) -> None:
+    field = page.locator("input.md-search__input")
+    field.click()
+    field.fill("")
+    field.press_sequentially(word, delay=50)
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for(state="visible", timeout=15000)
+    links = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
+    resolved = [page.evaluate("href => new URL(href, location.href).href", link) for link in links]
+    assert any(url.split("?")[0].split("#")[0] == chapter_url for url in resolved), resolved
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for(port: int, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"http.server did not listen on port {port}")
