@@ -9,10 +9,12 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 
 from runner.errors import ExitCode, UsageError
+from runner.i18n.commands import add_commands as add_translation_commands
 from runner.match import judge
 from runner.model import Observation, PageResult, Plan, Verdict
 from runner.parse import parse_guide
@@ -65,15 +67,33 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--keep-going", action="store_true", help="run the steps after a failure")
     verify.add_argument("--keep-workspace", action="store_true", help="keep and print workspaces")
     verify.add_argument("-v", "--verbose", action="store_true", help="show output while it runs")
+    verify.add_argument("--until", type=_step_number, metavar="N", help="run steps 1 to N only")
+    verify.add_argument("--no-cache", action="store_true", help="run pages even when unchanged")
+    verify.add_argument("--lang", choices=["en", "fr", "all"], default="en",
+                        help="verify the English pages, the French ones built from them, or both")
     verify.set_defaults(handler=verify_command)
+    step = commands.add_parser("step", help="run a page step by step, for an audience")
+    _page_arguments(step, one=True)
+    step.add_argument("--from", dest="start", type=_step_number, default=1, metavar="N",
+                      help="catch up on steps 1 to N-1 quietly, then go on from step N")
+    step.set_defaults(handler=step_command)
+    update = commands.add_parser("update", help="rewrite a page's expected output from a run")
+    _page_arguments(update, one=True)
+    update.set_defaults(handler=update_command)
+    reset = commands.add_parser("reset", help="remove kept workspaces and what killed runs left")
+    reset.set_defaults(handler=reset_command)
     toolchain = commands.add_parser("toolchain", help="Docker engine, .NET images, registry")
     toolchain.add_argument("action", choices=["up", "down", "status"])
     toolchain.set_defaults(handler=toolchain_command)
+    add_translation_commands(commands)
     return parser
 
 
-def _page_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("pages", nargs="*", type=Path, help="pages (default: every page of docs/)")
+def _page_arguments(parser: argparse.ArgumentParser, *, one: bool = False) -> None:
+    if one:
+        parser.add_argument("pages", nargs=1, type=Path, metavar="page", help="the page")
+    else:
+        parser.add_argument("pages", nargs="*", type=Path, help="pages (default: every page of docs/)")
     parser.add_argument("--config", type=Path, help="mkdocs.yml holding the runner settings")
     parser.add_argument("--sample", help="the sample solution to copy into each workspace")
     parser.add_argument("--timeout", type=float, help="default seconds per command")
@@ -114,17 +134,37 @@ def _step_summary(step: object) -> str:
 
 
 def verify_command(args: argparse.Namespace) -> int:
-    """Plan every page (exit 2 before anything runs if one is invalid), then run them in order."""
+    """Plan every page (exit 2 before anything runs if one is invalid), then run them in order.
+
+    A page whose content hash and tool versions are those of its last pass is not run again
+    (runner.cache), unless `--no-cache`; `--until` and `--keep-workspace` always run.
+    """
+    from runner import cache, state
+
     settings = _settings(args)
-    plans = _plans(args.pages, settings)
+    plans = _plans(_pages_in(args.lang, args.pages, settings), settings)
     if settings.sample is not None and not settings.sample.is_dir():
         raise UsageError(f"sample solution not found: {settings.sample}")
-    reporters = _reporters(args)
-    results = [
-        run_page(plan, settings, reporters, keep_going=args.keep_going,
-                 keep_workspace=args.keep_workspace, echo=_echo if args.verbose else None)
-        for plan in plans
-    ]
+    hashes = {p.path: cache.content_hash(p, settings.sample, settings.env) for p in plans}
+    verified = cache.verify_cache(os.environ)
+    use_cache = not (args.no_cache or args.until or args.keep_workspace)
+    reporters = _reporters(args, hashes)
+    results = []
+    for plan in plans:
+        hit = verified.hit(Path(plan.path), hashes[plan.path]) if use_cache else None
+        if hit is not None:
+            print(f"cached: {plan.path} (passed at {hit.shown}, content unchanged)")
+            results.append(PageResult(plan.path, (), 0.0))
+            continue
+        cut = plan if args.until is None else replace(plan, steps=plan.steps[: args.until])
+        result = run_page(cut, settings, reporters,
+                          keep_going=args.keep_going, keep_workspace=args.keep_workspace,
+                          echo=_echo if args.verbose else None)
+        if args.until is None:
+            verified.remember(Path(plan.path), hashes[plan.path], passed=result.passed)
+        if result.workspace is not None:
+            state.keep_workspace(state.state_dir(os.environ), Path(result.workspace))
+        results.append(result)
     for reporter in reporters:
         reporter.run_finished(results)
     return ExitCode.OK if all(r.passed for r in results) else ExitCode.FAILED
@@ -171,7 +211,7 @@ def _judged(plan: Plan, observations: Iterator[Observation], keep_going: bool) -
                       f"not run: {failed_at} failed")
 
 
-def _reporters(args: argparse.Namespace) -> list[Reporter]:
+def _reporters(args: argparse.Namespace, hashes: dict[str, str]) -> list[Reporter]:
     reporters: list[Reporter] = [TerminalReporter()]
     if args.junit:
         from runner.report.junit import JUnitReporter
@@ -180,13 +220,72 @@ def _reporters(args: argparse.Namespace) -> list[Reporter]:
     if args.json:
         from runner.report.json_report import JsonReporter
 
-        reporters.append(JsonReporter(args.json))
+        reporters.append(JsonReporter(args.json, page_hashes=hashes))
     return reporters
 
 
 def _echo(chunk: bytes) -> None:
     sys.stdout.buffer.write(chunk)
     sys.stdout.flush()
+
+
+# --- step, update, reset ---------------------------------------------------------------------
+
+
+def step_command(args: argparse.Namespace) -> int:
+    """Present one page step by step (see runner.workshop)."""
+    from runner import state, workshop
+    from runner.projector import keys_for
+
+    settings = _settings(args)
+    page = args.pages[0]
+    plan = _plans([page], settings)[0]
+    workshop.check_start(plan, args.start)
+    step_settings = workshop.StepSettings(
+        settings.sample, os.environ, settings.env, args.start, state.state_dir(os.environ)
+    )
+    with keys_for(sys.stdin) as keys:
+        return workshop.step_page(plan, _read(page), step_settings, keys, sys.stdout)
+
+
+def update_command(args: argparse.Namespace) -> int:
+    """Run one page, rewrite the expected output that differed, print the page's diff."""
+    from runner import update
+
+    settings = _settings(args)
+    page = args.pages[0]
+    plan = _plans([page], settings)[0]
+    source = update.read_exactly(page)
+    result = run_page(plan, settings, [TerminalReporter()], keep_going=True)
+    change = update.update_page(source, parse_guide(plan.path, _read(page)), plan,
+                                result.verdicts, settings.placeholders)
+    if change.text == source:
+        print(f"{plan.path}: no expected output to rewrite")
+    else:
+        update.write_atomically(page, change.text)
+        print(update.page_diff(plan.path, source, change.text), end="")
+        lines = ", ".join(map(str, change.rewritten))
+        print(f"{plan.path}: rewrote the expected output of the commands at lines {lines}")
+    left = [v for v in update.rejudged(_plans([page], settings)[0], result.verdicts)
+            if v.outcome in ("failed", "error")]
+    for verdict in left:
+        print(f"still failing: {verdict.step.span}: {verdict.message}")
+    return ExitCode.FAILED if left else ExitCode.OK
+
+
+def reset_command(args: argparse.Namespace) -> int:
+    """Remove kept workspaces and what killed step sessions left behind (see runner.state)."""
+    from runner import state
+
+    removed = state.reset(state.state_dir(os.environ))
+    print("\n".join(removed) if removed else "nothing to remove")
+    return ExitCode.OK
+
+
+def _step_number(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a step number (1 or more), got {text!r}")
+    return int(text)
 
 
 # --- toolchain -------------------------------------------------------------------------------
@@ -223,6 +322,17 @@ def _assignments(pairs: Sequence[str]) -> dict[str, str]:
             raise UsageError(f"--set wants NAME=VALUE, got {pair!r}")
         values[name] = value
     return values
+
+
+def _pages_in(lang: str, pages: Sequence[Path], settings: Settings) -> list[Path]:
+    """The English pages, their French editions (built from them and the catalogs), or both."""
+    english = list(pages) or sorted(settings.docs_dir.rglob("*.md"))
+    if lang == "en":
+        return english
+    from runner.i18n.cli import translated_pages
+
+    french = translated_pages(settings.root / "mkdocs.yml", english, settings.docs_dir)
+    return french if lang == "fr" else english + french
 
 
 def _plans(pages: Sequence[Path], settings: Settings) -> list[Plan]:

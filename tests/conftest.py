@@ -21,6 +21,14 @@ class Run:
     err: str
 
 
+@pytest.fixture(autouse=True)
+def _private_cache_and_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the verify cache and the record of leftovers out of the user's home, one per test."""
+    base = tmp_path_factory.mktemp("xdg")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(base / "cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(base / "state"))
+
+
 @pytest.fixture
 def page(tmp_path: Path) -> Callable[[str], Path]:
     """Write a guide page (dedented) into tmp_path and return its path."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runner.errors import ExitCode, UsageError
+from runner.i18n.commands import add_commands
 from runner.i18n.apply import translate_page, usable_translations
 from runner.i18n.catalog import read_catalog, write_catalog
 from runner.i18n.check import check_page
@@ -49,24 +50,6 @@ class Layout:
     def pages(self) -> list[str]:
         """Every page, relative to the docs folder, in a stable order."""
         return sorted(p.relative_to(self.docs).as_posix() for p in self.docs.rglob("*.md"))
-
-
-def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `i18n` and `publish` to a sub-command table; each sets `handler(args) -> int`."""
-    i18n = commands.add_parser("i18n", help="translate the pages (Gettext PO catalogs)")
-    actions = i18n.add_subparsers(dest="action", required=True)
-    update = actions.add_parser("update", help="extract messages and merge them into catalogs")
-    build = actions.add_parser("build", help="write translated pages into build/docs/<lang>/")
-    check = actions.add_parser("check", help="statistics, violations and release thresholds")
-    check.add_argument("--min-translated", type=float, default=100.0, metavar="PERCENT",
-                       help="lowest share of translated messages per page (default: 100)")
-    check.add_argument("--max-fuzzy", type=int, default=0, metavar="N",
-                       help="most fuzzy messages per page (default: 0)")
-    publish = commands.add_parser("publish", help="build the bilingual site into site/")
-    for parser, handler in ((update, update_command), (build, build_command),
-                            (check, check_command), (publish, publish_command)):
-        parser.add_argument("--config", type=Path, help="mkdocs.yml (default: the nearest one)")
-        parser.set_defaults(handler=handler)
 
 
 def main(argv: Sequence[str]) -> int:
@@ -142,6 +125,18 @@ def publish_command(args: argparse.Namespace) -> int:
     roots = ", ".join(f"{b.language.name} at /{b.language.root}" for b in builds)
     print(f"{_shown(layout.site)}: {roots}")
     return ExitCode.FAILED if problems else ExitCode.OK
+
+
+def translated_pages(config: Path, english: Sequence[Path], docs: Path) -> list[Path]:
+    """Build the French pages and return those of the given English pages, in the same order."""
+    out = translate_docs(_layout(config))
+    pages = []
+    for page in english:
+        try:
+            pages.append(out / page.resolve().relative_to(docs.resolve()))
+        except ValueError:
+            raise UsageError(f"{page} is not a page of {docs}: it has no translation") from None
+    return pages
 
 
 def translate_docs(layout: Layout) -> Path:

@@ -36,15 +36,20 @@ def session_processes(nonce: str) -> list[int]:
 
 
 def kill_session(nonce: str) -> int:
-    """SIGTERM every process of the session, then SIGKILL what is left; returns how many."""
-    pids = session_processes(nonce)
-    _signal_all(pids, signal.SIGTERM)
+    """SIGTERM every process of the session, then SIGKILL what is left; returns how many.
+
+    The scan is repeated until it finds nothing new: a process may fork while it is killed.
+    """
+    seen: set[int] = set()
     deadline = time.monotonic() + GRACE
-    while pids and time.monotonic() < deadline:
+    while True:
+        pids = [pid for pid in session_processes(nonce) if _alive(pid)]
+        if not pids:
+            return len(seen)
+        seen.update(pids)
+        late = time.monotonic() >= deadline
+        _signal_all(pids, signal.SIGKILL if late else signal.SIGTERM)
         time.sleep(0.05)
-        pids = [pid for pid in pids if _alive(pid)]
-    _signal_all(pids, signal.SIGKILL)
-    return len(pids)
 
 
 def _signal_all(pids: list[int], sig: signal.Signals) -> None:

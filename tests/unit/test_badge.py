@@ -1,0 +1,69 @@
+"""The "Verified on ..." badge: present only for a passing run of the page's current content."""
+
+from __future__ import annotations
+
+import pytest
+
+from runner.site.badge import badge_html
+
+REPORT = {
+    "finished": "2025-11-03T09:15:00+00:00",
+    "environment": {"bash": "5.2", "docker": "28.5.1", "dotnet": "10.0.100"},
+    "passed": True,
+    "pages": [
+        {"path": "docs/create-docker-images.md", "content_hash": "abc123", "passed": True},
+        {"path": "docs/authoring.md", "content_hash": "def456", "passed": False},
+    ],
+}
+
+
+def test_verified_with_the_same_hash():
+    html = badge_html("docs/create-docker-images.md", "abc123", REPORT, "en")
+    assert html.startswith('<p class="verified"')
+    assert "Verified on November 3, 2025</time> with Docker 28.5.1 and .NET 10.0.100" in html
+    assert '<time datetime="2025-11-03">' in html
+
+
+def test_french():
+    html = badge_html("docs/create-docker-images.md", "abc123", REPORT, "fr")
+    assert "Vérifié le 3 novembre 2025</time> avec Docker 28.5.1 et .NET 10.0.100" in html
+
+
+def test_the_site_may_name_the_page_inside_the_docs_folder():
+    assert "Verified" in badge_html("create-docker-images.md", "abc123", REPORT, "en")
+    assert "Not verified" in badge_html("images.md", "abc123", REPORT, "en")
+
+
+@pytest.mark.parametrize(
+    ("path", "content_hash", "report"),
+    [
+        ("docs/create-docker-images.md", "changed", REPORT),   # the page changed since
+        ("docs/authoring.md", "def456", REPORT),               # it failed
+        ("docs/other.md", "abc123", REPORT),                   # never run
+        ("docs/create-docker-images.md", "abc123", None),      # no report
+        ("docs/create-docker-images.md", "abc123", {}),        # an empty one
+    ],
+)
+def test_not_verified(path, content_hash, report):
+    not_verified = '<p class="verified not-verified">Not verified</p>'
+    assert badge_html(path, content_hash, report, "en") == not_verified
+    assert "Non vérifié" in badge_html(path, content_hash, report, "fr")
+
+
+def test_a_cached_page_shows_when_it_really_ran():
+    pages = [{"path": "a.md", "content_hash": "h", "passed": True,
+              "verified_at": "2025-10-01T08:00:00+00:00"}]
+    html = badge_html("a.md", "h", {**REPORT, "pages": pages}, "en")
+    assert "Verified on October 1, 2025" in html
+
+
+def test_missing_tools_are_left_out_and_text_is_escaped():
+    report = {**REPORT, "environment": {"docker": "<b>27</b>", "dotnet": None}}
+    html = badge_html("docs/create-docker-images.md", "abc123", report, "en")
+    assert html.endswith(" with Docker &lt;b&gt;27&lt;/b&gt;</p>")
+    none = badge_html("docs/create-docker-images.md", "abc123", {**REPORT, "environment": {}}, "en")
+    assert none.endswith("2025</time></p>")
+
+
+def test_an_unknown_language_falls_back_to_english():
+    assert "Verified on" in badge_html("docs/create-docker-images.md", "abc123", REPORT, "de")
