@@ -18,7 +18,7 @@ from runner.i18n.commands import add_commands as add_translation_commands
 from runner.match import judge
 from runner.model import Observation, PageResult, Plan, Verdict
 from runner.parse import parse_guide
-from runner.plan import PlanSettings, plan_guide
+from runner.plan import plan_guide, plan_settings
 from runner.report import Reporter
 from runner.report.terminal import TerminalReporter
 from runner.settings import Settings, find_config, load_settings
@@ -339,14 +339,8 @@ def _plans(pages: Sequence[Path], settings: Settings) -> list[Plan]:
     chosen = list(pages) or sorted(settings.docs_dir.rglob("*.md"))
     if not chosen:
         raise UsageError(f"no pages given and none in {settings.docs_dir}")
-    plan_settings = PlanSettings(
-        timeout=settings.timeout,
-        ready_timeout=settings.ready_timeout,
-        placeholders=settings.placeholders,
-        sample=settings.sample,
-        environ=settings.environ,
-    )
-    return [plan_guide(parse_guide(_shown(page), _read(page)), plan_settings) for page in chosen]
+    for_plan = plan_settings(settings)
+    return [plan_guide(parse_guide(_shown(page), _read(page)), for_plan) for page in chosen]
 
 
 def _read(page: Path) -> str:

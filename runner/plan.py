@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from runner.errors import GuideError
+from runner.settings import Settings
 from runner.expect import PatternError, compile_lines
 from runner.model import (
     Block,
@@ -62,6 +63,17 @@ class Typed:
     """The command as shown, continuation lines included."""
     output: tuple[str, ...]
     """The expected output lines."""
+
+
+def plan_settings(settings: Settings) -> PlanSettings:
+    """What planning takes from the run's settings."""
+    return PlanSettings(
+        timeout=settings.timeout,
+        ready_timeout=settings.ready_timeout,
+        placeholders=settings.placeholders,
+        sample=settings.sample,
+        environ=settings.environ,
+    )
 
 
 def plan_guide(guide: Guide, settings: PlanSettings) -> Plan:

@@ -6,11 +6,14 @@ Wire into runner/cli.py with `add_commands(commands)`; `main(argv)` runs them on
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import shutil
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from runner.errors import ExitCode, UsageError
 from runner.i18n.commands import add_commands
@@ -25,6 +28,7 @@ from runner.settings import find_config, load_settings
 from runner.site.build import LANGUAGES, SiteBuild, audit_site, build_site
 
 LANGUAGE = "fr"
+BADGES_VARIABLE = "RUNNER_BADGES"  # read by runner.site.plugin in the mkdocs process
 CATALOG_COMMENT = "French translation of {page}. Run `runner i18n update` after editing the page."
 
 
@@ -114,6 +118,7 @@ def publish_command(args: argparse.Namespace) -> int:
     """Translate the pages, then build English at / and French at /<lang>/ of site/."""
     layout = _layout(args.config)
     translated = translate_docs(layout)
+    os.environ[BADGES_VARIABLE] = str(write_badges(layout, args.report))
     strings = load_site_strings(layout.translations / "site.yml")
     builds = [
         SiteBuild(LANGUAGES[0], layout.docs, {}),
@@ -125,6 +130,41 @@ def publish_command(args: argparse.Namespace) -> int:
     roots = ", ".join(f"{b.language.name} at /{b.language.root}" for b in builds)
     print(f"{_shown(layout.site)}: {roots}")
     return ExitCode.FAILED if problems else ExitCode.OK
+
+
+def write_badges(layout: Layout, report_path: Path | None) -> Path:
+    """build/badges.json: each page's "verified on" line per language, for the site plugin."""
+    from runner.cache import content_hash
+    from runner.parse import parse_guide
+    from runner.plan import plan_guide, plan_settings
+    from runner.site.badge import badge_html
+
+    settings = load_settings(layout.config)
+    report = _report(report_path)
+    badges: dict[str, dict[str, str]] = {lang.code: {} for lang in LANGUAGES}
+    for page in layout.pages():
+        plan = plan_guide(parse_guide(page, _read(layout.docs / page)), plan_settings(settings))
+        digest = content_hash(plan, settings.sample, settings.env)
+        for code, table in badges.items():
+            table[page] = badge_html(page, digest, report, code)
+    path = layout.build / "badges.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(badges, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def _report(path: Path | None) -> dict[str, Any] | None:
+    if path is None:
+        return None
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        print(f"runner: no report at {_shown(path)}: every page shows as not verified",
+              file=sys.stderr)
+        return None
+    except (OSError, ValueError) as error:
+        raise UsageError(f"cannot read the report {path}: {error}") from None
+    return loaded if isinstance(loaded, dict) else None
 
 
 def translated_pages(config: Path, english: Sequence[Path], docs: Path) -> list[Path]:

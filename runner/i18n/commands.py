@@ -23,6 +23,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     check.add_argument("--max-fuzzy", type=int, default=0, metavar="N",
                        help="most fuzzy messages per page (default: 0)")
     publish = commands.add_parser("publish", help="build the bilingual site into site/")
+    publish.add_argument("--report", type=Path, metavar="FILE",
+                         help="a `runner verify --json` report: pages it verified say so")
     for parser, handler in ((update, "update_command"), (build, "build_command"),
                             (check, "check_command"), (publish, "publish_command")):
         parser.add_argument("--config", type=Path, help="mkdocs.yml (default: the nearest one)")

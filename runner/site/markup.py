@@ -87,3 +87,14 @@ def link_alternates(html: str, page_url: str, alternates: Sequence[Mapping[str, 
         return f'<a href="{href}" hreflang="{match["lang"]}" class="md-select__link">'
 
     return HEAD_ALTERNATE.sub("", SELECT_LINK.sub(page_link, html))
+
+
+def insert_after_title(markdown: str, html: str) -> str:
+    r"""Put a line of HTML under the page's first `# ` heading (or on top when it has none).
+
+    >>> insert_after_title("# T\nText\n", "<p>x</p>")
+    '# T\n\n<p>x</p>\n\nText\n'
+    """
+    lines = markdown.split("\n")
+    at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
+    return "\n".join([*lines[:at], "", html, "", *lines[at:]])

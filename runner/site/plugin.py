@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import json
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 from mkdocs.config import config_options as options
 from mkdocs.config.base import Config
@@ -14,10 +19,13 @@ from mkdocs.utils.templates import TemplateContext
 
 from runner.site.markup import (
     error_page_base,
+    insert_after_title,
     language_root,
     link_alternates,
     strip_runner_comments,
 )
+
+BADGES_VARIABLE = "RUNNER_BADGES"  # set by `runner publish`: build/badges.json
 
 MarkdownStep = Callable[[str, Page, MkDocsConfig], str]
 """A transform of a page's Markdown; it may read the page and the site's config."""
@@ -27,8 +35,26 @@ def _strip_comments(markdown: str, page: Page, config: MkDocsConfig) -> str:
     return strip_runner_comments(markdown)
 
 
-MARKDOWN_STEPS: tuple[MarkdownStep, ...] = (_strip_comments,)
-"""What each page's Markdown goes through, in order; a "verified on" badge would join here."""
+def _add_badge(markdown: str, page: Page, config: MkDocsConfig) -> str:
+    badges = _badges(os.environ.get(BADGES_VARIABLE, ""))
+    badge = badges.get(config.theme["language"], {}).get(page.file.src_uri)
+    return insert_after_title(markdown, badge) if badge else markdown
+
+
+@functools.cache
+def _badges(path: str) -> dict[str, dict[str, str]]:
+    """The badges `runner publish` wrote, by language and page; none without it."""
+    if not path:
+        return {}
+    with contextlib.suppress(OSError, ValueError):
+        loaded = json.loads(Path(path).read_text(encoding="utf-8"))
+        if isinstance(loaded, dict):
+            return loaded
+    return {}
+
+
+MARKDOWN_STEPS: tuple[MarkdownStep, ...] = (_add_badge, _strip_comments)
+"""What each page's Markdown goes through, in order."""
 
 
 class RunnerConfig(Config):  # type: ignore[no-untyped-call]

@@ -1,0 +1,56 @@
+"""The built site says which pages are verified, by content hash."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from runner.cache import content_hash
+from runner.parse import parse_guide
+from runner.plan import plan_guide, plan_settings
+from runner.settings import load_settings
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.timeout(600)
+
+
+def copy_project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("docs", "translations"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    (project / "sample-solution").symlink_to(ROOT / "sample-solution")
+    return project
+
+
+def page_hash(project: Path, page: str) -> str:
+    settings = load_settings(project / "mkdocs.yml")
+    text = (project / "docs" / page).read_text(encoding="utf-8")
+    plan = plan_guide(parse_guide(page, text), plan_settings(settings))
+    return content_hash(plan, settings.sample, settings.env)
+
+
+def test_badges_follow_the_report_and_the_content(runner, tmp_path: Path):
+    project = copy_project(tmp_path)
+    report = {
+        "finished": "2026-03-07T10:00:00+00:00",
+        "environment": {"docker": "28.2.2", "dotnet": "10.0.401"},
+        "pages": [
+            {"path": "docs/authoring.md", "content_hash": page_hash(project, "authoring.md"),
+             "passed": True},
+            {"path": "docs/index.md", "content_hash": "stale", "passed": True},
+        ],
+    }
+    (project / "report.json").write_text(json.dumps(report))
+    run = runner("publish", "--config", project / "mkdocs.yml", "--report", project / "report.json")
+    assert run.status == 0, run.out + run.err
+    english = (project / "site" / "authoring" / "index.html").read_text()
+    french = (project / "site" / "fr" / "authoring" / "index.html").read_text()
+    home = (project / "site" / "index.html").read_text()
+    assert "Verified on March 7, 2026</time> with Docker 28.2.2 and .NET 10.0.401" in english
+    assert "Vérifié le 7 mars 2026</time> avec Docker 28.2.2 et .NET 10.0.401" in french
+    assert "Not verified" in home and "Verified on" not in home
