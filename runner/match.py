@@ -23,14 +23,15 @@ from runner.model import (
     WriteFile,
 )
 
-ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+# CSI sequences (colours, cursor), OSC strings (titles), and two-byte escapes (ESC =, ESC 7).
+ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[ -/]*[0-~]")
 
 
 def normalise(text: str) -> list[str]:
     r"""Terminal output as a reader sees it: no escapes, no CR, no trailing blanks.
 
-    >>> normalise("a  \r\n\x1b[1mb\x1b[0m\r\n10%\r100%\r\n\r\n")
-    ['a', 'b', '100%']
+    >>> normalise("a  \r\n\x1b[1mb\x1b[0m\r\n10%\r100%\r\n\x1b[?1h\x1b=c\r\n\r\n")
+    ['a', 'b', '100%', 'c']
     """
     lines = ANSI.sub("", text).replace("\r\n", "\n").split("\n")
     cleaned = [line.rsplit("\r", 1)[-1].rstrip() for line in lines]

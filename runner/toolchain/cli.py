@@ -21,8 +21,9 @@ HELP_TEXT = f"""{USAGE_TEXT}
   down    stop the registry and the engine that `up` started (images stay on disk)
   status  show what runs and which images exist
 
-Environment: STOCKKUBE_CACHE (default ~/.cache/stockkube), STOCKKUBE_REGISTRY_PORT (5000),
-STOCKKUBE_NUGET (auto|network|local-feed), STOCKKUBE_SOLUTION (restored for a local feed)."""
+Environment: STOCKKUBE_CACHE (default ~/.cache/stockkube), STOCKKUBE_REGISTRY_PORT (5050),
+STOCKKUBE_NUGET (auto|network|local-feed), STOCKKUBE_SOLUTION (restored for a local feed),
+STOCKKUBE_DOTNET_ROOT (/usr/share/dotnet: the install the stand-ins copy)."""
 
 
 def up(settings: Settings, say: Say = print) -> None:
@@ -32,11 +33,19 @@ def up(settings: Settings, say: Say = print) -> None:
     settings.ensure_dirs()
     dotnet = images.Dotnet.find(settings.dotnet_root)
     with _locked(settings, say):
-        say(engine.ensure(settings))
-        for line in images.ensure(settings, dotnet):
-            say(line)
-        say(registry.ensure(settings))
+        _timed(say, lambda: [engine.ensure(settings)])
+        _timed(say, lambda: images.ensure(settings, dotnet))
+        _timed(say, lambda: [registry.ensure(settings)])
     say(f"toolchain: up in {time.monotonic() - began:.1f}s")
+
+
+def _timed(say: Say, step: Callable[[], list[str]]) -> None:
+    """Run one step of `up` and print its lines, the last one with the step's duration."""
+    began = time.monotonic()
+    lines = step()
+    for line in lines[:-1]:
+        say(line)
+    say(f"{lines[-1]} [{time.monotonic() - began:.1f}s]")
 
 
 def down(settings: Settings, say: Say = print) -> None:

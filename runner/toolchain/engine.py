@@ -42,6 +42,8 @@ def dockerd_args(settings: Settings) -> list[str]:
     """The dockerd command line; overlay2 named so a wrong filesystem fails loudly, not slowly."""
     return [
         PROCESS,
+        "--config-file",
+        str(settings.cache / "daemon.json"),
         "--host",
         SOCKET,
         "--data-root",
@@ -74,20 +76,27 @@ def ensure(settings: Settings) -> str:
 
 
 def _start(settings: Settings) -> int:
-    """Launch dockerd; a pid file left by a crash would make it refuse, so drop a stale one."""
+    """Launch dockerd; a pid file left by a crash would make it refuse, so drop a stale one.
+
+    Its own empty config file keeps /etc/docker/daemon.json out: a key set there and as a flag
+    makes dockerd refuse to start.
+    """
     settings.dockerd_pid.unlink(missing_ok=True)
     settings.data_root.mkdir(parents=True, exist_ok=True)
+    (settings.cache / "daemon.json").write_text("{}\n")
     return proc.spawn(dockerd_args(settings), settings.dockerd_log, env=proc.daemon_env())
 
 
 def _wait_ready(settings: Settings, pid: int) -> None:
-    """Wait until `docker info` answers; a dead dockerd ends the wait at once."""
+    """Wait until `docker info` answers; a dead dockerd ends the wait at once.
+
+    A dockerd that never answers is stopped, so no half-started engine is left behind.
+    """
     if not proc.wait_for(answers, START_TIMEOUT, lambda: not proc.is_running(pid, PROCESS)):
         state = "exited" if not proc.is_running(pid, PROCESS) else "did not answer in time"
-        raise ToolchainError(
-            f"the Docker engine {state} (log {settings.dockerd_log}): "
-            f"{proc.log_tail(settings.dockerd_log)}"
-        )
+        detail = proc.log_tail(settings.dockerd_log)
+        proc.stop(pid, PROCESS, STOP_TIMEOUT)
+        raise ToolchainError(f"the Docker engine {state} (log {settings.dockerd_log}): {detail}")
 
 
 def stop(settings: Settings) -> str:

@@ -117,15 +117,16 @@ def ensure(settings: Settings, dotnet: Dotnet) -> list[str]:
     aspnet, sdk = state(ASPNET_TAG, dotnet), state(SDK_TAG, dotnet)
     if sdk == "current" and settings.nuget_mode not in ("auto", _nuget_mode()):
         sdk = "stale"
-    done: list[str] = []
-    if aspnet in ("missing", "stale"):
-        done += [ensure_base(settings), build_aspnet(settings, dotnet)]
-        sdk = "stale" if sdk == "current" else sdk
-    if sdk in ("missing", "stale"):
-        done += [ensure_base(settings), *build_sdk(settings, dotnet)]
-    if not done:
-        done.append(f"images: stand-ins current (SDK {dotnet.sdk}, NuGet {_nuget_mode()})")
-    return list(dict.fromkeys(done))
+    rebuild_aspnet = aspnet in ("missing", "stale")
+    rebuild_sdk = sdk in ("missing", "stale") or (rebuild_aspnet and sdk != "official")
+    if not (rebuild_aspnet or rebuild_sdk):
+        return [f"images: stand-ins current (SDK {dotnet.sdk}, NuGet {_nuget_mode()})"]
+    done = [ensure_base(settings)]
+    if rebuild_aspnet:
+        done.append(build_aspnet(settings, dotnet))
+    if rebuild_sdk:
+        done += build_sdk(settings, dotnet)
+    return done
 
 
 def _nuget_mode() -> str:
@@ -139,56 +140,36 @@ def ensure_base(settings: Settings) -> str:
         return f"base: {BASE_TAG} present"
     began = time.monotonic()
     installed = packages.ensure({"debootstrap": "debootstrap"}, settings)
-    rootfs = settings.build_dir / "rootfs"
-    fresh(rootfs)
-    proc.run(
-        [
-            "debootstrap",
-            "--variant=minbase",
-            "--include=" + ",".join(BASE_PACKAGES),
-            SUITE,
-            str(rootfs),
-            debian_mirror(),
-        ],
-        timeout=BUILD_TIMEOUT,
-        log=settings.logs / "debootstrap.log",
-        env=proc.daemon_env(),
-    )
+    rootfs = _debootstrap(settings)
     _add_app_user(rootfs)
     _trim(rootfs)
-    tarball = settings.build_dir / "base.tar"
-    proc.run(
-        [
-            "tar",
-            "--numeric-owner",
-            "--one-file-system",
-            "-C",
-            str(rootfs),
-            "-cf",
-            str(tarball),
-            ".",
-        ],
-        timeout=600,
-    )
-    proc.run(
-        [
-            "docker",
-            "import",
-            "--change",
-            f"ENV PATH={PATH}",
-            "--change",
-            'CMD ["bash"]',
-            "--change",
-            f"LABEL {LABEL_STAND_IN}=true",
-            str(tarball),
-            BASE_TAG,
-        ],
-        timeout=600,
-    )
-    tarball.unlink()
+    _import(rootfs, settings)
     fresh(rootfs, create=False)
     note = f" (installed {', '.join(installed)})" if installed else ""
     return f"base: debootstrapped and imported {BASE_TAG} in {time.monotonic() - began:.0f}s{note}"
+
+
+def _debootstrap(settings: Settings) -> Path:
+    """A minimal bookworm with the .NET dependencies, from the mirror apt uses here."""
+    rootfs = settings.build_dir / "rootfs"
+    fresh(rootfs)
+    log = settings.logs / "debootstrap.log"
+    log.write_text("")
+    include = "--include=" + ",".join(BASE_PACKAGES)
+    args = ["debootstrap", "--variant=minbase", include, SUITE, str(rootfs), debian_mirror()]
+    proc.run(args, timeout=BUILD_TIMEOUT, log=log, env=proc.daemon_env())
+    return rootfs
+
+
+def _import(rootfs: Path, settings: Settings) -> None:
+    """`docker import` the tree, with a PATH and bash as CMD like the Debian images."""
+    tarball = settings.build_dir / "base.tar"
+    tar = ["tar", "--numeric-owner", "--one-file-system", "-C", str(rootfs), "-cf", str(tarball)]
+    proc.run([*tar, "."], timeout=600)
+    changes = [f"ENV PATH={PATH}", 'CMD ["bash"]', f"LABEL {LABEL_STAND_IN}=true"]
+    options = [part for change in changes for part in ("--change", change)]
+    proc.run(["docker", "import", *options, str(tarball), BASE_TAG], timeout=600)
+    tarball.unlink()
 
 
 def _add_app_user(rootfs: Path) -> None:
@@ -294,9 +275,21 @@ def build(tag: str, context: Path, lines: list[str], settings: Settings) -> None
     (context / "Dockerfile").write_text("\n".join(lines) + "\n")
     log = settings.logs / f"build-{tag.rsplit('/', maxsplit=1)[-1].replace(':', '-')}.log"
     log.write_text("")
+    replaced = image_id(tag)
     proc.run(
         ["docker", "build", "--force-rm", "-t", tag, str(context)], timeout=BUILD_TIMEOUT, log=log
     )
+    if replaced and replaced != image_id(tag):
+        # The old image is now untagged; it goes unless images built from it still need it.
+        proc.run(["docker", "rmi", replaced], timeout=120, check=False)
+
+
+def image_id(tag: str) -> str | None:
+    """The id of the image a tag names, if any."""
+    result = proc.run(
+        ["docker", "image", "inspect", "--format", "{{.Id}}", tag], timeout=30, check=False
+    )
+    return result.stdout.strip() if result.returncode == 0 else None
 
 
 def build_aspnet(settings: Settings, dotnet: Dotnet) -> str:
@@ -324,25 +317,24 @@ def build_aspnet(settings: Settings, dotnet: Dotnet) -> str:
 
 
 def build_sdk(settings: Settings, dotnet: Dotnet) -> list[str]:
-    """The SDK stand-in on top of aspnet; in auto mode, the network is tried before a local feed."""
+    """The SDK stand-in on top of aspnet; in auto mode, the network is tried before a local feed.
+
+    A restore inside a container proves the network mode; a local feed needs no network.
+    """
     modes = ["network", "local-feed"] if settings.nuget_mode == "auto" else [settings.nuget_mode]
-    notes = []
+    probe_log = settings.logs / "nuget-probe.log"
+    notes: list[str] = []
     for mode in modes:
         began = time.monotonic()
         _build_sdk_with(mode, settings, dotnet)
-        verified = mode == modes[-1] or nuget.probe(SDK_TAG, settings)
-        notes.append(
-            f"images: built {SDK_TAG} stand-in, NuGet {mode}, in "
-            f"{time.monotonic() - began:.0f}s"
-            + (
-                ""
-                if verified
-                else f" - a restore in a container failed ({settings.logs / 'nuget-probe.log'})"
-            )
-        )
-        if verified:
-            break
-    return notes
+        note = f"images: built {SDK_TAG} stand-in, NuGet {mode}, in {time.monotonic() - began:.0f}s"
+        if mode == "local-feed" or nuget.probe(SDK_TAG, settings):
+            return [*notes, note]
+        notes.append(f"{note}, but a restore in a container failed ({probe_log})")
+    raise ToolchainError(
+        f"`dotnet restore` inside {SDK_TAG} cannot reach NuGet: {proc.log_tail(probe_log)} "
+        "(STOCKKUBE_NUGET=local-feed bakes a local feed instead)"
+    )
 
 
 def _build_sdk_with(mode: str, settings: Settings, dotnet: Dotnet) -> None:
@@ -396,6 +388,8 @@ def describe() -> list[str]:
         found = labels(tag)
         if found is None:
             lines.append(f"image: {tag} missing")
+        elif tag == BASE_TAG:
+            lines.append(f"image: {tag} (Debian 12 base of the stand-ins)")
         elif LABEL_STAND_IN in found:
             extra = f", NuGet {found[LABEL_NUGET]}" if LABEL_NUGET in found else ""
             lines.append(f"image: {tag} (local stand-in, SDK {found.get(LABEL_SDK, '-')}{extra})")

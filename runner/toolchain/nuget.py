@@ -103,17 +103,29 @@ def packages_folder() -> Path:
 def _stage_feed(feed: Path, settings: Settings) -> None:
     """Restore the sample solution on the host, then copy every .nupkg into a flat feed."""
     if settings.solution.is_file():
-        proc.run(
-            ["dotnet", "restore", str(settings.solution)],
-            timeout=900,
-            log=settings.logs / "host-restore.log",
-        )
+        _restore_on_host(settings)
     packages = sorted(packages_folder().glob("*/*/*.nupkg"))
     if not packages:
         raise ToolchainError(f"no .nupkg under {packages_folder()} for a local NuGet feed")
     feed.mkdir()
     for package in packages:
         shutil.copyfile(package, feed / package.name)
+
+
+def _restore_on_host(settings: Settings) -> None:
+    """Restore a scratch copy of the solution, so the repo gets no obj/ folders from us."""
+    copy = settings.build_dir / "host-restore"
+    shutil.rmtree(copy, ignore_errors=True)
+    ignore = shutil.ignore_patterns("bin", "obj", ".git", "TestResults")
+    shutil.copytree(settings.solution.parent, copy, ignore=ignore)
+    try:
+        proc.run(
+            ["dotnet", "restore", str(copy / settings.solution.name)],
+            timeout=900,
+            log=settings.logs / "host-restore.log",
+        )
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
 
 
 def probe(image: str, settings: Settings) -> bool:

@@ -17,11 +17,14 @@ from pathlib import Path
 from runner.toolchain.errors import ToolchainError
 
 SBIN = ("/usr/local/sbin", "/usr/sbin", "/sbin")
+# The guide runner marks a page's processes with this variable and kills them after the page;
+# the engine and the registry must outlive the page that ran `up`, so they do not inherit it.
+SESSION_MARKERS = ("RUNNER_SESSION",)
 
 
 def daemon_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The caller's environment with the sbin folders on PATH (dockerd needs iptables there)."""
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k not in SESSION_MARKERS}
     parts = env.get("PATH", "/usr/bin:/bin").split(":")
     env["PATH"] = ":".join(parts + [p for p in SBIN if p not in parts])
     env.update(extra or {})

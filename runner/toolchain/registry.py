@@ -6,9 +6,9 @@ so `docker push localhost:PORT/...` needs no daemon setting.
 
 from __future__ import annotations
 
-import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from runner.toolchain import packages, proc
 from runner.toolchain.errors import ToolchainError
@@ -74,28 +74,32 @@ def ensure(settings: Settings) -> str:
     text = config_text(settings)
     changed = not config.is_file() or config.read_text() != text
     pid = our_pid(settings)
+    where = f"127.0.0.1:{settings.registry_port}"
     if pid is not None and not changed and answers(settings):
-        return f"registry: running on 127.0.0.1:{settings.registry_port} (pid {pid})"
+        return f"registry: running on {where} (pid {pid})"
     if pid is not None:
         proc.stop(pid, PROCESS, STOP_TIMEOUT)
     elif answers(settings):
-        return f"registry: one already answers on port {settings.registry_port} (left alone)"
+        return f"registry: one not started by the toolchain answers on {where} (left alone)"
     installed = packages.ensure({PROCESS: "docker-registry"}, settings)
-    (settings.registry_dir / "data").mkdir(parents=True, exist_ok=True)
     config.write_text(text)
-    began = time.monotonic()
+    pid = _start(settings, config)
+    note = f", installed {', '.join(installed)}" if installed else ""
+    return f"registry: started on {where} (pid {pid}{note})"
+
+
+def _start(settings: Settings, config: Path) -> int:
+    """Launch docker-registry detached, record its pid, wait until GET /v2/ answers."""
+    (settings.registry_dir / "data").mkdir(parents=True, exist_ok=True)
     pid = proc.spawn([PROCESS, "serve", str(config)], settings.registry_log, proc.daemon_env())
     settings.registry_pid.write_text(f"{pid}\n")
     if not proc.wait_for(
         lambda: answers(settings), START_TIMEOUT, lambda: not proc.is_running(pid, PROCESS)
     ):
         detail = proc.log_tail(settings.registry_log)
+        proc.stop(pid, PROCESS, STOP_TIMEOUT)
         raise ToolchainError(f"the registry did not answer on {url(settings)}: {detail}")
-    note = f" (installed {', '.join(installed)})" if installed else ""
-    return (
-        f"registry: started on 127.0.0.1:{settings.registry_port} (pid {pid}) in "
-        f"{time.monotonic() - began:.1f}s{note}"
-    )
+    return pid
 
 
 def stop(settings: Settings) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from runner.toolchain.errors import USAGE, ToolchainError
 
-DEFAULT_REGISTRY_PORT = 5000
+DEFAULT_REGISTRY_PORT = 5050  # 5000 is the port the guide publishes StockData on
 NUGET_MODES = ("auto", "network", "local-feed")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,7 +42,7 @@ class Settings:
         return cls(
             cache=cache.expanduser().absolute(),
             registry_port=int(port_text),
-            dotnet_root=Path(env.get("DOTNET_ROOT") or "/usr/share/dotnet"),
+            dotnet_root=Path(env.get("STOCKKUBE_DOTNET_ROOT") or "/usr/share/dotnet"),
             nuget_mode=mode,
             solution=Path(solution) if solution else cls.solution,
         )
