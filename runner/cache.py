@@ -81,13 +81,22 @@ def _step_content(step: Step) -> dict[str, Any]:
     """What of a step decides its outcome (its line numbers do not, nor what the reader sees)."""
     common: dict[str, Any] = {"kind": type(step).__name__, "skip": step.skip}
     if isinstance(step, Command):
-        extra = {"text": step.text, "expected": _patterns(step.expected),
-                 "exit": step.exit_status, "timeout": step.timeout}
+        extra = {
+            "text": step.text,
+            "expected": _patterns(step.expected),
+            "exit": step.exit_status,
+            "timeout": step.timeout,
+        }
     elif isinstance(step, WriteFile):
         extra = {"path": step.path, "content": step.content}
     elif isinstance(step, StartService):
-        extra = {"name": step.name, "text": step.text, "ready": step.ready.pattern,
-                 "ready_timeout": step.ready_timeout, "expected": _patterns(step.expected)}
+        extra = {
+            "name": step.name,
+            "text": step.text,
+            "ready": step.ready.pattern,
+            "ready_timeout": step.ready_timeout,
+            "expected": _patterns(step.expected),
+        }
     else:
         assert isinstance(step, StopService)
         extra = {"name": step.name, "expected": _patterns(step.expected)}
@@ -136,8 +145,10 @@ def cached_tool_versions(
     if fresh and same and isinstance(saved.get("versions"), dict):
         return dict(saved["versions"])
     versions = ask()
-    _write_json(folder / TOOLS_FILE, {"asked": time.time(), "fingerprint": fingerprint,
-                                      "versions": versions})
+    _write_json(
+        folder / TOOLS_FILE,
+        {"asked": time.time(), "fingerprint": fingerprint, "versions": versions},
+    )
     return versions
 
 
@@ -188,7 +199,7 @@ class VerifyCache:
 
 def verify_cache(environ: Mapping[str, str]) -> VerifyCache:
     """The record under the user's cache folder, for the tools this machine has now."""
-    from runner.report.json_report import TOOLS, tool_versions  # noqa: PLC0415 - runs Docker
+    from runner.report.json_report import TOOLS, tool_versions
 
     folder = cache_dir(environ)
     return VerifyCache(folder, cached_tool_versions(folder, tool_versions, tuple(TOOLS)))

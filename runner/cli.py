@@ -1,4 +1,7 @@
-"""argv -> Settings -> parse, plan, run, match, report -> ExitCode. The only place that prints errors."""
+"""argv -> Settings -> parse, plan, run, match, report -> ExitCode.
+
+The only module that knows the order of the stages, and the only one that prints errors.
+"""
 
 from __future__ import annotations
 
@@ -69,13 +72,23 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("-v", "--verbose", action="store_true", help="show output while it runs")
     verify.add_argument("--until", type=_step_number, metavar="N", help="run steps 1 to N only")
     verify.add_argument("--no-cache", action="store_true", help="run pages even when unchanged")
-    verify.add_argument("--lang", choices=["en", "fr", "all"], default="en",
-                        help="verify the English pages, the French ones built from them, or both")
+    verify.add_argument(
+        "--lang",
+        choices=["en", "fr", "all"],
+        default="en",
+        help="verify the English pages, the French ones built from them, or both",
+    )
     verify.set_defaults(handler=verify_command)
     step = commands.add_parser("step", help="run a page step by step, for an audience")
     _page_arguments(step, one=True)
-    step.add_argument("--from", dest="start", type=_step_number, default=1, metavar="N",
-                      help="catch up on steps 1 to N-1 quietly, then go on from step N")
+    step.add_argument(
+        "--from",
+        dest="start",
+        type=_step_number,
+        default=1,
+        metavar="N",
+        help="catch up on steps 1 to N-1 quietly, then go on from step N",
+    )
     step.set_defaults(handler=step_command)
     update = commands.add_parser("update", help="rewrite a page's expected output from a run")
     _page_arguments(update, one=True)
@@ -93,7 +106,9 @@ def _page_arguments(parser: argparse.ArgumentParser, *, one: bool = False) -> No
     if one:
         parser.add_argument("pages", nargs=1, type=Path, metavar="page", help="the page")
     else:
-        parser.add_argument("pages", nargs="*", type=Path, help="pages (default: every page of docs/)")
+        parser.add_argument(
+            "pages", nargs="*", type=Path, help="pages (default: every page of docs/)"
+        )
     parser.add_argument("--config", type=Path, help="mkdocs.yml holding the runner settings")
     parser.add_argument("--sample", help="the sample solution to copy into each workspace")
     parser.add_argument("--timeout", type=float, help="default seconds per command")
@@ -157,9 +172,14 @@ def verify_command(args: argparse.Namespace) -> int:
             results.append(PageResult(plan.path, (), 0.0))
             continue
         cut = plan if args.until is None else replace(plan, steps=plan.steps[: args.until])
-        result = run_page(cut, settings, reporters,
-                          keep_going=args.keep_going, keep_workspace=args.keep_workspace,
-                          echo=_echo if args.verbose else None)
+        result = run_page(
+            cut,
+            settings,
+            reporters,
+            keep_going=args.keep_going,
+            keep_workspace=args.keep_workspace,
+            echo=_echo if args.verbose else None,
+        )
         if args.until is None:
             verified.remember(Path(plan.path), hashes[plan.path], passed=result.passed)
         if result.workspace is not None:
@@ -207,8 +227,11 @@ def _judged(plan: Plan, observations: Iterator[Observation], keep_going: bool) -
                 break
     failed_at = plan.steps[done - 1].span if done else None
     for step in plan.steps[done:]:
-        yield Verdict(Observation(step, skipped=f"not run: {failed_at} failed"), "skipped",
-                      f"not run: {failed_at} failed")
+        yield Verdict(
+            Observation(step, skipped=f"not run: {failed_at} failed"),
+            "skipped",
+            f"not run: {failed_at} failed",
+        )
 
 
 def _reporters(args: argparse.Namespace, hashes: dict[str, str]) -> list[Reporter]:
@@ -257,8 +280,9 @@ def update_command(args: argparse.Namespace) -> int:
     plan = _plans([page], settings)[0]
     source = update.read_exactly(page)
     result = run_page(plan, settings, [TerminalReporter()], keep_going=True)
-    change = update.update_page(source, parse_guide(plan.path, _read(page)), plan,
-                                result.verdicts, settings.placeholders)
+    change = update.update_page(
+        source, parse_guide(plan.path, _read(page)), plan, result.verdicts, settings.placeholders
+    )
     if change.text == source:
         print(f"{plan.path}: no expected output to rewrite")
     else:
@@ -266,8 +290,11 @@ def update_command(args: argparse.Namespace) -> int:
         print(update.page_diff(plan.path, source, change.text), end="")
         lines = ", ".join(map(str, change.rewritten))
         print(f"{plan.path}: rewrote the expected output of the commands at lines {lines}")
-    left = [v for v in update.rejudged(_plans([page], settings)[0], result.verdicts)
-            if v.outcome in ("failed", "error")]
+    left = [
+        v
+        for v in update.rejudged(_plans([page], settings)[0], result.verdicts)
+        if v.outcome in ("failed", "error")
+    ]
     for verdict in left:
         print(f"still failing: {verdict.step.span}: {verdict.message}")
     return ExitCode.FAILED if left else ExitCode.OK
@@ -372,4 +399,3 @@ def _install_signal_handlers() -> dict[int, object]:
 def _restore_signal_handlers(previous: dict[int, object]) -> None:
     for sig, handler in previous.items():
         signal.signal(sig, handler)  # type: ignore[arg-type]
-

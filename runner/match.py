@@ -91,8 +91,12 @@ def _seen_through(expected: Sequence[LinePattern], actual: Sequence[str]) -> lis
                 continue
             seen.append(pattern.text)
             i += 1
-        elif pattern is not None and j < len(actual) and matches(pattern, actual[j]) \
-                and cost[i][j] == cost[i + 1][j + 1]:
+        elif (
+            pattern is not None
+            and j < len(actual)
+            and matches(pattern, actual[j])
+            and cost[i][j] == cost[i + 1][j + 1]
+        ):
             seen.append(pattern.text)
             i, j = i + 1, j + 1
         elif pattern is not None and (j == len(actual) or cost[i][j] == cost[i + 1][j] + 1):

@@ -21,8 +21,18 @@ VALUED = frozenset(
     {"skip", "unless", "timeout", "exit", "service", "ready", "ready-timeout", "stop"}
 )
 CONTENT_TOKENS = frozenset(
-    {"fence", "code_block", "html_block", "paragraph_open", "heading_open", "hr",
-     "bullet_list_open", "ordered_list_open", "blockquote_open", "table_open"}
+    {
+        "fence",
+        "code_block",
+        "html_block",
+        "paragraph_open",
+        "heading_open",
+        "hr",
+        "bullet_list_open",
+        "ordered_list_open",
+        "blockquote_open",
+        "table_open",
+    }
 )
 
 _markdown = MarkdownIt("commonmark")
@@ -44,7 +54,9 @@ def _items(
             continue
         span = Span(path, token.map[0] + 1 + line_offset, token.map[1] + line_offset)
         if pending is not None:
-            yield _attach(path, lines, token, span, pending, line_offset)
+            fence = token.type == "fence"
+            block = _fence_block(path, lines, token, span, line_offset) if fence else None
+            yield _attach(path, block, pending)
             pending = None
             continue
         if token.type == "html_block" and DIRECTIVE.match(token.content):
@@ -95,15 +107,7 @@ def _directive(
     return list(blocks), None
 
 
-def _attach(
-    path: str,
-    lines: Sequence[str],
-    token: Token,
-    span: Span,
-    pending: tuple[Span, dict[str, str]],
-    line_offset: int,
-) -> Block:
-    block = _fence_block(path, lines, token, span, line_offset) if token.type == "fence" else None
+def _attach(path: str, block: Block | None, pending: tuple[Span, dict[str, str]]) -> Block:
     if block is None:
         raise GuideError(
             path, pending[0].start, "a directive must stand just before a console or titled block"

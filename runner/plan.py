@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from runner.errors import GuideError
-from runner.settings import Settings
 from runner.expect import PatternError, compile_lines
 from runner.model import (
     Block,
@@ -29,6 +28,7 @@ from runner.model import (
     StopService,
     WriteFile,
 )
+from runner.settings import Settings
 
 PLACEHOLDER = re.compile(r"<([A-Za-z][\w.-]*(?::\d+)?)>")
 PROMPT = "$ "
@@ -108,14 +108,16 @@ def _block_steps(
     if len(typed) != 1:
         raise GuideError(block.span.path, block.span.start, "a service block holds one command")
     if service.name in running:
-        raise GuideError(block.span.path, typed[0].span.start, f"service {service.name!r} is already running")
+        raise GuideError(
+            block.span.path, typed[0].span.start, f"service {service.name!r} is already running"
+        )
     start = _start_service(typed[0], block, settings)
     running[service.name] = start
     yield start
 
 
 def split_commands(block: Block) -> Iterator[Typed]:
-    """Split a console block into commands: `$ ` starts one; `\\` or `> ` lines continue it."""
+    r"""Split a console block into commands: `$ ` starts one; `\\` or `> ` lines continue it."""
     path, first = block.span.path, block.span.start + 1
     current: list[str] = []
     output: list[str] = []
@@ -123,7 +125,9 @@ def split_commands(block: Block) -> Iterator[Typed]:
     for number, line in enumerate(block.body, first):
         if line.startswith(PROMPT) or line == PROMPT.strip():
             if current:
-                yield Typed(Span(path, start, start + len(current) - 1), tuple(current), tuple(output))
+                yield Typed(
+                    Span(path, start, start + len(current) - 1), tuple(current), tuple(output)
+                )
             current, output, start = [line], [], number
         elif current and not output and _continues(current[-1], line):
             current.append(line)
@@ -146,12 +150,14 @@ def _typed_text(typed: Typed) -> str:
         raise GuideError(typed.span.path, typed.span.start, "empty command")
     for offset, line in enumerate(text.split("\n")):
         if len(line) > MAX_LINE:
-            raise GuideError(typed.span.path, typed.span.start + offset, f"line over {MAX_LINE} characters")
+            raise GuideError(
+                typed.span.path, typed.span.start + offset, f"line over {MAX_LINE} characters"
+            )
     return text
 
 
 def _unprompt(line: str) -> str:
-    return line[len(CONTINUATION):] if line.startswith(CONTINUATION) else line.removeprefix(">")
+    return line[len(CONTINUATION) :] if line.startswith(CONTINUATION) else line.removeprefix(">")
 
 
 def _command(typed: Typed, block: Block, settings: PlanSettings) -> Command:
@@ -181,7 +187,9 @@ def _start_service(typed: Typed, block: Block, settings: PlanSettings) -> StartS
     try:
         ready = re.compile(service.ready)
     except re.error as error:
-        raise GuideError(typed.span.path, block.span.start - 1, f"invalid `ready` pattern: {error}") from None
+        raise GuideError(
+            typed.span.path, block.span.start - 1, f"invalid `ready` pattern: {error}"
+        ) from None
     return StartService(
         span=typed.span,
         name=service.name,
@@ -213,7 +221,9 @@ def _filler(span: Span, values: Mapping[str, str]) -> Callable[..., str]:
         if command:
             for match in PLACEHOLDER.finditer(text):
                 if match[1] not in values and not _quoted(text, match.start()):
-                    raise GuideError(span.path, span.start, f"placeholder <{match[1]}> has no value")
+                    raise GuideError(
+                        span.path, span.start, f"placeholder <{match[1]}> has no value"
+                    )
         return PLACEHOLDER.sub(lambda m: values[m[1]] if m[1] in values else m[0], text)
 
     return fill
@@ -253,7 +263,9 @@ def _write_file(block: Block, sample: Path | None) -> WriteFile:
     assert block.title is not None
     path = checked_path(block.title, sample)
     if path is None:
-        raise GuideError(block.span.path, block.span.start, f"title {block.title!r} leaves the workspace")
+        raise GuideError(
+            block.span.path, block.span.start, f"title {block.title!r} leaves the workspace"
+        )
     return WriteFile(
         span=block.span,
         path=path,
@@ -264,8 +276,8 @@ def _write_file(block: Block, sample: Path | None) -> WriteFile:
 def checked_path(title: str, root: Path | None) -> str | None:
     """The normalised relative path of a titled block, or None when it would leave `root`.
 
-    >>> checked_path("src/./Dockerfile", None), checked_path("../x", None), checked_path("/etc/x", None)
-    ('src/Dockerfile', None, None)
+    >>> [checked_path(title, None) for title in ("src/./Dockerfile", "../x", "/etc/x")]
+    ['src/Dockerfile', None, None]
     """
     if not title or title.startswith("/") or "\\" in title or "\0" in title:
         return None
@@ -294,7 +306,9 @@ def check_syntax(commands: list[Command | StartService]) -> None:
         for command in commands:
             message = _bash_rejects([command])
             if message:
-                raise GuideError(command.span.path, command.span.start, f"bash cannot parse it: {message}")
+                raise GuideError(
+                    command.span.path, command.span.start, f"bash cannot parse it: {message}"
+                )
 
 
 def _bash_rejects(commands: list[Command | StartService]) -> str:
@@ -304,7 +318,10 @@ def _bash_rejects(commands: list[Command | StartService]) -> str:
         file.write(script)
         file.flush()
         done = subprocess.run(
-            ["bash", "--noprofile", "--norc", "-n", file.name], capture_output=True, text=True, check=False
+            ["bash", "--noprofile", "--norc", "-n", file.name],
+            capture_output=True,
+            text=True,
+            check=False,
         )
     if done.returncode == 0:
         return ""

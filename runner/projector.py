@@ -23,8 +23,15 @@ from runner.report import describe
 from runner.report.terminal import failure_details
 
 Choice = Literal["run", "skip", "quit"]
-KEYS: Mapping[str, Choice] = {"\r": "run", "\n": "run", "s": "skip", "S": "skip",
-                              "q": "quit", "Q": "quit", "\x04": "quit"}
+KEYS: Mapping[str, Choice] = {
+    "\r": "run",
+    "\n": "run",
+    "s": "skip",
+    "S": "skip",
+    "q": "quit",
+    "Q": "quit",
+    "\x04": "quit",
+}
 ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -192,10 +199,20 @@ class LiveOutput:
 class Screen:
     """The presenter's terminal: large, plain blocks; colour only on a terminal."""
 
-    STYLES: Mapping[str, str] = {"passed": "32;1", "failed": "31;1", "error": "35;1",
-                                 "skipped": "33", "heading": "1", "rule": "2"}
-    MARKS: Mapping[str, str] = {"passed": "PASS", "failed": "FAIL", "error": "ERROR",
-                                "skipped": "SKIP"}
+    STYLES: Mapping[str, str] = {
+        "passed": "32;1",
+        "failed": "31;1",
+        "error": "35;1",
+        "skipped": "33",
+        "heading": "1",
+        "rule": "2",
+    }
+    MARKS: Mapping[str, str] = {
+        "passed": "PASS",
+        "failed": "FAIL",
+        "error": "ERROR",
+        "skipped": "SKIP",
+    }
 
     __slots__ = ("_color", "_out", "_progress")
 
@@ -263,4 +280,3 @@ def _block_lines(step: Step) -> list[str]:
             [f"  ... {more} more lines"] if more > 0 else []
         )
     return [describe(step)]
-

@@ -197,8 +197,12 @@ def _hazard(line: str, first: bool) -> bool:
 
 def _starts_badly(line: str, first: bool) -> bool:
     """A command, a continuation of the command (first line only) or a fence."""
-    return line.startswith("$ ") or line == "$" or (first and line.startswith(">")) \
+    return (
+        line.startswith("$ ")
+        or line == "$"
+        or (first and line.startswith(">"))
         or line.lstrip().startswith(FENCES)
+    )
 
 
 def _with_placeholders(line: str, placeholders: Mapping[str, str], *, escape: bool) -> str:

@@ -57,7 +57,11 @@ class Placeholders(Mapping[str, str]):
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
             return False
-        return name in self._given or placeholder_variable(name) in self._environ or name in self._configured
+        return (
+            name in self._given
+            or placeholder_variable(name) in self._environ
+            or name in self._configured
+        )
 
     def __iter__(self) -> Iterator[str]:
         return iter(dict.fromkeys([*self._configured, *self._given]))
@@ -114,7 +118,8 @@ def load_settings(
         root=root,
         docs_dir=root / docs,
         sample=(root / str(chosen_sample)) if chosen_sample else None,
-        timeout=timeout or _number(env.get("RUNNER_TIMEOUT") or entry.get("timeout"), DEFAULT_TIMEOUT),
+        timeout=timeout
+        or _number(env.get("RUNNER_TIMEOUT") or entry.get("timeout"), DEFAULT_TIMEOUT),
         ready_timeout=_number(entry.get("ready_timeout"), DEFAULT_READY_TIMEOUT),
         placeholders=Placeholders(_strings(entry.get("placeholders")), env, given or {}),
         env=_strings(entry.get("env")),

@@ -57,8 +57,14 @@ def update_page(
             continue
         raw = _raw_lines(lines, region)
         assert isinstance(verdict.step, Command | StopService)
-        new = rewrite_output(verdict.step.expected, raw, _actual(verdict), placeholders,
-                             region.block.options.regex, indent=_indent(lines, region.command))
+        new = rewrite_output(
+            verdict.step.expected,
+            raw,
+            _actual(verdict),
+            placeholders,
+            region.block.options.regex,
+            indent=_indent(lines, region.command),
+        )
         if new != raw:
             changes[region.command.span.start] = (region, new)
     for region, new in sorted(changes.values(), key=lambda c: -c[0].command.span.start):

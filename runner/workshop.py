@@ -102,8 +102,14 @@ def _docker_notes(session: Session, state: Path) -> Callable[[], None]:
 
     def note() -> None:
         containers, networks = docker_objects()
-        save_session(state, replace(session, containers=tuple(sorted(containers - before[0])),
-                                    networks=tuple(sorted(networks - before[1]))))
+        save_session(
+            state,
+            replace(
+                session,
+                containers=tuple(sorted(containers - before[0])),
+                networks=tuple(sorted(networks - before[1])),
+            ),
+        )
 
     return note
 
@@ -202,5 +208,3 @@ def _summary(outcomes: list[str], *, quit_: bool) -> str:
     counts = ", ".join(f"{outcomes.count(o)} {o}" for o in ("passed", "failed", "error", "skipped"))
     ending = "quit" if quit_ else "end of the page"
     return f"\n{ending}: {counts}; everything the page started is stopped"
-
-

@@ -21,9 +21,7 @@ def usable_translations(catalog: Catalog | None) -> dict[str, str]:
     return {entry.msgid: entry.msgstr for entry in catalog.active if entry.translated}
 
 
-def translate_page(
-    text: str, segments: Sequence[Segment], translations: Mapping[str, str]
-) -> str:
+def translate_page(text: str, segments: Sequence[Segment], translations: Mapping[str, str]) -> str:
     """The page with each segment replaced by its translation, or kept when it has none."""
     pieces, position = [], 0
     for segment in sorted(segments, key=lambda s: s.start):

@@ -57,8 +57,9 @@ def _entry(item: polib.POEntry, line: int) -> Entry:
         fuzzy="fuzzy" in item.flags,
         obsolete=bool(item.obsolete),
         previous=item.previous_msgid,
-        occurrences=tuple(f"{name}:{number}" if number else name
-                          for name, number in item.occurrences),
+        occurrences=tuple(
+            f"{name}:{number}" if number else name for name, number in item.occurrences
+        ),
         note=item.comment or "",
         comment=item.tcomment or "",
         line=line,

@@ -74,7 +74,7 @@ def typography(english: str, french: str, glossary: Glossary) -> Iterator[str]:
     if re.search(rf"«(?![{NO_BREAK}{NARROW}])|(?<![{NO_BREAK}{NARROW}])»", prose):
         yield "typography: « guillemets » take no-break spaces inside"
     if re.search(r"[\"“”]", prose):
-        yield "typography: quote with « guillemets », not \" or “ ”"
+        yield 'typography: quote with « guillemets », not " or “ ”'
 
 
 def block_structure(english: str, french: str, glossary: Glossary) -> Iterator[str]:

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from runner.errors import ExitCode, UsageError
-from runner.i18n.commands import add_commands
 from runner.i18n.apply import translate_page, usable_translations
 from runner.i18n.catalog import read_catalog, write_catalog
 from runner.i18n.check import check_page
+from runner.i18n.commands import add_commands
 from runner.i18n.extract import extract_segments
 from runner.i18n.language import load_glossary, load_site_strings
 from runner.i18n.model import Catalog, Entry, Finding, PageStats
@@ -159,8 +159,10 @@ def _report(path: Path | None) -> dict[str, Any] | None:
     try:
         loaded = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        print(f"runner: no report at {_shown(path)}: every page shows as not verified",
-              file=sys.stderr)
+        print(
+            f"runner: no report at {_shown(path)}: every page shows as not verified",
+            file=sys.stderr,
+        )
         return None
     except (OSError, ValueError) as error:
         raise UsageError(f"cannot read the report {path}: {error}") from None
@@ -195,8 +197,10 @@ def translate_docs(layout: Layout) -> Path:
         page = source.relative_to(layout.docs).as_posix()
         path = layout.catalog(page)
         if not path.is_file():
-            print(f"runner: no catalog for {page}: its {LANGUAGE} page stays in English",
-                  file=sys.stderr)
+            print(
+                f"runner: no catalog for {page}: its {LANGUAGE} page stays in English",
+                file=sys.stderr,
+            )
         catalog = read_catalog(path) if path.is_file() else None
         text = _read(source)
         target.write_text(
@@ -216,8 +220,9 @@ def _layout(config: Path | None) -> Layout:
     if not settings.docs_dir.is_dir():
         raise UsageError(f"no docs folder: {settings.docs_dir}")
     root = settings.root
-    return Layout(found, settings.docs_dir, root / "translations" / LANGUAGE, root / "build",
-                  root / "site")
+    return Layout(
+        found, settings.docs_dir, root / "translations" / LANGUAGE, root / "build", root / "site"
+    )
 
 
 def _fresh(layout: Layout, page: str) -> tuple[Entry, ...]:
@@ -236,18 +241,26 @@ def _summary(catalog: Catalog) -> str:
     translated = sum(e.translated for e in active)
     fuzzy = sum(e.fuzzy and bool(e.msgstr) for e in active)
     obsolete = len(catalog.entries) - len(active)
-    return (f"{len(active)} messages: {translated} translated, {fuzzy} fuzzy, "
-            f"{len(active) - translated - fuzzy} untranslated, {obsolete} obsolete")
+    return (
+        f"{len(active)} messages: {translated} translated, {fuzzy} fuzzy, "
+        f"{len(active) - translated - fuzzy} untranslated, {obsolete} obsolete"
+    )
 
 
 def _stats_line(stats: PageStats) -> str:
-    return (f"{stats.page}: {stats.percent:.1f}% translated ({stats.translated}/{stats.total}), "
-            f"{stats.fuzzy} fuzzy, {stats.untranslated} untranslated")
+    return (
+        f"{stats.page}: {stats.percent:.1f}% translated ({stats.translated}/{stats.total}), "
+        f"{stats.fuzzy} fuzzy, {stats.untranslated} untranslated"
+    )
 
 
 def _total(pages: Sequence[PageStats]) -> PageStats:
-    return PageStats("total", sum(p.total for p in pages), sum(p.translated for p in pages),
-                     sum(p.fuzzy for p in pages))
+    return PageStats(
+        "total",
+        sum(p.total for p in pages),
+        sum(p.translated for p in pages),
+        sum(p.fuzzy for p in pages),
+    )
 
 
 def _print_findings(findings: Sequence[Finding | str]) -> None:

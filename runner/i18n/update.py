@@ -16,8 +16,12 @@ from runner.i18n.model import Catalog, Entry, Segment
 SIMILAR_ENOUGH = 0.6
 """Below this ratio a changed message starts untranslated rather than fuzzy."""
 
-NOTES = {"heading": "heading", "term": "definition term", "cell": "table cell",
-         "title": "admonition title"}
+NOTES = {
+    "heading": "heading",
+    "term": "definition term",
+    "cell": "table cell",
+    "title": "admonition title",
+}
 """Extracted comment per segment kind (paragraphs need none)."""
 
 HEADER = (
@@ -74,8 +78,11 @@ def merge(old: Catalog | None, fresh: Sequence[Entry], language: str = "fr") -> 
 
 def _carried(entry: Entry, kept: Entry) -> Entry:
     return replace(
-        entry, msgstr=kept.msgstr, fuzzy=kept.fuzzy and bool(kept.msgstr),
-        previous=kept.previous if kept.fuzzy else None, comment=kept.comment,
+        entry,
+        msgstr=kept.msgstr,
+        fuzzy=kept.fuzzy and bool(kept.msgstr),
+        previous=kept.previous if kept.fuzzy else None,
+        comment=kept.comment,
     )
 
 

@@ -1,0 +1,1 @@
+"""Running a plan: the page shell, services, files, workspace and cleanup."""

@@ -26,7 +26,9 @@ KILL_GRACE = 3.0
 class Service:
     """One running service: its terminal, its output so far, and how to stop it."""
 
-    def __init__(self, name: str, text: str, state: Path, cwd: Path, env: Mapping[str, str]) -> None:
+    def __init__(
+        self, name: str, text: str, state: Path, cwd: Path, env: Mapping[str, str]
+    ) -> None:
         self.name = name
         script = f". {quote_ansi_c(str(state))} && eval {quote_ansi_c(text)}"
         self._child = spawn_terminal(["bash", "--noprofile", "--norc", "-c", script], cwd, env)
@@ -75,7 +77,11 @@ class Service:
         if not self._ended:
             with contextlib.suppress(OSError):
                 os.write(self._child.child_fd, INTERRUPT)
-        for sig, grace in ((None, STOP_GRACE), (signal.SIGTERM, KILL_GRACE), (signal.SIGKILL, KILL_GRACE)):
+        for sig, grace in (
+            (None, STOP_GRACE),
+            (signal.SIGTERM, KILL_GRACE),
+            (signal.SIGKILL, KILL_GRACE),
+        ):
             if sig is not None:
                 with contextlib.suppress(OSError):
                     os.killpg(self._child.pid, sig)
@@ -98,7 +104,10 @@ class Services:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         for name in reversed(list(self._running)):
             self.pop(name).stop()

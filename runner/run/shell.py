@@ -12,6 +12,7 @@ more per command.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import select
@@ -65,7 +66,9 @@ class Typed:
     """Why it did not end normally (timeout, incomplete command)."""
 
 
-def shell_environment(base: Mapping[str, str], extra: Mapping[str, str], nonce: str) -> dict[str, str]:
+def shell_environment(
+    base: Mapping[str, str], extra: Mapping[str, str], nonce: str
+) -> dict[str, str]:
     """The variables a page's shell starts with: the caller's, reset, plus the session marker."""
     env = {k: v for k, v in base.items() if k not in DROPPED_VARIABLES}
     env.update(RESET_ENVIRONMENT)
@@ -130,10 +133,11 @@ class ShellSession:
         )
         # One marker per command: PS1 prints the status that the done function saved, then
         # resets it to -1, so a prompt still saying -1 means bash skipped the line.
+        status, done = STATUS_VARIABLE, DONE_FUNCTION
         setup = (
-            f"PS1=$'\\e]777;{self.nonce};'\"\\${{{STATUS_VARIABLE}}};\\$(({STATUS_VARIABLE}=-1))\"$'\\a'; "
-            f"PS2=; unset PROMPT_COMMAND HISTFILE; set +o history; "
-            f"{DONE_FUNCTION}() {{ {STATUS_VARIABLE}=$?; return ${STATUS_VARIABLE}; }}; {DONE_FUNCTION}"
+            f"PS1=$'\\e]777;{self.nonce};'\"\\${{{status}}};\\$(({status}=-1))\"$'\\a'; "
+            "PS2=; unset PROMPT_COMMAND HISTFILE; set +o history; "
+            f"{done}() {{ {status}=$?; return ${status}; }}; {done}"
         )
         self._type(setup)
         result = self._collect(time.monotonic() + 30)
@@ -143,7 +147,10 @@ class ShellSession:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -166,10 +173,8 @@ class ShellSession:
         child, self._child = self._child, None
         if child is None:
             return
-        try:
+        with contextlib.suppress(OSError):
             os.killpg(child.pid, signal.SIGKILL)
-        except OSError:
-            pass
         child.close(force=True)
 
     def _type(self, line: str) -> None:

@@ -25,8 +25,13 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 SCREENSHOTS = ROOT / "out" / "screenshots"
 CHAPTER = "create-docker-images/"
@@ -57,9 +62,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_url(site: Path) -> Iterator[str]:
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(site),
-         str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "http.server",
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+            str(site),
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         _wait_for(port)
@@ -127,8 +141,9 @@ def test_switch_language_copy_and_search_in_french(browser: object, base_url: st
     assert seen.errors == []
     hosts = {urlsplit(url).hostname for url in seen.requests if url.startswith("http")}
     assert hosts == {"127.0.0.1"}
-    assert any(url.endswith("/fr/assets/javascripts/lunr/min/lunr.fr.min.js")
-               for url in seen.requests), "French search loads lunr's French language support"
+    assert any(
+        url.endswith("/fr/assets/javascripts/lunr/min/lunr.fr.min.js") for url in seen.requests
+    ), "French search loads lunr's French language support"
 
 
 def _copy_first_block(page: object, expected: str) -> None:

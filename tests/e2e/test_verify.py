@@ -66,7 +66,8 @@ def test_state_files_and_skips(page, runner):
     )
     run = runner("verify", path)
     assert run.status == 0, run.out
-    assert "SKIP" in run.out and "[not today]" in run.out
+    assert "SKIP" in run.out
+    assert "[not today]" in run.out
     assert "4 passed" in run.out or "5 passed" in run.out
 
 
@@ -85,7 +86,8 @@ def test_a_wrong_output_fails_at_its_line_with_a_diff(page, runner):
     run = runner("verify", path)
     assert run.status == 1
     assert f"at {path.name}:4: output differs" in run.out
-    assert "-port 80\n" in run.out and "+port 8080\n" in run.out
+    assert "-port 80\n" in run.out
+    assert "+port 8080\n" in run.out
     assert "not run:" in run.out
 
 
@@ -177,7 +179,10 @@ def test_interrupting_the_runner_stops_everything(page, tmp_path, sig):
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "runner", "verify", str(path)],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     deadline = time.monotonic() + 20
@@ -187,7 +192,8 @@ def test_interrupting_the_runner_stops_everything(page, tmp_path, sig):
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, out + err
-    assert "interrupted" in err and "Traceback" not in err
+    assert "interrupted" in err
+    assert "Traceback" not in err
     assert not processes_with(marker)
 
 
@@ -249,7 +255,8 @@ def test_junit_and_json_reports_are_readable(page, runner, tmp_path):
     cases = suite.findall("testcase")
     assert [c.get("line") for c in cases] == ["2", "8", "12"]
     failure = cases[2].find("failure")
-    assert failure is not None and f"{path.name}:12" in failure.get("message", "")
+    assert failure is not None
+    assert f"{path.name}:12" in failure.get("message", "")
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["passed"] is False
     assert [s["outcome"] for s in report["pages"][0]["steps"]] == ["passed", "skipped", "failed"]
@@ -269,12 +276,15 @@ def test_junit_and_json_reports_are_readable(page, runner, tmp_path):
         ("```console\n$ echo hi\n```\n", ["--config", "missing.yml"], "no such configuration file"),
     ],
 )
-def test_invalid_input_exits_2_with_one_line_and_runs_nothing(page, runner, tmp_path, text, args, message):
+def test_invalid_input_exits_2_with_one_line_and_runs_nothing(
+    page, runner, tmp_path, text, args, message
+):
     path = page(text.replace("$ a", "$ touch ran.txt"))
     run = runner("verify", *args, path)
     assert run.status == 2
     assert message in run.err
-    assert len(run.err.strip().splitlines()) == 1 and "Traceback" not in run.err
+    assert len(run.err.strip().splitlines()) == 1
+    assert "Traceback" not in run.err
     assert not list(tmp_path.rglob("ran.txt"))
 
 
@@ -285,7 +295,7 @@ def test_missing_page_exits_2(runner):
 
 def test_list_prints_the_plan_without_running(page, runner, tmp_path):
     path = page(
-        '<!-- runner: timeout=5 exit=1 -->\n```console\n$ touch ran.txt\n```\n\n'
+        "<!-- runner: timeout=5 exit=1 -->\n```console\n$ touch ran.txt\n```\n\n"
         '```text title="f.txt"\nx\n```\n'
     )
     run = runner("list", path)

@@ -48,8 +48,13 @@ def unique(mark: str) -> str:
 def spawn_step(*args: str | Path, cwd: Path) -> pexpect.spawn:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
     return pexpect.spawn(
-        sys.executable, ["-m", "runner", "step", *map(str, args)],
-        cwd=str(cwd), env=env, encoding="utf-8", timeout=30, dimensions=(40, 100),
+        sys.executable,
+        ["-m", "runner", "step", *map(str, args)],
+        cwd=str(cwd),
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 100),
     )
 
 

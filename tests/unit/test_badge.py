@@ -37,11 +37,11 @@ def test_the_site_may_name_the_page_inside_the_docs_folder():
 @pytest.mark.parametrize(
     ("path", "content_hash", "report"),
     [
-        ("docs/create-docker-images.md", "changed", REPORT),   # the page changed since
-        ("docs/authoring.md", "def456", REPORT),               # it failed
-        ("docs/other.md", "abc123", REPORT),                   # never run
-        ("docs/create-docker-images.md", "abc123", None),      # no report
-        ("docs/create-docker-images.md", "abc123", {}),        # an empty one
+        ("docs/create-docker-images.md", "changed", REPORT),  # the page changed since
+        ("docs/authoring.md", "def456", REPORT),  # it failed
+        ("docs/other.md", "abc123", REPORT),  # never run
+        ("docs/create-docker-images.md", "abc123", None),  # no report
+        ("docs/create-docker-images.md", "abc123", {}),  # an empty one
     ],
 )
 def test_not_verified(path, content_hash, report):
@@ -51,8 +51,14 @@ def test_not_verified(path, content_hash, report):
 
 
 def test_a_cached_page_shows_when_it_really_ran():
-    pages = [{"path": "a.md", "content_hash": "h", "passed": True,
-              "verified_at": "2025-10-01T08:00:00+00:00"}]
+    pages = [
+        {
+            "path": "a.md",
+            "content_hash": "h",
+            "passed": True,
+            "verified_at": "2025-10-01T08:00:00+00:00",
+        }
+    ]
     html = badge_html("a.md", "h", {**REPORT, "pages": pages}, "en")
     assert "Verified on October 1, 2025" in html
 

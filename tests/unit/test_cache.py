@@ -63,12 +63,12 @@ def test_prose_and_line_numbers_do_not_change_the_hash():
 @pytest.mark.parametrize(
     ("old", "new"),
     [
-        ('echo "hello', 'echo  "hello'),                   # the command
-        ("hello <who>\n```", "hello ...\n```"),             # an expected line
-        ("timeout=30", "timeout=31"),                       # a directive
-        ("timeout=30", "timeout=30 exit=0 regex"),          # the kind of the same lines
-        ("a note", "another note"),                         # a file's content
-        ('title="notes.txt"', 'title="notes.md"'),          # a file's path
+        ('echo "hello', 'echo  "hello'),  # the command
+        ("hello <who>\n```", "hello ...\n```"),  # an expected line
+        ("timeout=30", "timeout=31"),  # a directive
+        ("timeout=30", "timeout=30 exit=0 regex"),  # the kind of the same lines
+        ("a note", "another note"),  # a file's content
+        ('title="notes.txt"', 'title="notes.md"'),  # a file's path
         ("<!-- runner: timeout=30 -->", '<!-- runner: skip="no" -->'),
     ],
 )
@@ -187,8 +187,9 @@ def test_a_prose_edit_re_verifies_in_under_two_seconds(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
 
     def verify() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True,
-                              check=False)
+        return subprocess.run(
+            command, cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+        )
 
     first = verify()
     assert first.returncode == 0, first.stdout + first.stderr

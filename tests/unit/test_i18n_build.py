@@ -84,11 +84,14 @@ def test_other_files_are_copied(built: Path) -> None:
 
 def test_fuzzy_and_untranslated_messages_fall_back_to_the_english_source() -> None:
     page = "# Title\n\nFirst paragraph,\non two lines.\n\n!!! note\n    Body.\n"
-    catalog = Catalog((), (
-        Entry("Title", "Titre", fuzzy=True),
-        Entry("First paragraph, on two lines.", ""),
-        Entry("Note", "Remarque", fuzzy=True),
-    ))
+    catalog = Catalog(
+        (),
+        (
+            Entry("Title", "Titre", fuzzy=True),
+            Entry("First paragraph, on two lines.", ""),
+            Entry("Note", "Remarque", fuzzy=True),
+        ),
+    )
     translated = translate_page(page, extract_segments(page), usable_translations(catalog))
     assert translated == page.replace("# Title", "# Title {#title}")
 

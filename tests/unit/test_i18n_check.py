@@ -24,7 +24,11 @@ def _problems(english: str, french: str, glossary: Glossary = GLOSSARY) -> tuple
 
 def test_the_rules_are_a_visible_ordered_registry() -> None:
     assert [name for name, _ in RULES] == [
-        "kept intact", "glossary terms", "forbidden words", "typography", "block structure",
+        "kept intact",
+        "glossary terms",
+        "forbidden words",
+        "typography",
+        "block structure",
     ]
 
 
@@ -40,17 +44,29 @@ def test_a_good_translation_passes() -> None:
     ("english", "french", "problem"),
     [
         ("Run `docker build`.", "Lancez `docker construire`.", "code `docker build`"),
-        ("See https://docs.docker.com/get-started/.", "Voir https://docs.docker.com/.",
-         "URL https://docs.docker.com/get-started/"),
-        ("Read [the chapter](guide.md#options).", "Lisez [le chapitre](guide.md).",
-         "link target guide.md#options"),
+        (
+            "See https://docs.docker.com/get-started/.",
+            "Voir https://docs.docker.com/.",
+            "URL https://docs.docker.com/get-started/",
+        ),
+        (
+            "Read [the chapter](guide.md#options).",
+            "Lisez [le chapitre](guide.md).",
+            "link target guide.md#options",
+        ),
         ("Docker runs it.", "docker l'exécute.", "name Docker"),
         ("The Dockerfile says it.", "Le fichier Docker le dit.", "name Dockerfile"),
-        ("Tag it stockdata:1.0.0 first.", "Étiquetez-la stockdata:1.0 d'abord.",
-         "name stockdata:1.0.0"),
+        (
+            "Tag it stockdata:1.0.0 first.",
+            "Étiquetez-la stockdata:1.0 d'abord.",
+            "name stockdata:1.0.0",
+        ),
         ("Pass --no-restore to it.", "Passez-lui --sans-restore.", "option --no-restore"),
-        ("Since .NET 10.0 it uses port 8080.", "Depuis .NET 10, il utilise le port 8080.",
-         "number 10.0"),
+        (
+            "Since .NET 10.0 it uses port 8080.",
+            "Depuis .NET 10, il utilise le port 8080.",
+            "number 10.0",
+        ),
         ("It listens on 8080.", "Il écoute sur le 80.", "number 8080"),
     ],
 )
@@ -75,8 +91,12 @@ def test_glossary_terms_require_their_french_rendering() -> None:
 
 def test_protected_names_do_not_trigger_glossary_terms() -> None:
     glossary = Glossary(protected=("Azure Container Registry",), terms=GLOSSARY.terms)
-    assert _problems("Push to Azure Container Registry.",
-                     "Poussez vers Azure Container Registry.", glossary) == ()
+    assert (
+        _problems(
+            "Push to Azure Container Registry.", "Poussez vers Azure Container Registry.", glossary
+        )
+        == ()
+    )
 
 
 def test_a_forbidden_word_fails() -> None:
@@ -94,7 +114,7 @@ def test_a_forbidden_word_fails() -> None:
         ("Attention !", "a narrow no-break space (U+202F) goes before '!'"),
         ("Un; deux", "a narrow no-break space (U+202F) goes before ';'"),
         ("Il dit « oui ».", "« guillemets » take no-break spaces inside"),
-        ('Il dit "oui".', "quote with « guillemets », not \" or “ ”"),
+        ('Il dit "oui".', 'quote with « guillemets », not " or “ ”'),
     ],
 )
 def test_french_typography(french: str, problem: str) -> None:
@@ -114,12 +134,15 @@ def test_a_translation_that_starts_a_list_is_flagged() -> None:
 
 
 def test_check_page_counts_and_points_at_po_lines() -> None:
-    catalog = Catalog((), (
-        Entry("Done.", "Fait.", line=10),
-        Entry("Changed.", "Changé.", fuzzy=True, line=14),
-        Entry("New.", "", line=18),
-        Entry("Bad `code`.", "Mauvais `kode`.", line=22),
-    ))
+    catalog = Catalog(
+        (),
+        (
+            Entry("Done.", "Fait.", line=10),
+            Entry("Changed.", "Changé.", fuzzy=True, line=14),
+            Entry("New.", "", line=18),
+            Entry("Bad `code`.", "Mauvais `kode`.", line=22),
+        ),
+    )
     fresh = tuple(Entry(e.msgid, occurrences=("p.md:1",)) for e in catalog.entries)
     stats, violations, pending = check_page("p.md", "fr/p.po", catalog, fresh, Glossary())
     assert (stats.total, stats.translated, stats.fuzzy, stats.untranslated) == (4, 2, 1, 1)
@@ -127,7 +150,8 @@ def test_check_page_counts_and_points_at_po_lines() -> None:
         "fr/p.po:22: code `code` must appear unchanged in the translation"
     ]
     assert [str(p) for p in pending] == [
-        "fr/p.po:14: fuzzy: Changed.", "fr/p.po:18: untranslated: New."
+        "fr/p.po:14: fuzzy: Changed.",
+        "fr/p.po:18: untranslated: New.",
     ]
 
 
@@ -169,7 +193,8 @@ def test_a_forbidden_word_fails_with_its_po_line(
 ) -> None:
     po = project / "translations" / "fr" / "guide.po"
     line = _set_translation(
-        po, "Build and run the container on the same Linux variant.",
+        po,
+        "Build and run the container on the same Linux variant.",
         "Construisez et exécutez le conteneur sur le même ancrage Linux.",
     )
     assert main(["i18n", "check", "--config", str(project / "mkdocs.yml")]) == 1

@@ -29,8 +29,16 @@ def test_segments_cover_headings_paragraphs_lists_tables_terms_and_titles() -> N
 
 def test_code_directives_hidden_blocks_and_front_matter_are_never_messages() -> None:
     texts = " ".join(_texts(GUIDE))
-    for never in ("hello from the container", "mkdir -p demo", "runner:", "FROM mcr",
-                  "indented code", "exercises every kind", "WORKDIR /src`", "`10.0`"):
+    for never in (
+        "hello from the container",
+        "mkdir -p demo",
+        "runner:",
+        "FROM mcr",
+        "indented code",
+        "exercises every kind",
+        "WORKDIR /src`",
+        "`10.0`",
+    ):
         assert never not in texts
 
 
@@ -96,8 +104,10 @@ def test_runner_comments_shown_as_examples_in_code_are_not_directives() -> None:
     ("markdown", "expected"),
     [
         ("The `build` stage, line by line", "the-build-stage-line-by-line"),
-        ("Keep build output out of the image: `.dockerignore`",
-         "keep-build-output-out-of-the-image-dockerignore"),
+        (
+            "Keep build output out of the image: `.dockerignore`",
+            "keep-build-output-out-of-the-image-dockerignore",
+        ),
         ("Microsoft's .NET images", "microsofts-net-images"),
         ("*Run* [StockData](x.md) &amp; more", "run-stockdata-more"),
     ],
@@ -108,7 +118,7 @@ def test_slugs_match_the_toc_extension(markdown: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "markdown",
-    ["", "```\nunclosed", "| a |\n|", "!!!", "!!! note \"", "- \n-", "<!-- runner:", "#", "\t\t>"],
+    ["", "```\nunclosed", "| a |\n|", "!!!", '!!! note "', "- \n-", "<!-- runner:", "#", "\t\t>"],
 )
 def test_odd_markdown_never_crashes(markdown: str) -> None:
     for segment in extract_segments(markdown):

@@ -79,8 +79,13 @@ def test_no_translation_is_ever_lost(old: dict[str, str], new: list[str]) -> Non
 def test_a_catalog_survives_a_round_trip_through_a_po_file(tmp_path: Path) -> None:
     catalog = _catalog(
         Entry("Hello", "Bonjour", occurrences=("a.md:1",), note="heading"),
-        Entry("New text", "Vieux texte", fuzzy=True, previous="Old text",
-              occurrences=("a.md:3", "a.md:9")),
+        Entry(
+            "New text",
+            "Vieux texte",
+            fuzzy=True,
+            previous="Old text",
+            occurrences=("a.md:3", "a.md:9"),
+        ),
         Entry("Gone", "Parti", obsolete=True),
     )
     write_catalog(tmp_path / "a.po", catalog)
@@ -88,7 +93,7 @@ def test_a_catalog_survives_a_round_trip_through_a_po_file(tmp_path: Path) -> No
     assert [e.__class__(**{**_fields(e), "line": 0}) for e in again.entries] == list(
         catalog.entries
     )
-    assert "#| msgid \"Old text\"" in (tmp_path / "a.po").read_text(encoding="utf-8")
+    assert '#| msgid "Old text"' in (tmp_path / "a.po").read_text(encoding="utf-8")
 
 
 def _fields(entry: Entry) -> dict[str, object]:
@@ -129,8 +134,10 @@ def test_update_after_an_english_edit_marks_fuzzy_and_check_fails(
     assert f"translations/fr/guide.po:{entry.line}: fuzzy: Build and run" in out.replace(
         str(project) + "/", ""
     )
-    assert main(["i18n", "check", "--config", config, "--max-fuzzy", "1",
-                 "--min-translated", "90"]) == 0
+    assert (
+        main(["i18n", "check", "--config", config, "--max-fuzzy", "1", "--min-translated", "90"])
+        == 0
+    )
 
 
 def test_update_keeps_catalogs_unchanged_when_the_pages_are(project: Path) -> None:

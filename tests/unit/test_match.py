@@ -49,7 +49,9 @@ def test_normalise_strips_terminal_noise():
 
 
 def command(expected: list[str], status: int = 0) -> Command:
-    return Command(Span("p.md", 3, 3), "x", "$ x", compile_lines(expected, regex=False), status, 5.0)
+    return Command(
+        Span("p.md", 3, 3), "x", "$ x", compile_lines(expected, regex=False), status, 5.0
+    )
 
 
 def test_status_is_checked_before_output():

@@ -120,7 +120,7 @@ def test_service_gets_a_stop_at_its_mark_or_at_the_end():
         ('<!-- runner: service=a ready="x" -->\n```console\n$ a\n$ b\n```\n', "holds one command"),
         ('<!-- runner: service=a ready="(" -->\n```console\n$ a\n```\n', "invalid `ready` pattern"),
         ("```console\n$ echo x\n[ (re)\n```\n", "invalid regular expression"),
-        ("```console\n$ echo \"unclosed\n```\n", "bash cannot parse it"),
+        ('```console\n$ echo "unclosed\n```\n', "bash cannot parse it"),
         ("```console\n$ if true; then echo\n```\n", "bash cannot parse it"),
         ("```console\n$\n```\n", "empty command"),
     ],

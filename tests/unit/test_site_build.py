@@ -76,9 +76,11 @@ def test_code_blocks_and_heading_ids_are_the_same_in_both_languages(site: Path) 
     english, french = _html(site, "guide/index.html"), _html(site, "fr/guide/index.html")
     assert PRE.findall(french) == PRE.findall(english)
     assert len(PRE.findall(english)) == 4
-    assert ID.findall(french) == ID.findall(english) == [
-        "build-the-stockdata-image", "options", "options_1"
-    ]
+    assert (
+        ID.findall(french)
+        == ID.findall(english)
+        == ["build-the-stockdata-image", "options", "options_1"]
+    )
 
 
 def test_admonition_titles_are_french(site: Path) -> None:
@@ -109,6 +111,8 @@ def test_the_runner_reads_its_settings_from_the_project_mkdocs_yml() -> None:
     settings = load_settings(ROOT / "mkdocs.yml", environ={})
     assert settings.sample == ROOT / "sample-solution"
     assert (settings.timeout, settings.ready_timeout) == (120.0, 90.0)
-    assert dict(settings.placeholders) == {"myorg": "stockkube",
-                                           "internal-registry:5000": "localhost:5000"}
+    assert dict(settings.placeholders) == {
+        "myorg": "stockkube",
+        "internal-registry:5000": "localhost:5050",
+    }
     assert dict(settings.env) == {"DOCKER_CLI_HINTS": "false", "BUILDKIT_PROGRESS": "plain"}

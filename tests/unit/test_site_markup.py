@@ -94,8 +94,10 @@ def test_link_alternates_rewrites_the_switcher_and_drops_head_links() -> None:
         '<a href="../" hreflang="en" class="md-select__link">English</a>'
         '<a href="../fr/" hreflang="fr" class="md-select__link">Français</a>'
     )
-    alternates = [{"name": "English", "link": "./", "lang": "en"},
-                  {"name": "Français", "link": "fr/", "lang": "fr"}]
+    alternates = [
+        {"name": "English", "link": "./", "lang": "en"},
+        {"name": "Français", "link": "fr/", "lang": "fr"},
+    ]
     out = link_alternates(html, "guide/", alternates)
     assert 'rel="alternate"' not in out
     assert '<a href="../guide/" hreflang="en" class="md-select__link">' in out

@@ -20,13 +20,35 @@ def rewrite(expected: list[str], actual: list[str], placeholders=None, regex=Fal
 
 
 def test_only_the_changed_line_is_rewritten():
-    expected = ["start", "...", "id: ...", "took [0-9]+ ms (re)", "image <myorg>/app", "port 80",
-                "end"]
-    actual = ["start", "noise", "more noise", "id: 42", "took 17 ms", "image stockkube/app",
-              "port 8080", "end"]
+    expected = [
+        "start",
+        "...",
+        "id: ...",
+        "took [0-9]+ ms (re)",
+        "image <myorg>/app",
+        "port 80",
+        "end",
+    ]
+    actual = [
+        "start",
+        "noise",
+        "more noise",
+        "id: 42",
+        "took 17 ms",
+        "image stockkube/app",
+        "port 8080",
+        "end",
+    ]
     new = rewrite(expected, actual, {"myorg": "stockkube"})
-    assert new == ["start", "...", "id: ...", "took [0-9]+ ms (re)", "image <myorg>/app",
-                   "port 8080", "end"]
+    assert new == [
+        "start",
+        "...",
+        "id: ...",
+        "took [0-9]+ ms (re)",
+        "image <myorg>/app",
+        "port 8080",
+        "end",
+    ]
 
 
 def test_lines_are_inserted_and_removed():
@@ -45,8 +67,11 @@ def test_an_ellipsis_that_matches_nothing_stays():
 
 
 def test_inserted_lines_get_their_placeholders_back():
-    new = rewrite(["old"], ["pushed localhost:5000/stockkube/app:1.0"],
-                  {"myorg": "stockkube", "internal-registry:5000": "localhost:5000"})
+    new = rewrite(
+        ["old"],
+        ["pushed localhost:5000/stockkube/app:1.0"],
+        {"myorg": "stockkube", "internal-registry:5000": "localhost:5000"},
+    )
     assert new == ["pushed <internal-registry:5000>/<myorg>/app:1.0"]
 
 
@@ -74,7 +99,8 @@ def test_written_lines_read_back_as_a_match(line, first, regex, written_as):
 
 def test_regex_mode_keeps_matching_lines():
     assert rewrite(["(Linux|Darwin)", "v[0-9]+"], ["Linux", "v1.2"], regex=True) == [
-        "(Linux|Darwin)", r"v1\.2"
+        "(Linux|Darwin)",
+        r"v1\.2",
     ]
 
 
