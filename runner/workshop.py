@@ -11,8 +11,6 @@ session is recorded (runner.state), so that `runner reset` can clean up after a 
 
 from __future__ import annotations
 
-import secrets
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
@@ -26,10 +24,8 @@ from runner.model import Command, Plan, Step, StopService, Verdict
 from runner.projector import Heading, Keys, LiveOutput, Screen, heading_before, headings
 from runner.report import describe
 from runner.report.terminal import failure_details
-from runner.run.cleanup import DockerJanitor, kill_session
-from runner.run.execute import PageContext, observe
-from runner.run.service import Services
-from runner.run.shell import ShellSession, shell_environment
+from runner.run.execute import PageContext, observe, page_context
+from runner.run.shell import new_nonce
 from runner.run.workspace import scratch_workspace
 from runner.state import Session, close_session, docker_objects, open_session, save_session
 
@@ -80,18 +76,16 @@ def page_session(plan: Plan, settings: StepSettings, live: LiveOutput) -> Iterat
 
     The same set-up and clean-up as runner.run.execute, held open between steps.
     """
-    nonce = secrets.token_hex(8)
-    env = shell_environment(settings.base_env, settings.extra_env, nonce)
+    nonce = new_nonce()
     with ExitStack() as stack:
         workspace = stack.enter_context(scratch_workspace(settings.sample, keep=False))
         session = open_session(settings.state, nonce, workspace)
         stack.callback(close_session, settings.state, nonce)
-        stack.enter_context(DockerJanitor(plan.uses_docker))
-        stack.callback(kill_session, nonce)
-        state_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="runner-state-")))
-        shell = stack.enter_context(ShellSession(workspace, env, nonce, live))
-        services = stack.enter_context(Services())
-        context = PageContext(workspace, shell, services, env, state_dir)
+        context = stack.enter_context(
+            page_context(
+                plan, workspace, settings.base_env, settings.extra_env, echo=live, nonce=nonce
+            )
+        )
         notes = _docker_notes(session, settings.state) if plan.uses_docker else _nothing
         yield Running(context, notes)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -33,6 +33,28 @@ class PageContext:
     dead: str | None = None
 
 
+@contextmanager
+def page_context(
+    plan: Plan,
+    workspace: Path,
+    base_env: Mapping[str, str],
+    extra_env: Mapping[str, str],
+    *,
+    echo: Callable[[bytes], None] | None = None,
+    nonce: str | None = None,
+) -> Iterator[PageContext]:
+    """The shell and services of one page; on exit, everything the page started is stopped."""
+    nonce = nonce or new_nonce()
+    env = shell_environment(base_env, extra_env, nonce)
+    with ExitStack() as stack:
+        stack.enter_context(DockerJanitor(plan.uses_docker))
+        stack.callback(kill_session, nonce)
+        state_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="runner-state-")))
+        shell = stack.enter_context(ShellSession(workspace, env, nonce, echo))
+        services = stack.enter_context(Services())
+        yield PageContext(workspace, shell, services, env, state_dir)
+
+
 def execute(
     plan: Plan,
     workspace: Path,
@@ -41,15 +63,7 @@ def execute(
     echo: Callable[[bytes], None] | None = None,
 ) -> Iterator[Observation]:
     """Yield one observation per step, in order; everything started is stopped on close."""
-    nonce = new_nonce()
-    env = shell_environment(base_env, extra_env, nonce)
-    with ExitStack() as stack:
-        stack.enter_context(DockerJanitor(plan.uses_docker))
-        stack.callback(kill_session, nonce)
-        state_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="runner-state-")))
-        shell = stack.enter_context(ShellSession(workspace, env, nonce, echo))
-        services = stack.enter_context(Services())
-        context = PageContext(workspace, shell, services, env, state_dir)
+    with page_context(plan, workspace, base_env, extra_env, echo=echo) as context:
         for step in plan.steps:
             yield observe(step, context)
 
