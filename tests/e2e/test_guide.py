@@ -92,7 +92,8 @@ def test_a_broken_step_fails_at_its_line(runner, tmp_path: Path, original, mutan
     page = tmp_path / "docs" / CHAPTER.name
     page.parent.mkdir()
     page.write_text(text.replace(original, mutant), encoding="utf-8")
-    line = page.read_text(encoding="utf-8").split("\n").index(failing_line) + 1
+    lines = page.read_text(encoding="utf-8").split("\n")
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith(failing_line))
     before_docker = docker_objects()
     run = runner("verify", "--config", CONFIG, page)
     assert run.status == 1, run.out
