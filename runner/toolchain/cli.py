@@ -31,10 +31,9 @@ def up(settings: Settings, say: Say = print) -> None:
     began = time.monotonic()
     check_disk(settings)
     settings.ensure_dirs()
-    dotnet = images.Dotnet.find(settings.dotnet_root)
     with _locked(settings, say):
         _timed(say, lambda: [engine.ensure(settings)])
-        _timed(say, lambda: images.ensure(settings, dotnet))
+        _timed(say, lambda: images.ensure(settings))
         _timed(say, lambda: [registry.ensure(settings)])
     say(f"toolchain: up in {time.monotonic() - began:.1f}s")
 

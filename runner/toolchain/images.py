@@ -22,6 +22,7 @@ from runner.toolchain.settings import Settings
 
 SDK_TAG = "mcr.microsoft.com/dotnet/sdk:10.0"
 ASPNET_TAG = "mcr.microsoft.com/dotnet/aspnet:10.0"
+TAGS = (ASPNET_TAG, SDK_TAG)
 BASE_TAG = "stockkube/bookworm-base:local"
 LABEL_STAND_IN = "io.stockkube.stand-in"
 LABEL_SDK = "io.stockkube.dotnet-sdk-version"
@@ -42,6 +43,7 @@ SUITE = "bookworm"
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 BUILD_TIMEOUT = 1800.0
+PULL_TIMEOUT = 900.0  # the SDK image is large on a slow link; offline, the pull fails at once
 RUNTIME_PARTS = ("dotnet", "host", "LICENSE.txt", "ThirdPartyNotices.txt")
 
 
@@ -112,7 +114,29 @@ def state(tag: str, dotnet: Dotnet) -> str:
     return "current" if found.get(LABEL_SDK) == dotnet.sdk else "stale"
 
 
-def ensure(settings: Settings, dotnet: Dotnet) -> list[str]:
+def ensure(settings: Settings) -> list[str]:
+    """Pull the official images where a registry serves them; else build local stand-ins.
+
+    The SDK on this machine is needed only for stand-ins: a laptop that can pull the real
+    images needs no .NET at all.
+    """
+    pulled = [line for tag in TAGS if labels(tag) is None for line in _pull(tag)]
+    found = [labels(tag) for tag in TAGS]
+    if all(image is not None and LABEL_STAND_IN not in image for image in found):
+        return [*pulled, "images: the official .NET images are present"]
+    dotnet = Dotnet.find(settings.dotnet_root)
+    return [*pulled, *_ensure_stand_ins(settings, dotnet)]
+
+
+def _pull(tag: str) -> list[str]:
+    """Try the real image once; a machine without that registry says no at once."""
+    result = proc.run(["docker", "pull", "--quiet", tag], timeout=PULL_TIMEOUT, check=False)
+    if result.returncode == 0:
+        return [f"images: pulled {tag}"]
+    return [f"images: {tag} cannot be pulled here; a local stand-in takes its place"]
+
+
+def _ensure_stand_ins(settings: Settings, dotnet: Dotnet) -> list[str]:
     """Build whichever stand-in is missing or stale; an aspnet rebuild forces an sdk rebuild."""
     aspnet, sdk = state(ASPNET_TAG, dotnet), state(SDK_TAG, dotnet)
     if sdk == "current" and settings.nuget_mode not in ("auto", _nuget_mode()):
