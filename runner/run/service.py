@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
-from runner.run.shell import INTERRUPT, quote_ansi_c, spawn_terminal
+from runner.run.shell import INTERRUPT, quote_ansi_c
+from runner.run.terminal import Terminal
 
 STOP_GRACE = 10.0  # seconds a service gets after Ctrl-C (ASP.NET Core drains requests)
 KILL_GRACE = 3.0
@@ -31,7 +32,7 @@ class Service:
     ) -> None:
         self.name = name
         script = f". {quote_ansi_c(str(state))} && eval {quote_ansi_c(text)}"
-        self._child = spawn_terminal(["bash", "--noprofile", "--norc", "-c", script], cwd, env)
+        self._child = Terminal(["bash", "--noprofile", "--norc", "-c", script], cwd, env)
         self._output = bytearray()
         self._changed = threading.Condition()
         self._ended = False
@@ -39,7 +40,7 @@ class Service:
         self._reader.start()
 
     def _drain(self) -> None:
-        fd = self._child.child_fd
+        fd = self._child.fd
         while True:
             try:
                 chunk = os.read(fd, 65536)
@@ -76,7 +77,7 @@ class Service:
         """Ctrl-C, then harder; returns its exit status (None when it died of a signal)."""
         if not self._ended:
             with contextlib.suppress(OSError):
-                os.write(self._child.child_fd, INTERRUPT)
+                os.write(self._child.fd, INTERRUPT)
         for sig, grace in (
             (None, STOP_GRACE),
             (signal.SIGTERM, KILL_GRACE),
@@ -90,8 +91,8 @@ class Service:
             if self._ended:
                 break
         self._reader.join(KILL_GRACE)
-        self._child.close(force=True)
-        return self._child.exitstatus if self._child.exitstatus is not None else None
+        self._child.close()
+        return self._child.exit_status
 
 
 class Services:

@@ -12,7 +12,6 @@ more per command.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import select
@@ -23,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-import pexpect
+from runner.run.terminal import Terminal
 
 MARK = b"\x1b]777;"
 BELL = b"\x07"
@@ -95,15 +94,6 @@ _ANSI_C = {
 }
 
 
-def spawn_terminal(argv: list[str], cwd: Path, env: Mapping[str, str]) -> pexpect.spawn:
-    """Start a program on a new pseudo-terminal of 80x24, echo off, in its own session."""
-    child = pexpect.spawn(
-        argv[0], argv[1:], cwd=str(cwd), env=dict(env), echo=False, dimensions=(24, 80)
-    )
-    child.ptyproc.delayafterclose = 0  # its default sleeps 0.1 s on every close
-    return child
-
-
 def new_nonce() -> str:
     """A marker no output can guess (os.urandom: `secrets` costs more to import)."""
     return os.urandom(8).hex()
@@ -123,12 +113,12 @@ class ShellSession:
         self._cwd = cwd
         self._env = dict(env)
         self._echo = echo
-        self._child: pexpect.spawn | None = None
+        self._child: Terminal | None = None
         self._prompt = MARK + self.nonce.encode() + b";"
         self._marker = re.compile(re.escape(self._prompt) + rb"(-?\d+);-1" + BELL)
 
     def __enter__(self) -> ShellSession:
-        self._child = spawn_terminal(
+        self._child = Terminal(
             ["bash", "--noprofile", "--norc", "--noediting", "-i"], self._cwd, self._env
         )
         # One marker per command: PS1 prints the status that the done function saved, then
@@ -173,18 +163,16 @@ class ShellSession:
         child, self._child = self._child, None
         if child is None:
             return
-        with contextlib.suppress(OSError):
-            os.killpg(child.pid, signal.SIGKILL)
-        child.close(force=True)
+        child.close()
 
     def _type(self, line: str) -> None:
         assert self._child is not None
-        os.write(self._child.child_fd, line.encode() + b"\n")
+        os.write(self._child.fd, line.encode() + b"\n")
 
     def _collect(self, deadline: float) -> Typed:
         """Read until the next prompt; only new bytes are scanned for markers."""
         assert self._child is not None
-        fd, buffer, scanned = self._child.child_fd, bytearray(), 0
+        fd, buffer, scanned = self._child.fd, bytearray(), 0
         output = bytearray()
         while True:
             match = self._marker.search(buffer, scanned)
@@ -218,16 +206,13 @@ class ShellSession:
         return chunk
 
     def _exit_note(self) -> str:
-        child = self._child
-        if child is None:
-            return ""
-        child.wait() if not child.isalive() else None
-        return f" with status {child.exitstatus}" if child.exitstatus is not None else ""
+        status = self._child.exit_status if self._child is not None else None
+        return f" with status {status}" if status is not None else ""
 
     def _interrupt(self, partial: Typed, timeout: float) -> Typed:
         """Ctrl-C, then SIGTERM and SIGKILL to the foreground job; the shell must come back."""
         assert self._child is not None
-        fd, output = self._child.child_fd, partial.output
+        fd, output = self._child.fd, partial.output
         for action in (self._ctrl_c, self._terminate, self._kill):
             action(fd)
             after = self._collect(time.monotonic() + GRACE)
