@@ -10,7 +10,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
@@ -49,6 +49,10 @@ def main(argv: Sequence[str]) -> int:
     except UsageError as error:
         print(f"runner: {error}", file=sys.stderr)
         return ExitCode.USAGE
+    except BrokenPipeError:
+        # The reader closed the pipe (`runner list | head`): stop quietly, as cat would.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ExitCode.FAILED
     except (KeyboardInterrupt, Interrupted):
         print("runner: interrupted; everything it started was stopped", file=sys.stderr)
         return ExitCode.INTERRUPTED
@@ -215,7 +219,9 @@ def run_page(
     return PageResult(plan.path, tuple(verdicts), time.perf_counter() - started, kept)
 
 
-def _judged(plan: Plan, observations: Iterator[Observation], keep_going: bool) -> Iterator[Verdict]:
+def _judged(
+    plan: Plan, observations: Generator[Observation, None, None], keep_going: bool
+) -> Iterator[Verdict]:
     """Judge each observation; after a failure, the rest is skipped unless `keep_going`."""
     done = 0
     with closing(observations):

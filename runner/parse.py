@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from runner.errors import GuideError
-from runner.model import Block, Guide, Options, Service, Span, StopMark
+from runner.model import Block, BlockKind, Guide, Options, Service, Span, StopMark
 
 DIRECTIVE = re.compile(r"^\s*<!--\s*runner:(?P<body>.*)$", re.MULTILINE)
 ATTRIBUTE = re.compile(r"""([A-Za-z_][\w-]*)=(?:"([^"]*)"|'([^']*)'|(\S+))""")
@@ -127,7 +127,7 @@ def _fence_block(
     if lang == "console" and title is not None:
         raise GuideError(path, span.start, "a console block cannot have a title")
     body = tuple(token.content.rstrip("\n").split("\n")) if token.content else ()
-    kind = "console" if lang == "console" else "file"
+    kind: BlockKind = "console" if lang == "console" else "file"
     return Block(span=span, kind=kind, lang=lang, body=body, title=title)
 
 

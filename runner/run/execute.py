@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -61,7 +61,7 @@ def execute(
     base_env: Mapping[str, str],
     extra_env: Mapping[str, str],
     echo: Callable[[bytes], None] | None = None,
-) -> Iterator[Observation]:
+) -> Generator[Observation, None, None]:
     """Yield one observation per step, in order; everything started is stopped on close."""
     with page_context(plan, workspace, base_env, extra_env, echo=echo) as context:
         for step in plan.steps:
