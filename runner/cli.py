@@ -173,7 +173,7 @@ def verify_command(args: argparse.Namespace) -> int:
         hit = verified.hit(Path(plan.path), hashes[plan.path]) if use_cache else None
         if hit is not None:
             print(f"cached: {plan.path} (passed at {hit.shown}, content unchanged)")
-            results.append(PageResult(plan.path, (), 0.0))
+            results.append(PageResult(plan.path, (), 0.0, cached=hit.at))
             continue
         cut = plan if args.until is None else replace(plan, steps=plan.steps[: args.until])
         result = run_page(

@@ -254,6 +254,8 @@ class PageResult:
     """Seconds for the page."""
     workspace: str | None = None
     """Where the page ran, when it was kept."""
+    cached: str | None = None
+    """When the page last passed, if it was not run again because nothing changed since."""
 
     @property
     def passed(self) -> bool:

@@ -44,6 +44,8 @@ class JsonReporter:
             "path": result.path,
             "content_hash": self._hashes.get(result.path),
             "passed": result.passed,
+            "cached": result.cached is not None,
+            **({"verified_at": result.cached} if result.cached else {}),
             "duration": round(result.duration, 3),
             "steps": [_step(v) for v in result.verdicts],
         }

@@ -45,6 +45,8 @@ class TerminalReporter:
         counts = Counter(v.outcome for r in results for v in r.verdicts)
         seconds = sum(r.duration for r in results)
         parts = [f"{counts[o]} {o}" for o in ("passed", "failed", "error", "skipped")]
+        cached = sum(r.cached is not None for r in results)
+        parts += [f"{cached} page{'s' * (cached != 1)} cached"] if cached else []
         ok = all(r.passed for r in results)
         self._write(f"\n{', '.join(parts)} in {seconds:.1f}s\n", "bold green" if ok else "bold red")
         for result in results:

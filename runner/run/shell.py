@@ -112,7 +112,8 @@ class ShellSession:
         self.nonce = nonce or new_nonce()
         self._cwd = cwd
         self._env = dict(env)
-        self._echo = echo
+        self._echo: Callable[[bytes], None] | None = None
+        self._wanted_echo = echo  # set once bash is ready: its start-up is not the page's
         self._child: Terminal | None = None
         self._prompt = MARK + self.nonce.encode() + b";"
         self._marker = re.compile(re.escape(self._prompt) + rb"(-?\d+);-1" + BELL)
@@ -134,6 +135,7 @@ class ShellSession:
         if result.error is not None:
             self.close()
             raise ShellDied(f"bash did not start: {result.error}")
+        self._echo = self._wanted_echo
         return self
 
     def __exit__(
@@ -191,7 +193,7 @@ class ShellSession:
             scanned = 0
             buffer += chunk
             if self._echo is not None:
-                self._echo(chunk)
+                self._echo(self._marker.sub(b"", chunk))
 
     def _read(self, fd: int, deadline: float) -> bytes | None:
         remaining = deadline - time.monotonic()

@@ -309,3 +309,12 @@ def test_the_authoring_page_passes(runner):
     run = runner("verify", "--config", ROOT / "mkdocs.yml", ROOT / "docs" / "authoring.md")
     assert run.status == 0, run.out
     assert " 0 failed" in run.out
+
+
+def test_verbose_shows_output_while_it_runs(page, runner):
+    path = page('```console\n$ X=live; echo "$X-line-1"; echo "$X-line-2"\n...\n```\n')
+    quiet, loud = runner("verify", path), runner("verify", "--no-cache", "-v", path)
+    assert "live-line-2" not in quiet.out
+    assert "live-line-1\r\nlive-line-2" in loud.out
+    assert "bash-" not in loud.out  # bash's own start-up prompt is not part of the page
+    assert "\x1b]777;" not in loud.out  # nor are the runner's markers

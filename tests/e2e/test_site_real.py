@@ -1,4 +1,4 @@
-"""The built site says which pages are verified, by content hash."""
+"""The real pages, published: what readers see, and which pages say they are verified."""
 
 from __future__ import annotations
 
@@ -58,3 +58,18 @@ def test_badges_follow_the_report_and_the_content(runner, tmp_path: Path):
     assert "Vérifié le 7 mars 2026</time> avec Docker 28.2.2 et .NET 10.0.401" in french
     assert "Not verified" in home
     assert "Verified on" not in home
+
+
+def test_the_chapter_renders_as_readers_should_see_it(runner, tmp_path: Path):
+    project = copy_project(tmp_path)
+    run = runner("publish", "--config", project / "mkdocs.yml")
+    assert run.status == 0, run.out + run.err
+    for language in ("", "fr/"):
+        chapter = (project / "site" / language / "create-docker-images" / "index.html").read_text()
+        for title in ("src/StockData/Dockerfile", "src/StockWeb/Dockerfile", ".dockerignore"):
+            assert f'<span class="filename">{title}</span>' in chapter
+        assert chapter.count('class="admonition warning"') == 1
+        assert chapter.count('class="admonition note"') == 3
+        assert "runner:" not in chapter
+        assert "grpc_call" not in chapter  # a hidden block's command
+        assert "openssl req" not in chapter  # the hidden certificate set-up
