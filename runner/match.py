@@ -33,8 +33,12 @@ def normalise(text: str) -> list[str]:
     >>> normalise("a  \r\n\x1b[1mb\x1b[0m\r\n10%\r100%\r\n\x1b[?1h\x1b=c\r\n\r\n")
     ['a', 'b', '100%', 'c']
     """
-    lines = ANSI.sub("", text).replace("\r\n", "\n").split("\n")
-    cleaned = [line.rsplit("\r", 1)[-1].rstrip() for line in lines]
+    if "\x1b" in text:
+        text = ANSI.sub("", text)
+    lines = text.replace("\r\n", "\n").split("\n")
+    cleaned = [
+        line.rsplit("\r", 1)[-1].rstrip() if "\r" in line else line.rstrip() for line in lines
+    ]
     while cleaned and not cleaned[-1]:
         cleaned.pop()
     return cleaned

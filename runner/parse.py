@@ -35,7 +35,8 @@ CONTENT_TOKENS = frozenset(
     }
 )
 
-_markdown = MarkdownIt("commonmark")
+# Only the block structure matters here (fences, HTML comments): inline parsing is skipped.
+_markdown = MarkdownIt("commonmark").disable(["inline", "text_join"])
 
 
 def parse_guide(path: str, text: str) -> Guide:
