@@ -16,15 +16,15 @@ from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 
+from runner import pages
 from runner.errors import ExitCode, UsageError
 from runner.i18n.commands import add_commands as add_translation_commands
 from runner.match import judge
 from runner.model import Observation, PageResult, Plan, Verdict
 from runner.parse import parse_guide
-from runner.plan import plan_guide, plan_settings
 from runner.report import Reporter
 from runner.report.terminal import TerminalReporter
-from runner.settings import Settings, find_config, load_settings
+from runner.settings import Settings
 
 
 class Interrupted(BaseException):
@@ -126,27 +126,12 @@ def _page_arguments(parser: argparse.ArgumentParser, *, one: bool = False) -> No
 
 def list_command(args: argparse.Namespace) -> int:
     """Print each page's steps with their kind, line and options."""
-    settings = _settings(args)
-    for plan in _plans(args.pages, settings):
+    settings = pages.settings_from(args)
+    for plan in pages.plans(args.pages, settings):
         print(f"{plan.path}: {len(plan.steps)} steps")
         for number, step in enumerate(plan.steps, 1):
-            print(f"  {number:>3}  {step.span.start:>4}  {_step_summary(step)}")
+            print(f"  {number:>3}  {step.span.start:>4}  {pages.step_summary(step)}")
     return ExitCode.OK
-
-
-def _step_summary(step: object) -> str:
-    from runner.report import describe, kind
-
-    assert hasattr(step, "span")
-    notes = []
-    if getattr(step, "skip", None):
-        notes.append(f"skip: {step.skip}")  # type: ignore[attr-defined]
-    if getattr(step, "exit_status", 0):
-        notes.append(f"exit {step.exit_status}")  # type: ignore[attr-defined]
-    if hasattr(step, "timeout"):
-        notes.append(f"timeout {step.timeout:g}s")
-    suffix = f"  ({', '.join(notes)})" if notes else ""
-    return f"{kind(step):<7}  {describe(step)}{suffix}"  # type: ignore[arg-type]
 
 
 # --- verify ----------------------------------------------------------------------------------
@@ -160,8 +145,8 @@ def verify_command(args: argparse.Namespace) -> int:
     """
     from runner import cache, state
 
-    settings = _settings(args)
-    plans = _plans(_pages_in(args.lang, args.pages, settings), settings)
+    settings = pages.settings_from(args)
+    plans = pages.plans(pages.chosen(args.lang, args.pages, settings), settings)
     if settings.sample is not None and not settings.sample.is_dir():
         raise UsageError(f"sample solution not found: {settings.sample}")
     hashes = {p.path: cache.content_hash(p, settings.sample, settings.env) for p in plans}
@@ -266,28 +251,32 @@ def step_command(args: argparse.Namespace) -> int:
     from runner import state, workshop
     from runner.projector import keys_for
 
-    settings = _settings(args)
+    settings = pages.settings_from(args)
     page = args.pages[0]
-    plan = _plans([page], settings)[0]
+    plan = pages.plans([page], settings)[0]
     workshop.check_start(plan, args.start)
     step_settings = workshop.StepSettings(
         settings.sample, os.environ, settings.env, args.start, state.state_dir(os.environ)
     )
     with keys_for(sys.stdin) as keys:
-        return workshop.step_page(plan, _read(page), step_settings, keys, sys.stdout)
+        return workshop.step_page(plan, pages.read(page), step_settings, keys, sys.stdout)
 
 
 def update_command(args: argparse.Namespace) -> int:
     """Run one page, rewrite the expected output that differed, print the page's diff."""
     from runner import update
 
-    settings = _settings(args)
+    settings = pages.settings_from(args)
     page = args.pages[0]
-    plan = _plans([page], settings)[0]
+    plan = pages.plans([page], settings)[0]
     source = update.read_exactly(page)
     result = run_page(plan, settings, [TerminalReporter()], keep_going=True)
     change = update.update_page(
-        source, parse_guide(plan.path, _read(page)), plan, result.verdicts, settings.placeholders
+        source,
+        parse_guide(plan.path, pages.read(page)),
+        plan,
+        result.verdicts,
+        settings.placeholders,
     )
     if change.text == source:
         print(f"{plan.path}: no expected output to rewrite")
@@ -298,7 +287,7 @@ def update_command(args: argparse.Namespace) -> int:
         print(f"{plan.path}: rewrote the expected output of the commands at lines {lines}")
     left = [
         v
-        for v in update.rejudged(_plans([page], settings)[0], result.verdicts)
+        for v in update.rejudged(pages.plans([page], settings)[0], result.verdicts)
         if v.outcome in ("failed", "error")
     ]
     for verdict in left:
@@ -329,67 +318,6 @@ def toolchain_command(args: argparse.Namespace) -> int:
     from runner.toolchain import main as toolchain_main
 
     return toolchain_main([args.action])
-
-
-# --- shared ----------------------------------------------------------------------------------
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    config = args.config
-    if config is not None and not config.is_file():
-        raise UsageError(f"no such configuration file: {config}")
-    start = args.pages[0].resolve().parent if args.pages else Path.cwd()
-    return load_settings(
-        config or find_config(start),
-        sample=args.sample,
-        timeout=args.timeout,
-        given=_assignments(args.set),
-    )
-
-
-def _assignments(pairs: Sequence[str]) -> dict[str, str]:
-    values = {}
-    for pair in pairs:
-        name, equals, value = pair.partition("=")
-        if not equals or not name:
-            raise UsageError(f"--set wants NAME=VALUE, got {pair!r}")
-        values[name] = value
-    return values
-
-
-def _pages_in(lang: str, pages: Sequence[Path], settings: Settings) -> list[Path]:
-    """The English pages, their French editions (built from them and the catalogs), or both."""
-    english = list(pages) or sorted(settings.docs_dir.rglob("*.md"))
-    if lang == "en":
-        return english
-    from runner.i18n.cli import translated_pages
-
-    french = translated_pages(settings.root / "mkdocs.yml", english, settings.docs_dir)
-    return french if lang == "fr" else english + french
-
-
-def _plans(pages: Sequence[Path], settings: Settings) -> list[Plan]:
-    chosen = list(pages) or sorted(settings.docs_dir.rglob("*.md"))
-    if not chosen:
-        raise UsageError(f"no pages given and none in {settings.docs_dir}")
-    for_plan = plan_settings(settings)
-    return [plan_guide(parse_guide(_shown(page), _read(page)), for_plan) for page in chosen]
-
-
-def _read(page: Path) -> str:
-    try:
-        return page.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"no such page: {page}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"cannot read {page}: {error}") from None
-
-
-def _shown(page: Path) -> str:
-    try:
-        return str(page.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(page)
 
 
 def _install_signal_handlers() -> dict[int, object]:
