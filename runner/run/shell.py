@@ -208,7 +208,7 @@ class ShellSession:
         return chunk
 
     def _exit_note(self) -> str:
-        status = self._child.exit_status if self._child is not None else None
+        status = self._child.wait(1.0) if self._child is not None else None
         return f" with status {status}" if status is not None else ""
 
     def _interrupt(self, partial: Typed, timeout: float) -> Typed:

@@ -53,6 +53,12 @@ class Terminal:
         code = self._process.poll()
         return code if code is not None and code >= 0 else None
 
+    def wait(self, timeout: float) -> int | None:
+        """Its exit status, waiting up to `timeout` seconds for it to end (None if it did not)."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._process.wait(timeout)
+        return self.exit_status
+
     def close(self, wait: float = 3.0) -> None:
         """Kill the program's process group, reap it, and close the pty; never raises."""
         with contextlib.suppress(OSError):

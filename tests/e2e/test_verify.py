@@ -318,3 +318,32 @@ def test_verbose_shows_output_while_it_runs(page, runner):
     assert "live-line-1\r\nlive-line-2" in loud.out
     assert "bash-" not in loud.out  # bash's own start-up prompt is not part of the page
     assert "\x1b]777;" not in loud.out  # nor are the runner's markers
+
+
+def test_a_service_that_never_gets_ready_is_an_error_and_is_stopped(page, runner):
+    unique = f"sleep {os.getpid()}7"
+    path = page(
+        f"""
+        <!-- runner: service=slow ready="never printed" ready-timeout=1 -->
+        ```console
+        $ echo starting; {unique}
+        ```
+
+        ```console
+        $ echo after
+        ```
+        """
+    )
+    run = runner("verify", path)
+    assert run.status == 1
+    assert "not ready after 1s" in run.out
+    assert "| starting" in run.out
+    assert not processes_with(unique)
+
+
+def test_exit_ends_the_shell_and_later_steps_say_why(page, runner):
+    path = page("```console\n$ exit 4\n```\n\n```console\n$ echo unreachable\n```\n")
+    run = runner("verify", "--keep-going", path)
+    assert run.status == 1
+    assert "the shell exited with status 4" in run.out
+    assert "not run: the shell exited with status 4" in run.out
