@@ -188,18 +188,29 @@ def run_page(
     keep_workspace: bool = False,
     echo: Callable[[bytes], None] | None = None,
 ) -> PageResult:
-    """Run one page in a fresh workspace, reporting each verdict as it comes."""
+    """Run one page in a fresh workspace, reporting each verdict as it comes.
+
+    The page is recorded as a session while it runs, so that `runner reset` can stop what it
+    left should the runner itself be killed (SIGKILL leaves no chance to clean up).
+    """
+    from runner import state
     from runner.run.execute import execute
+    from runner.run.shell import new_nonce
     from runner.run.workspace import scratch_workspace
 
     started = time.perf_counter()
     verdicts: list[Verdict] = []
+    nonce, record = new_nonce(), state.state_dir(os.environ)
     with scratch_workspace(settings.sample, keep=keep_workspace) as workspace:
-        observations = execute(plan, workspace, os.environ, settings.env, echo)
-        for verdict in _judged(plan, observations, keep_going):
-            verdicts.append(verdict)
-            for reporter in reporters:
-                reporter.step_finished(plan.path, verdict)
+        state.open_session(record, nonce, workspace)
+        try:
+            observations = execute(plan, workspace, os.environ, settings.env, echo, nonce=nonce)
+            for verdict in _judged(plan, observations, keep_going):
+                verdicts.append(verdict)
+                for reporter in reporters:
+                    reporter.step_finished(plan.path, verdict)
+        finally:
+            state.close_session(record, nonce)
     kept = str(workspace) if keep_workspace else None
     return PageResult(plan.path, tuple(verdicts), time.perf_counter() - started, kept)
 

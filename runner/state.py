@@ -110,7 +110,7 @@ def reset(folder: Path) -> list[str]:
         for nonce, fields in list(sessions.items()):
             session = _session(fields)
             if session is not None and owner_alive(session):
-                done.append(f"left alone: runner step session of process {session.pid} (running)")
+                done.append(f"left alone: the run of process {session.pid} (still running)")
                 continue
             sessions.pop(nonce)
             if session is not None:
@@ -123,7 +123,7 @@ def _remove_session(session: Session) -> list[str]:
     stopped = session_processes(session.nonce)
     kill_session(session.nonce)
     if stopped:
-        done.append(f"stopped {len(stopped)} process(es) left by runner step ({session.pid})")
+        done.append(f"stopped {len(stopped)} process(es) left by the run of process {session.pid}")
     for container in session.containers:
         if _docker("rm", "-f", "-v", container):
             done.append(f"removed container {container[:12]}")

@@ -61,9 +61,11 @@ def execute(
     base_env: Mapping[str, str],
     extra_env: Mapping[str, str],
     echo: Callable[[bytes], None] | None = None,
+    *,
+    nonce: str | None = None,
 ) -> Generator[Observation, None, None]:
     """Yield one observation per step, in order; everything started is stopped on close."""
-    with page_context(plan, workspace, base_env, extra_env, echo=echo) as context:
+    with page_context(plan, workspace, base_env, extra_env, echo=echo, nonce=nonce) as context:
         for step in plan.steps:
             yield observe(step, context)
 

@@ -347,3 +347,37 @@ def test_exit_ends_the_shell_and_later_steps_say_why(page, runner):
     assert run.status == 1
     assert "the shell exited with status 4" in run.out
     assert "not run: the shell exited with status 4" in run.out
+
+
+def test_reset_cleans_up_after_a_runner_killed_with_sigkill(page, tmp_path):
+    unique = f"sleep {os.getpid()}9"
+    # setsid: a background job that outlives the SIGHUP its dying shell sends.
+    path = page(
+        f"```console\n$ setsid {unique}1 > /dev/null 2>&1 < /dev/null &\n...\n$ {unique}2\n```\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "runner", "verify", str(path)],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    deadline = time.monotonic() + 20
+    while not processes_with(f"{unique}2") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.kill()  # no chance to clean up: the page's processes are orphans now
+    proc.wait()
+    time.sleep(0.5)
+    assert processes_with(f"{unique}1")
+    done = subprocess.run(
+        [sys.executable, "-m", "runner", "reset"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert "left by the run of process" in done.stdout
+    assert not processes_with(unique)

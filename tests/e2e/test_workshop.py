@@ -265,7 +265,7 @@ def test_reset_cleans_up_after_a_killed_step_session(page, runner, tmp_path):
     child.close()
     assert processes_with(f"sleep {mark}"), "a killed runner cannot clean up"
     run = runner("reset")
-    assert "stopped 1 process(es) left by runner step (" in run.out, run.out
+    assert "stopped 1 process(es) left by the run of process " in run.out, run.out
     assert f"removed workspace {Path(session['workspace']).parent}" in run.out  # type: ignore[index]
     assert eventually(lambda: not processes_with(f"sleep {mark}"))
     assert recorded_sessions() == {}
@@ -276,7 +276,7 @@ def test_reset_leaves_a_live_session_alone(page, runner, tmp_path):
     child = spawn_step(path, cwd=tmp_path)
     child.expect(r"\[Enter\] run")
     run = runner("reset")
-    assert "left alone: runner step session" in run.out
+    assert "left alone: the run of process " in run.out
     assert len(recorded_sessions()) == 1
     child.send("q")
     assert wait_exit(child) == 0
