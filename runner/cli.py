@@ -10,8 +10,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Generator, Iterator, Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
@@ -194,7 +193,7 @@ def run_page(
     left should the runner itself be killed (SIGKILL leaves no chance to clean up).
     """
     from runner import state
-    from runner.run.execute import execute
+    from runner.run.execute import execute, page_context
     from runner.run.shell import new_nonce
     from runner.run.workspace import scratch_workspace
 
@@ -204,29 +203,28 @@ def run_page(
     with scratch_workspace(settings.sample, keep=keep_workspace) as workspace:
         state.open_session(record, nonce, workspace)
         try:
-            observations = execute(plan, workspace, os.environ, settings.env, echo, nonce=nonce)
-            for verdict in _judged(plan, observations, keep_going):
-                verdicts.append(verdict)
-                for reporter in reporters:
-                    reporter.step_finished(plan.path, verdict)
+            with page_context(
+                plan, workspace, os.environ, settings.env, echo=echo, nonce=nonce
+            ) as context:
+                for verdict in _judged(plan, execute(plan, context), keep_going):
+                    verdicts.append(verdict)
+                    for reporter in reporters:
+                        reporter.step_finished(plan.path, verdict)
         finally:
             state.close_session(record, nonce)
     kept = str(workspace) if keep_workspace else None
     return PageResult(plan.path, tuple(verdicts), time.perf_counter() - started, kept)
 
 
-def _judged(
-    plan: Plan, observations: Generator[Observation, None, None], keep_going: bool
-) -> Iterator[Verdict]:
+def _judged(plan: Plan, observations: Iterator[Observation], keep_going: bool) -> Iterator[Verdict]:
     """Judge each observation; after a failure, the rest is skipped unless `keep_going`."""
     done = 0
-    with closing(observations):
-        for observation in observations:
-            verdict = judge(observation)
-            done += 1
-            yield verdict
-            if verdict.outcome in ("failed", "error") and not keep_going:
-                break
+    for observation in observations:
+        verdict = judge(observation)
+        done += 1
+        yield verdict
+        if verdict.outcome in ("failed", "error") and not keep_going:
+            break
     failed_at = plan.steps[done - 1].span if done else None
     for step in plan.steps[done:]:
         yield Verdict(

@@ -1,15 +1,15 @@
 """Plan -> Observations: run each step for real, in one shell per page, and record what happened.
 
 Nothing here judges output: the caller matches each observation as it comes and may stop
-iterating (fail-fast); closing the iterator stops every service, the shell, the processes the
-page started and the Docker containers and networks it created.
+iterating (fail-fast). Leaving `page_context` stops every service, the shell, the processes the
+page started and the Docker containers and networks it created, however it is left.
 """
 
 from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -55,19 +55,10 @@ def page_context(
         yield PageContext(workspace, shell, services, env, state_dir)
 
 
-def execute(
-    plan: Plan,
-    workspace: Path,
-    base_env: Mapping[str, str],
-    extra_env: Mapping[str, str],
-    echo: Callable[[bytes], None] | None = None,
-    *,
-    nonce: str | None = None,
-) -> Generator[Observation, None, None]:
-    """Yield one observation per step, in order; everything started is stopped on close."""
-    with page_context(plan, workspace, base_env, extra_env, echo=echo, nonce=nonce) as context:
-        for step in plan.steps:
-            yield observe(step, context)
+def execute(plan: Plan, context: PageContext) -> Iterator[Observation]:
+    """Yield one observation per step, in order, in the page's shell (see page_context)."""
+    for step in plan.steps:
+        yield observe(step, context)
 
 
 def observe(step: Step, context: PageContext) -> Observation:

@@ -30,6 +30,22 @@ def processes_with(word: str) -> list[int]:
     return found
 
 
+def start_runner(cwd: Path, *args: str, waiting_for: str = "") -> subprocess.Popen[str]:
+    """`python -m runner ARGS` as its own process; returns once `waiting_for` runs, if given."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "runner", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    deadline = time.monotonic() + 20
+    while waiting_for and not processes_with(waiting_for) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return proc
+
+
 def tree_digest(folder: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
@@ -177,17 +193,7 @@ def test_interrupting_the_runner_stops_everything(page, tmp_path, sig):
         ```
         """
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "runner", "verify", str(path)],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    deadline = time.monotonic() + 20
-    while not processes_with(f"{marker}2") and time.monotonic() < deadline:
-        time.sleep(0.05)
+    proc = start_runner(tmp_path, "verify", str(path), waiting_for=f"{marker}2")
     assert processes_with(f"{marker}1")
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=30)
@@ -355,29 +361,13 @@ def test_reset_cleans_up_after_a_runner_killed_with_sigkill(page, tmp_path):
     path = page(
         f"```console\n$ setsid {unique}1 > /dev/null 2>&1 < /dev/null &\n...\n$ {unique}2\n```\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "runner", "verify", str(path)],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    deadline = time.monotonic() + 20
-    while not processes_with(f"{unique}2") and time.monotonic() < deadline:
-        time.sleep(0.05)
+    proc = start_runner(tmp_path, "verify", str(path), waiting_for=f"{unique}2")
     proc.kill()  # no chance to clean up: the page's processes are orphans now
     proc.wait()
     time.sleep(0.5)
     assert processes_with(f"{unique}1")
-    done = subprocess.run(
-        [sys.executable, "-m", "runner", "reset"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0
-    assert "left by the run of process" in done.stdout
+    reset = start_runner(tmp_path, "reset")
+    out, _ = reset.communicate(timeout=60)
+    assert reset.returncode == 0
+    assert "left by the run of process" in out
     assert not processes_with(unique)
