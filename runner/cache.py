@@ -18,7 +18,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,11 +59,25 @@ def cache_dir(environ: Mapping[str, str]) -> Path:
 
 def content_hash(plan: Plan, sample: Path | None, env: Mapping[str, str]) -> str:
     """sha256 over the page's executable content, the shell's extra variables and the sample."""
-    digest = hashlib.sha256()
-    document = {"steps": [_step_content(s) for s in plan.steps], "env": dict(sorted(env.items()))}
-    digest.update(json.dumps(document, sort_keys=True).encode())
-    for relative, data in sample_files(sample):
-        digest.update(b"\0file\0" + relative.encode() + b"\0" + hashlib.sha256(data).digest())
+    return content_hashes([plan], sample, env)[plan.path]
+
+
+def content_hashes(
+    plans: Sequence[Plan], sample: Path | None, env: Mapping[str, str]
+) -> dict[str, str]:
+    """Each page's content hash; the sample solution is read once for all of them."""
+    files = b"".join(
+        b"\0file\0" + relative.encode() + b"\0" + hashlib.sha256(data).digest()
+        for relative, data in sample_files(sample)
+    )
+    variables = dict(sorted(env.items()))
+    return {plan.path: _page_hash(plan, files, variables) for plan in plans}
+
+
+def _page_hash(plan: Plan, files: bytes, env: Mapping[str, str]) -> str:
+    document = {"steps": [_step_content(s) for s in plan.steps], "env": env}
+    digest = hashlib.sha256(json.dumps(document, sort_keys=True).encode())
+    digest.update(files)
     return digest.hexdigest()
 
 

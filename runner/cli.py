@@ -148,7 +148,7 @@ def verify_command(args: argparse.Namespace) -> int:
     plans = pages.plans(pages.chosen(args.lang, args.pages, settings), settings)
     if settings.sample is not None and not settings.sample.is_dir():
         raise UsageError(f"sample solution not found: {settings.sample}")
-    hashes = {p.path: cache.content_hash(p, settings.sample, settings.env) for p in plans}
+    hashes = cache.content_hashes(plans, settings.sample, settings.env)
     verified = cache.verify_cache(os.environ)
     use_cache = not (args.no_cache or args.until or args.keep_workspace)
     reporters = _reporters(args, hashes)

@@ -1,9 +1,9 @@
 """Observation -> Verdict: normalise what the terminal printed and compare it with the guide.
 
 The exit status is checked first; then the output, line by line, with the rules of
-`runner.expect`. A `...` line may stand for any number of lines, so the comparison is an
-alignment (the fewest unmatched lines wins), which also gives a diff that shows only real
-differences: actual lines that a pattern accepted are shown as the pattern.
+`runner.expect`. When the lines do not simply match one by one, runner.align finds the best
+alignment, and the diff shows only real differences: actual lines that a pattern accepted are
+shown as the pattern.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import difflib
 import re
 from collections.abc import Sequence
 
+from runner.align import align
 from runner.expect import matches
 from runner.model import (
     Command,
@@ -82,50 +83,12 @@ def _matches_line_by_line(expected: Sequence[LinePattern], actual: Sequence[str]
 
 
 def _seen_through(expected: Sequence[LinePattern], actual: Sequence[str]) -> list[str]:
-    """The actual lines, with each line a pattern accepted replaced by that pattern."""
-    cost = _costs(expected, actual)
+    """The actual lines, with each line a pattern accepted shown as that pattern."""
     seen: list[str] = []
-    i, j = 0, 0
-    while i < len(expected) or j < len(actual):
-        pattern = expected[i] if i < len(expected) else None
-        if pattern is not None and pattern.kind == "any-lines":
-            # End the `...` as early as the best alignment allows, so later lines can match.
-            if j < len(actual) and cost[i][j] != cost[i + 1][j]:
-                j += 1
-                continue
-            seen.append(pattern.text)
-            i += 1
-        elif (
-            pattern is not None
-            and j < len(actual)
-            and matches(pattern, actual[j])
-            and cost[i][j] == cost[i + 1][j + 1]
-        ):
-            seen.append(pattern.text)
-            i, j = i + 1, j + 1
-        elif pattern is not None and (j == len(actual) or cost[i][j] == cost[i + 1][j] + 1):
-            i += 1  # an expected line that never came: the diff shows it removed
-        else:
-            seen.append(actual[j])
-            j += 1
+    for edit in align(expected, actual):
+        if edit.op == "keep":
+            assert edit.pattern is not None
+            seen.append(expected[edit.pattern].text)
+        elif edit.actual is not None:  # replace or insert: a line no pattern accepts
+            seen.append(edit.actual)
     return seen
-
-
-def _costs(expected: Sequence[LinePattern], actual: Sequence[str]) -> list[list[int]]:
-    """cost[i][j]: fewest unmatched lines aligning expected[i:] with actual[j:]."""
-    m, n = len(expected), len(actual)
-    cost = [[0] * (n + 1) for _ in range(m + 1)]
-    for j in range(n - 1, -1, -1):
-        cost[m][j] = cost[m][j + 1] + 1
-    for i in range(m - 1, -1, -1):
-        pattern = expected[i]
-        row, below = cost[i], cost[i + 1]
-        row[n] = below[n] + (0 if pattern.kind == "any-lines" else 1)
-        for j in range(n - 1, -1, -1):
-            if pattern.kind == "any-lines":
-                row[j] = min(below[j], row[j + 1])
-            elif matches(pattern, actual[j]):
-                row[j] = min(below[j + 1], below[j] + 1, row[j + 1] + 1)
-            else:
-                row[j] = min(below[j], row[j + 1]) + 1
-    return cost

@@ -35,8 +35,6 @@ KEYS: Mapping[str, Choice] = {
 ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-OSC = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
-OSC_START = re.compile(r"\x1b(?:\][^\x07\x1b]*)?\Z")  # an escape sequence cut by the chunk's end
 SHOWN_LINES = 30  # a file's lines shown before "... N more lines"
 OUTPUT_TAIL = 15
 
@@ -169,28 +167,24 @@ def keys_for(stream: TextIO) -> TerminalKeys | LineKeys:
 class LiveOutput:
     r"""Shows the page shell's output as it comes, only when switched on (not during catch-up).
 
-    The shell's prompt markers (OSC sequences) are taken out, even when split across chunks.
+    A character split across two chunks is written once whole.
 
     >>> import io; out = io.StringIO(); live = LiveOutput(out); live.on = True
-    >>> live(b"hi\n\x1b]777;ab"); live(b"c;0;-1\x07"); out.getvalue()
-    'hi\n'
+    >>> live(b"caf\xc3"); live(b"\xa9\n"); out.getvalue()
+    'café\n'
     """
 
-    __slots__ = ("_decoder", "_held", "_out", "on")
+    __slots__ = ("_decoder", "_out", "on")
 
     def __init__(self, out: TextIO) -> None:
         self._out = out
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self._held = ""
         self.on = False
         """Switched on while a step the presenter chose runs."""
 
     def __call__(self, chunk: bytes) -> None:
         """Take one chunk of the shell's output."""
-        text = self._held + self._decoder.decode(chunk)
-        unfinished = OSC_START.search(text)
-        self._held = text[unfinished.start() :] if unfinished else ""
-        text = OSC.sub("", text[: unfinished.start()] if unfinished else text)
+        text = self._decoder.decode(chunk)
         if self.on and text:
             self._out.write(text)
             self._out.flush()

@@ -1,11 +1,12 @@
 """What runs leave behind, recorded so that `runner reset` removes ours and nothing else.
 
 Two kinds of leftovers: workspaces kept on purpose (`verify --keep-workspace`), and what a
-`runner step` session had running when it was killed before it could clean up (SIGKILL, a
-closed laptop): its processes, found by their RUNNER_SESSION marker, the Docker containers and
-networks it created, and its workspace. A session is recorded while it runs with its owner's
-pid and that process's start time, so a live session (or a new process that reused the pid) is
-never touched. The record is `${XDG_STATE_HOME:-~/.local/state}/stockkube-runner/leftovers.json`.
+`runner verify` page or `runner step` session had running when it was killed before it could
+clean up (SIGKILL, a closed laptop): its processes, found by their RUNNER_SESSION marker,
+the Docker containers and networks it created, and its workspace. A session is recorded while
+it runs with its owner's pid and that process's start time, so a live session (or a new
+process that reused the pid) is never touched. The record is
+`${XDG_STATE_HOME:-~/.local/state}/stockkube-runner/leftovers.json`.
 """
 
 from __future__ import annotations
@@ -15,24 +16,22 @@ import fcntl
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from runner.run.cleanup import kill_session, session_processes
+from runner.run.cleanup import docker, kill_session, session_processes
 
 STATE_NAME = "stockkube-runner"
 RECORD = "leftovers.json"
 WORKSPACE_PREFIX = "runner-"  # what runner.run.workspace names its temporary folders
-DOCKER_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True, slots=True)
 class Session:
-    """A `runner step` session while it runs."""
+    """A page being run (by `verify` or `step`), while it runs."""
 
     nonce: str
     """Its RUNNER_SESSION marker: every process of its shell carries it."""
@@ -125,10 +124,10 @@ def _remove_session(session: Session) -> list[str]:
     if stopped:
         done.append(f"stopped {len(stopped)} process(es) left by the run of process {session.pid}")
     for container in session.containers:
-        if _docker("rm", "-f", "-v", container):
+        if docker("rm", "-f", "-v", container):
             done.append(f"removed container {container[:12]}")
     for network in session.networks:
-        if _docker("network", "rm", network):
+        if docker("network", "rm", network):
             done.append(f"removed network {network[:12]}")
     return done + _remove_workspace(Path(session.workspace))
 
@@ -151,26 +150,6 @@ def _session(fields: object) -> Session | None:
     except TypeError:
         return None
     return replace(session, containers=tuple(session.containers), networks=tuple(session.networks))
-
-
-def docker_objects() -> tuple[set[str], set[str]]:
-    """Ids of every Docker container and network now (empty without Docker)."""
-    if shutil.which("docker") is None:
-        return set(), set()
-    containers = _docker("ps", "-aq", "--no-trunc")
-    networks = _docker("network", "ls", "-q", "--no-trunc")
-    return set((containers or "").split()), set((networks or "").split())
-
-
-def _docker(*args: str) -> str | None:
-    """Docker's output, or None when it failed."""
-    try:
-        done = subprocess.run(
-            ["docker", *args], capture_output=True, text=True, timeout=DOCKER_TIMEOUT, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout if done.returncode == 0 else None
 
 
 @contextlib.contextmanager

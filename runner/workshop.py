@@ -24,10 +24,11 @@ from runner.model import Command, Plan, Step, StopService, Verdict
 from runner.projector import Heading, Keys, LiveOutput, Screen, heading_before, headings
 from runner.report import describe
 from runner.report.terminal import failure_details
+from runner.run.cleanup import docker_objects
 from runner.run.execute import PageContext, observe, page_context
 from runner.run.shell import new_nonce
 from runner.run.workspace import scratch_workspace
-from runner.state import Session, close_session, docker_objects, open_session, save_session
+from runner.state import Session, close_session, open_session, save_session
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +45,6 @@ class StepSettings:
     """The first step shown (1-based); the steps before it are caught up quietly."""
     state: Path
     """Where the running session is recorded for `runner reset`."""
-
-
-def first_steps(plan: Plan, until: int | None) -> Plan:
-    """The plan cut after step `until` (1-based), for `verify --until`; services still stop."""
-    return plan if until is None else replace(plan, steps=plan.steps[:until])
 
 
 def check_start(plan: Plan, start: int) -> None:

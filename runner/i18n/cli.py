@@ -134,19 +134,22 @@ def publish_command(args: argparse.Namespace) -> int:
 
 def write_badges(layout: Layout, report_path: Path | None) -> Path:
     """build/badges.json: each page's "verified on" line per language, for the site plugin."""
-    from runner.cache import content_hash
+    from runner.cache import content_hashes
     from runner.parse import parse_guide
     from runner.plan import plan_guide, plan_settings
     from runner.site.badge import badge_html
 
     settings = load_settings(layout.config)
     report = _report(report_path)
-    badges: dict[str, dict[str, str]] = {lang.code: {} for lang in LANGUAGES}
-    for page in layout.pages():
-        plan = plan_guide(parse_guide(page, _read(layout.docs / page)), plan_settings(settings))
-        digest = content_hash(plan, settings.sample, settings.env)
-        for code, table in badges.items():
-            table[page] = badge_html(page, digest, report, code)
+    for_plan = plan_settings(settings)
+    plans = [plan_guide(parse_guide(p, _read(layout.docs / p)), for_plan) for p in layout.pages()]
+    hashes = content_hashes(plans, settings.sample, settings.env)
+    badges = {
+        lang.code: {
+            page: badge_html(page, digest, report, lang.code) for page, digest in hashes.items()
+        }
+        for lang in LANGUAGES
+    }
     path = layout.build / "badges.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(badges, ensure_ascii=False, indent=1), encoding="utf-8")

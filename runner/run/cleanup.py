@@ -75,7 +75,7 @@ class DockerJanitor:
 
     def __enter__(self) -> DockerJanitor:
         if self.enabled:
-            self._before = _containers_and_networks()
+            self._before = docker_objects()
         return self
 
     def __exit__(
@@ -90,26 +90,32 @@ class DockerJanitor:
         """Remove containers, then networks, created since the page started."""
         if not self.enabled:
             return
-        containers, networks = _containers_and_networks()
+        containers, networks = docker_objects()
         if containers - self._before[0]:
-            _docker("rm", "-f", "-v", *sorted(containers - self._before[0]))
+            docker("rm", "-f", "-v", *sorted(containers - self._before[0]))
         if networks - self._before[1]:
-            _docker("network", "rm", *sorted(networks - self._before[1]))
+            docker("network", "rm", *sorted(networks - self._before[1]))
 
 
-def _containers_and_networks() -> tuple[set[str], set[str]]:
-    """Both lists at once: each docker call costs a process start and an engine round trip."""
+def docker_objects() -> tuple[set[str], set[str]]:
+    """Ids of every Docker container and network now (empty without Docker).
+
+    Both lists at once: each docker call costs a process start and an engine round trip.
+    """
+    if shutil.which("docker") is None:
+        return set(), set()
     with ThreadPoolExecutor(max_workers=2) as pool:
-        containers = pool.submit(_docker, "ps", "-aq", "--no-trunc")
-        networks = pool.submit(_docker, "network", "ls", "-q", "--no-trunc")
-        return set(containers.result().split()), set(networks.result().split())
+        containers = pool.submit(docker, "ps", "-aq", "--no-trunc")
+        networks = pool.submit(docker, "network", "ls", "-q", "--no-trunc")
+        return set((containers.result() or "").split()), set((networks.result() or "").split())
 
 
-def _docker(*args: str) -> str:
+def docker(*args: str) -> str | None:
+    """Docker's output, or None when it failed or is missing."""
     try:
         done = subprocess.run(
             ["docker", *args], capture_output=True, text=True, timeout=DOCKER_TIMEOUT, check=False
         )
     except (OSError, subprocess.TimeoutExpired):
-        return ""
-    return done.stdout if done.returncode == 0 else ""
+        return None
+    return done.stdout if done.returncode == 0 else None

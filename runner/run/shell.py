@@ -172,28 +172,36 @@ class ShellSession:
         os.write(self._child.fd, line.encode() + b"\n")
 
     def _collect(self, deadline: float) -> Typed:
-        """Read until the next prompt; only new bytes are scanned for markers."""
+        """Read until the next prompt; only new bytes are scanned for markers.
+
+        The last few bytes of what has arrived are held back until the next read, since they
+        may be the start of a marker: so the output, and what is echoed live, never hold one.
+        """
         assert self._child is not None
         fd, buffer, scanned = self._child.fd, bytearray(), 0
         output = bytearray()
         while True:
             match = self._marker.search(buffer, scanned)
             if match is not None:
-                output += buffer[scanned : match.start()]
+                self._emit(output, buffer[scanned : match.start()])
                 status = int(match[1])
                 if status < 0:  # the prompt came back without the status: bash skipped the line
                     return Typed(bytes(output), SYNTAX_ERROR_STATUS, "bash could not parse it")
                 return Typed(bytes(output), status)
             chunk = self._read(fd, deadline)
             if chunk is None:
-                return Typed(bytes(output + buffer[scanned:]), None, "timeout")
+                self._emit(output, buffer[scanned:])
+                return Typed(bytes(output), None, "timeout")
             keep = max(scanned, len(buffer) - len(self._prompt) - 8)
-            output += buffer[scanned:keep]
+            self._emit(output, buffer[scanned:keep])
             del buffer[:keep]
             scanned = 0
             buffer += chunk
-            if self._echo is not None:
-                self._echo(self._marker.sub(b"", chunk))
+
+    def _emit(self, output: bytearray, piece: bytearray) -> None:
+        output += piece
+        if self._echo is not None and piece:
+            self._echo(bytes(piece))
 
     def _read(self, fd: int, deadline: float) -> bytes | None:
         remaining = deadline - time.monotonic()

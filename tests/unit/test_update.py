@@ -6,8 +6,9 @@ import re
 
 import pytest
 
+from runner.align import align
 from runner.expect import compile_line, compile_lines
-from runner.rewrite import align, rewrite_output, written
+from runner.rewrite import rewrite_output, written
 
 
 def rewrite(expected: list[str], actual: list[str], placeholders=None, regex=False) -> list[str]:
