@@ -112,7 +112,7 @@ def audit_site(site_dir: Path) -> list[str]:
 
 
 def search_languages(site_dir: Path, language: Language) -> list[str]:
-    """The lunr languages a built search index asks for (`fr` brings French stemming)."""
+    """The lunr languages a built search index asks for (`fr`: lunr's French support)."""
     index = site_dir / language.root / "search" / "search_index.json"
     data = json.loads(index.read_text(encoding="utf-8"))
     return [str(lang) for lang in data.get("config", {}).get("lang", [])]
