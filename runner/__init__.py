@@ -1,9 +1,11 @@
 """Run Markdown guides for real and check that what they show is what happens.
 
-Pipeline: parse (Markdown -> Guide), plan (Guide -> Plan), run (Plan -> Observations),
-match (Observation -> Verdict), report. `runner.cli` is the only place that knows the order.
+Pipeline: parse (Markdown -> Guide), plan (Guide -> Plan), run (Plan -> Observations, in a
+runner.run.lifecycle.PageRun), match (Observation -> Verdict), report; then store, rewrite,
+presenter, i18n and site. `runner.cli` is the only place that knows the order. ARCHITECTURE.md
+at the repository's root draws the map.
 """
 
-from runner.errors import ExitCode, GuideError, UsageError
+from runner.errors import ExitCode, GuideError, MissingPiece, UsageError
 
-__all__ = ["ExitCode", "GuideError", "UsageError"]
+__all__ = ["ExitCode", "GuideError", "MissingPiece", "UsageError"]

@@ -1,4 +1,8 @@
-"""The one exception family for user mistakes; cli.py turns it into exit status 2."""
+"""The exit codes, and the two error families the command line turns into them.
+
+A user mistake (UsageError, GuideError) ends with exit 2; a missing piece of the machine
+(MissingPiece: no bash, no Docker engine answering) ends with exit 3. Only runner.cli prints them.
+"""
 
 from __future__ import annotations
 
@@ -32,3 +36,25 @@ class GuideError(UsageError):
         self.path = path
         self.line = line
         self.message = message
+
+
+class MissingPiece(Exception):
+    """The machine lacks something a run needs: the message names it and how to get it.
+
+    Raised before the page runs (see runner.run.preflight), so that a CI job reports a broken
+    machine (exit 3) instead of a broken page (exit 1).
+    """
+
+
+PACKAGES = {"bash": "bash", "setsid": "util-linux", "docker": "docker.io"}
+"""The Debian package that provides each command a run needs."""
+
+
+def missing_command(name: str) -> MissingPiece:
+    """The error for a command that is not on PATH, naming the package that provides it.
+
+    >>> str(missing_command("setsid"))
+    'no setsid on PATH; install it with `apt-get install util-linux`'
+    """
+    package = PACKAGES.get(name, name)
+    return MissingPiece(f"no {name} on PATH; install it with `apt-get install {package}`")

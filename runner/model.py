@@ -1,14 +1,22 @@
-"""Every type that passes between stages: guide, plan, observation, verdict. No I/O here."""
+"""Every type that passes between stages: guide, plan, observation, verdict. No I/O here.
+
+A step kind is declared once, here: its dataclass says what it is (`KIND`), how reports name
+it (`summary`) and, through its fields, what decides its outcome (the cache hashes every field
+but those in `UNHASHED`). How it runs is its one entry in runner.run.execute.OBSERVERS.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal
 
 BlockKind = Literal["console", "file"]
 Outcome = Literal["passed", "failed", "skipped", "error"]
 PatternKind = Literal["exact", "inline", "regex", "any-lines"]
+StepKind = Literal["command", "file", "start", "stop"]
+UNHASHED = frozenset({"span", "shown"})
+"""Step fields that do not decide the outcome: where the step stands, and what readers see."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +38,7 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
-class Service:
+class ServiceOptions:
     """A long-running command: started, awaited, checked by later blocks, then stopped."""
 
     name: str
@@ -55,7 +63,7 @@ class Options:
     """Exit status every command of the block must end with."""
     regex: bool = False
     """Every expected line of the block is a regular expression."""
-    service: Service | None = None
+    service: ServiceOptions | None = None
     """Set when the block starts a service instead of running a command."""
 
 
@@ -133,6 +141,13 @@ class Command:
     skip: str | None = None
     """Reason it is not run, or None."""
 
+    KIND: ClassVar[StepKind] = "command"
+
+    @property
+    def summary(self) -> str:
+        """One line naming the step in every report: the command's first line."""
+        return self.shown.split("\n", 1)[0]
+
 
 @dataclass(frozen=True, slots=True)
 class WriteFile:
@@ -146,6 +161,13 @@ class WriteFile:
     """The text to write, ending with a newline."""
     skip: str | None = None
     """Reason it is not written, or None."""
+
+    KIND: ClassVar[StepKind] = "file"
+
+    @property
+    def summary(self) -> str:
+        """One line naming the step in every report."""
+        return f"write {self.path}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +191,13 @@ class StartService:
     skip: str | None = None
     """Reason it is not started, or None."""
 
+    KIND: ClassVar[StepKind] = "start"
+
+    @property
+    def summary(self) -> str:
+        """One line naming the step in every report."""
+        return f"start {self.name}: {self.shown.split(chr(10), 1)[0]}"
+
 
 @dataclass(frozen=True, slots=True)
 class StopService:
@@ -182,6 +211,13 @@ class StopService:
     """Copied from the start step: checked against the service's whole output."""
     skip: str | None = None
     """Set when the service was skipped, so there is nothing to stop."""
+
+    KIND: ClassVar[StepKind] = "stop"
+
+    @property
+    def summary(self) -> str:
+        """One line naming the step in every report."""
+        return f"stop {self.name}"
 
 
 Step = Command | WriteFile | StartService | StopService

@@ -7,13 +7,10 @@ import shlex
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-
 from runner.errors import GuideError
-from runner.model import Block, BlockKind, Guide, Options, Service, Span, StopMark
+from runner.markdown import DIRECTIVE, Token, block_tokens
+from runner.model import Block, BlockKind, Guide, Options, ServiceOptions, Span, StopMark
 
-DIRECTIVE = re.compile(r"^\s*<!--\s*runner:(?P<body>.*)$", re.MULTILINE)
 ATTRIBUTE = re.compile(r"""([A-Za-z_][\w-]*)=(?:"([^"]*)"|'([^']*)'|(\S+))""")
 FENCE_LINE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 FLAGS = frozenset({"regex", "hidden"})
@@ -35,14 +32,11 @@ CONTENT_TOKENS = frozenset(
     }
 )
 
-# Only the block structure matters here (fences, HTML comments): inline parsing is skipped.
-_markdown = MarkdownIt("commonmark").disable(["inline", "text_join"])
-
 
 def parse_guide(path: str, text: str) -> Guide:
     """Parse one page; raises GuideError at the first mistake, naming its line."""
     lines = text.splitlines()
-    tokens = _markdown.parse(text)
+    tokens = block_tokens(text)
     return Guide(path=path, items=tuple(_items(path, lines, tokens, line_offset=0)))
 
 
@@ -97,7 +91,7 @@ def _directive(
     if fence_at is None or raw[close].strip() != "-->":
         raise GuideError(path, span.start, "a hidden directive ends with a line of its own: `-->`")
     inner_text = "\n".join(raw[fence_at:close]) + "\n"
-    inner = _markdown.parse(inner_text)
+    inner = block_tokens(inner_text)
     blocks = [
         replace(item, hidden=True, options=_block_options(path, item, options, span))
         for item in _items(path, inner_text.split("\n"), inner, span.start - 1 + fence_at)
@@ -198,7 +192,7 @@ def _block_options(path: str, block: Block, options: dict[str, str], where: Span
         if "ready" not in options:
             raise GuideError(path, line, "a service needs `ready=PATTERN`")
         wait = options.get("ready-timeout")
-        service = Service(
+        service = ServiceOptions(
             name=options["service"],
             ready=options["ready"],
             ready_timeout=_seconds(path, line, "ready-timeout", wait) if wait else None,

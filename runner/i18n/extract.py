@@ -11,16 +11,10 @@ import re
 from collections.abc import Iterator, MutableSet, Sequence
 from dataclasses import dataclass, replace
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.admon import admon_plugin
-from mdit_py_plugins.deflist import deflist_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
-
 from runner.i18n.model import Segment, SegmentKind
 from runner.i18n.slug import slugify, unique
+from runner.markdown import Token, inline_tokens, prose_tokens
 
-DIRECTIVE = re.compile(r"^\s*<!--\s*runner:")
 ADMONITION = re.compile(
     r'^(?P<head>\s*(?:!!!|\?\?\?\+?) ?(?P<types>[\w-]+(?: +[\w-]+)*))(?: +"(?P<title>.*?)")? *$'
 )
@@ -32,14 +26,6 @@ LETTER = re.compile(r"[^\W\d_]")
 
 BLOCK_KINDS: dict[str, SegmentKind] = {"paragraph_open": "paragraph", "dt_open": "term"}
 """Openers whose inline content spreads over whole lines, and the segment kind each gives."""
-
-_markdown = (
-    MarkdownIt("commonmark")
-    .enable("table")
-    .use(front_matter_plugin)
-    .use(admon_plugin)
-    .use(deflist_plugin)
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +49,7 @@ class _Source:
 def extract_segments(text: str) -> tuple[Segment, ...]:
     """The translatable segments of a page (newlines already normalised), in page order."""
     source = _Source.of(text)
-    tokens = _markdown.parse(text)
+    tokens = prose_tokens(text)
     used_ids = _explicit_ids(tokens)
     found: list[Segment | None] = []
     for index, token in enumerate(tokens):
@@ -79,15 +65,6 @@ def extract_segments(text: str) -> tuple[Segment, ...]:
             found.append(_title(source, token.map[0]))
     segments = (s for s in found if s is not None and _has_words(s.text))
     return tuple(sorted(segments, key=lambda s: s.start))
-
-
-def directive_lines(text: str) -> tuple[tuple[int, int], ...]:
-    """0-based [start, end) line ranges of runner comments: directives and hidden blocks."""
-    return tuple(
-        (token.map[0], token.map[1])
-        for token in _markdown.parse(text)
-        if token.type == "html_block" and token.map and DIRECTIVE.match(token.content)
-    )
 
 
 def message_text(content: str) -> str:
@@ -168,7 +145,7 @@ def plain_text(markdown: str) -> str:
     >>> plain_text("The `build` stage, *line* by [line](#x)")
     'The build stage, line by line'
     """
-    children = _markdown.parseInline(markdown)[0].children or []
+    children = inline_tokens(markdown)
     parts = []
     for child in children:
         if child.type in ("text", "code_inline"):

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from runner.model import PageResult, Verdict
-from runner.report import describe, kind
-
-TOOLS = {
-    "bash": ["bash", "-c", "echo $BASH_VERSION"],
-    "docker": ["docker", "version", "--format", "{{.Server.Version}}"],
-    "dotnet": ["dotnet", "--version"],
-}
+from runner.report.text import describe, kind
+from runner.run.tools import tool_versions
 
 
 class JsonReporter:
@@ -63,16 +57,3 @@ def _step(verdict: Verdict) -> dict[str, object]:
         "duration": round(observation.duration, 3),
         "diff": list(verdict.diff),
     }
-
-
-def tool_versions() -> dict[str, str | None]:
-    """The versions of the tools the guide runs, None for those missing or not answering."""
-    return {name: _version(argv) for name, argv in TOOLS.items()}
-
-
-def _version(argv: list[str]) -> str | None:
-    try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=20, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout.strip() or None if done.returncode == 0 else None

@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from runner.model import PageResult, Verdict
-from runner.report import describe, kind
-from runner.report.terminal import failure_details
+from runner.report.text import describe, failure_details, kind
 
 
 class JUnitReporter:

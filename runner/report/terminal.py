@@ -11,10 +11,9 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
 
-from runner.model import Command, PageResult, Verdict
-from runner.report import describe
+from runner.model import PageResult, Verdict
+from runner.report.text import describe, failure_details
 
-TAIL = 15  # lines of output shown under a failure
 MARKS = {"passed": "PASS", "failed": "FAIL", "skipped": "SKIP", "error": "ERR "}
 STYLES = {"passed": "green", "failed": "bold red", "skipped": "yellow", "error": "bold magenta"}
 
@@ -62,24 +61,6 @@ class TerminalReporter:
         else:
             self._stream.write(text)
             self._stream.flush()
-
-
-def failure_details(verdict: Verdict) -> str:
-    """The command, why it failed, the diff, and the tail of its output, indented."""
-    step, observation = verdict.step, verdict.observation
-    lines = [f"    at {step.span}: {verdict.message}"]
-    if isinstance(step, Command):
-        lines += ["    command:", *(f"      {line}" for line in step.shown.split("\n"))]
-    if verdict.diff:
-        lines += ["    diff (expected -> actual):", *(f"      {line}" for line in verdict.diff)]
-    output = observation.output.replace("\r\n", "\n").rstrip("\n").split("\n")
-    if observation.output.strip():
-        shown = output[-TAIL:]
-        lines.append(f"    output (last {len(shown)} of {len(output)} lines):")
-        lines += [f"      | {line}" for line in shown]
-    if observation.status is not None:
-        lines.append(f"    exit status: {observation.status}")
-    return "\n".join(lines) + "\n"
 
 
 _consoles: dict[int, object] = {}

@@ -1,62 +1,43 @@
-"""Plan -> Observations: run each step for real, in one shell per page, and record what happened.
+"""Plan -> Observations: run each step for real, in the page's shell, and record what happened.
 
-Nothing here judges output: the caller matches each observation as it comes and may stop
-iterating (fail-fast). Leaving `page_context` stops every service, the shell, the processes the
-page started and the Docker containers and networks it created, however it is left.
+Nothing here judges output, and nothing here sets a page up: runner.run.lifecycle.PageRun
+makes the PageContext (workspace, shell, services) and tears it down. A new kind of step is one
+function here, registered in OBSERVERS.
 """
 
 from __future__ import annotations
 
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from runner.model import Command, Observation, Plan, StartService, Step, StopService, WriteFile
-from runner.run.cleanup import DockerJanitor, kill_session
 from runner.run.files import OutsideWorkspace, write_file
-from runner.run.service import Service, Services
-from runner.run.shell import ShellDied, ShellSession, new_nonce, shell_environment
+from runner.run.services import RunningService, Services
+from runner.run.shell import ShellDied, ShellSession
 
 
 @dataclass(slots=True)
 class PageContext:
-    """What the steps of one page share while it runs."""
+    """What the steps of one page share while it runs (made by runner.run.lifecycle.PageRun)."""
 
     workspace: Path
+    """The scratch copy the page runs in."""
     shell: ShellSession
+    """The page's one interactive bash."""
     services: Services
+    """Services started and not yet stopped."""
     env: Mapping[str, str]
-    state_dir: Path
+    """The shell's environment (services start from the shell's exported variables)."""
+    shell_states: Path
+    """A private folder where the shell's state is saved for each service to start from."""
     dead: str | None = None
-
-
-@contextmanager
-def page_context(
-    plan: Plan,
-    workspace: Path,
-    base_env: Mapping[str, str],
-    extra_env: Mapping[str, str],
-    *,
-    echo: Callable[[bytes], None] | None = None,
-    nonce: str | None = None,
-) -> Iterator[PageContext]:
-    """The shell and services of one page; on exit, everything the page started is stopped."""
-    nonce = nonce or new_nonce()
-    env = shell_environment(base_env, extra_env, nonce)
-    with ExitStack() as stack:
-        stack.enter_context(DockerJanitor(plan.uses_docker))
-        stack.callback(kill_session, nonce)
-        state_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="runner-state-")))
-        shell = stack.enter_context(ShellSession(workspace, env, nonce, echo))
-        services = stack.enter_context(Services())
-        yield PageContext(workspace, shell, services, env, state_dir)
+    """Why the shell is gone, once it is: later steps are not run."""
 
 
 def execute(plan: Plan, context: PageContext) -> Iterator[Observation]:
-    """Yield one observation per step, in order, in the page's shell (see page_context)."""
+    """Yield one observation per step, in order, in the page's shell."""
     for step in plan.steps:
         yield observe(step, context)
 
@@ -93,9 +74,9 @@ def _write(step: Step, context: PageContext) -> Observation:
 
 def _start(step: Step, context: PageContext) -> Observation:
     assert isinstance(step, StartService)
-    state = context.state_dir / f"{step.name}.sh"
+    state = context.shell_states / f"{step.name}.sh"
     context.shell.save_state(state)
-    service = Service(step.name, step.text, state, context.workspace, context.env)
+    service = RunningService(step.name, step.text, state, context.workspace, context.env)
     context.services.add(service)
     problem = service.wait_ready(step.ready, step.ready_timeout)
     return Observation(step, _text(service.output), None if problem else 0, error=problem)

@@ -10,12 +10,13 @@ from pathlib import Path
 
 # Build output and IDE state are not part of the reader's starting point.
 IGNORED = shutil.ignore_patterns("bin", "obj", "TestResults", ".vs", ".idea", "*.user")
+PREFIX = "runner-"  # runner.run.record removes only temporary folders named so
 
 
 @contextmanager
 def scratch_workspace(sample: Path | None, *, keep: bool) -> Iterator[Path]:
     """Yield a fresh folder holding a copy of `sample`; removed afterwards unless `keep`."""
-    root = Path(tempfile.mkdtemp(prefix="runner-"))
+    root = Path(tempfile.mkdtemp(prefix=PREFIX))
     workspace = root / (sample.name if sample is not None else "workspace")
     try:
         if sample is not None:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
-from runner.i18n.extract import directive_lines
+from runner.markdown import directive_lines, headings
 
 SELECT_LINK = re.compile(
     r'<a href="[^"]*" hreflang="(?P<lang>[^"]*)" class="md-select__link">'
@@ -96,5 +96,5 @@ def insert_after_title(markdown: str, html: str) -> str:
     '# T\n\n<p>x</p>\n\nText\n'
     """
     lines = markdown.split("\n")
-    at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
+    at = next((h.end for h in headings(markdown) if h.level == 1), 0)
     return "\n".join([*lines[:at], "", html, "", *lines[at:]])

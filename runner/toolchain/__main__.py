@@ -1,9 +1,9 @@
-"""Entry point for `python -m runner.toolchain`."""
+"""`python -m runner.toolchain ACTION`: the same as `runner toolchain ACTION`."""
 
 from __future__ import annotations
 
 import sys
 
-from runner.toolchain import main
+from runner.cli import main
 
-sys.exit(main(sys.argv[1:]))
+sys.exit(main(["toolchain", *sys.argv[1:]]))

@@ -1,10 +1,12 @@
-"""The toolchain's single exception: main() turns it into one line on stderr and an exit status."""
+"""The toolchain's single exception: runner.cli turns it into one line and an exit status."""
 
 from __future__ import annotations
 
-USAGE = 2
+from runner.errors import ExitCode
+
+USAGE = ExitCode.USAGE
 """Exit status for a bad invocation: nothing was started."""
-ENVIRONMENT = 3
+ENVIRONMENT = ExitCode.ENVIRONMENT
 """Exit status when the machine could not provide the toolchain (engine, SDK, disk, packages)."""
 
 

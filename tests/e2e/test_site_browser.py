@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from runner.i18n.cli import main
+from runner.cli import main
 
 pytestmark = pytest.mark.browser
 

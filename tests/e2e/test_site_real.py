@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from runner.cache import content_hash
 from runner.parse import parse_guide
 from runner.plan import plan_guide, plan_settings
 from runner.settings import load_settings
+from runner.store.cache import content_hash
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.timeout(600)

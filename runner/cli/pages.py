@@ -1,0 +1,132 @@
+"""From the command line to planned pages: settings, which pages, reading and planning them.
+
+Every sub-command that takes pages goes through here, so that a page is found, read and
+planned (and its mistakes reported) the same way by `list`, `verify`, `step` and `update`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from runner.errors import UsageError
+from runner.model import Plan
+
+if TYPE_CHECKING:
+    from runner.run.lifecycle import Echo, PageOptions
+    from runner.run.seams import StepListener
+from runner.parse import parse_guide
+from runner.plan import plan_guide, plan_settings
+from runner.settings import Settings, find_config, load_settings
+
+
+def page_arguments(parser: argparse.ArgumentParser, *, one: bool = False) -> None:
+    """The arguments of every sub-command that takes pages."""
+    if one:
+        parser.add_argument("pages", nargs=1, type=Path, metavar="page", help="the page")
+    else:
+        parser.add_argument(
+            "pages", nargs="*", type=Path, help="pages (default: every page of docs/)"
+        )
+    parser.add_argument("--config", type=Path, help="mkdocs.yml holding the runner settings")
+    parser.add_argument("--sample", help="the sample solution to copy into each workspace")
+    parser.add_argument("--timeout", type=float, help="default seconds per command")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="a placeholder's value"
+    )
+
+
+def step_number(text: str) -> int:
+    """A step number given on the command line (1 or more)."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a step number (1 or more), got {text!r}")
+    return int(text)
+
+
+def page_options(
+    settings: Settings,
+    listeners: Sequence[StepListener],
+    *,
+    keep_workspace: bool = False,
+    echo: Echo | None = None,
+) -> PageOptions:
+    """How every command runs a page: from the settings, the runner's environment and record."""
+    import os
+
+    from runner.run.lifecycle import PageOptions
+    from runner.run.record import record_dir
+    from runner.run.seams import Extensions
+
+    return PageOptions(
+        sample=settings.sample,
+        base_env=os.environ,
+        extra_env=settings.env,
+        record=record_dir(os.environ),
+        keep_workspace=keep_workspace,
+        echo=echo,
+        extensions=Extensions(listeners=tuple(listeners)),
+    )
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The settings: the given or nearest mkdocs.yml, then the environment, then the options."""
+    config = args.config
+    if config is not None and not config.is_file():
+        raise UsageError(f"no such configuration file: {config}")
+    start = args.pages[0].resolve().parent if args.pages else Path.cwd()
+    return load_settings(
+        config or find_config(start),
+        sample=args.sample,
+        timeout=args.timeout,
+        given=_assignments(args.set),
+    )
+
+
+def _assignments(pairs: Sequence[str]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name:
+            raise UsageError(f"--set wants NAME=VALUE, got {pair!r}")
+        values[name] = value
+    return values
+
+
+def chosen(lang: str, pages: Sequence[Path], settings: Settings) -> list[Path]:
+    """The English pages, their French editions (built from them and the catalogs), or both."""
+    english = list(pages) or sorted(settings.docs_dir.rglob("*.md"))
+    if lang == "en":
+        return english
+    from runner.i18n.project import translated_pages
+
+    french = translated_pages(settings.root / "mkdocs.yml", english, settings.docs_dir)
+    return french if lang == "fr" else english + french
+
+
+def plans(pages: Sequence[Path], settings: Settings) -> list[Plan]:
+    """Parse and plan every page before any runs, so that one bad page stops them all."""
+    chosen = list(pages) or sorted(settings.docs_dir.rglob("*.md"))
+    if not chosen:
+        raise UsageError(f"no pages given and none in {settings.docs_dir}")
+    for_plan = plan_settings(settings)
+    return [plan_guide(parse_guide(shown(page), read(page)), for_plan) for page in chosen]
+
+
+def read(page: Path) -> str:
+    """A page's text, or a one-line UsageError naming it."""
+    try:
+        return page.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"no such page: {page}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read {page}: {error}") from None
+
+
+def shown(page: Path) -> str:
+    """The page as messages name it: relative to the current folder when it is below it."""
+    try:
+        return str(page.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(page)

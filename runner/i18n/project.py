@@ -1,0 +1,118 @@
+"""Where a project keeps its pages and translations, and its French pages built from them.
+
+Pure i18n functions (extract, update, apply, check) take text; this module reads and writes
+the files: the layout of mkdocs.yml's project, and build/docs/<lang>/.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from runner.errors import UsageError
+from runner.i18n.apply import translate_page, usable_translations
+from runner.i18n.catalog import read_catalog
+from runner.i18n.extract import extract_segments
+from runner.i18n.model import Entry
+from runner.i18n.update import messages
+from runner.settings import find_config, load_settings
+
+LANGUAGE = "fr"
+CATALOG_COMMENT = "French translation of {page}. Run `runner i18n update` after editing the page."
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where a project keeps its pages, translations and build output."""
+
+    config: Path
+    """mkdocs.yml."""
+    docs: Path
+    """The English pages."""
+    translations: Path
+    """translations/<lang>/: one PO file per page, glossary.yml, site.yml."""
+    build: Path
+    """Generated files: build/docs/<lang>/ pages and build/mkdocs.<lang>.yml configs."""
+    site: Path
+    """The published site."""
+
+    def catalog(self, page: str) -> Path:
+        """The PO file of a page given relative to the docs folder."""
+        return self.translations / Path(page).with_suffix(".po")
+
+    def pages(self) -> list[str]:
+        """Every page, relative to the docs folder, in a stable order."""
+        return sorted(p.relative_to(self.docs).as_posix() for p in self.docs.rglob("*.md"))
+
+
+def translated_pages(config: Path, english: Sequence[Path], docs: Path) -> list[Path]:
+    """Build the French pages and return those of the given English pages, in the same order."""
+    out = translate_docs(layout(config))
+    pages = []
+    for page in english:
+        try:
+            pages.append(out / page.resolve().relative_to(docs.resolve()))
+        except ValueError:
+            raise UsageError(f"{page} is not a page of {docs}: it has no translation") from None
+    return pages
+
+
+def translate_docs(layout: Layout) -> Path:
+    """Write build/docs/<lang>/: every page translated, every other file copied."""
+    out = layout.build / "docs" / LANGUAGE
+    if out.exists():
+        shutil.rmtree(out)
+    for source in sorted(layout.docs.rglob("*")):
+        target = out / source.relative_to(layout.docs)
+        if source.is_dir():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.suffix != ".md":
+            shutil.copy2(source, target)
+            continue
+        page = source.relative_to(layout.docs).as_posix()
+        path = layout.catalog(page)
+        if not path.is_file():
+            print(
+                f"runner: no catalog for {page}: its {LANGUAGE} page stays in English",
+                file=sys.stderr,
+            )
+        catalog = read_catalog(path) if path.is_file() else None
+        text = read(source)
+        target.write_text(
+            translate_page(text, extract_segments(text), usable_translations(catalog)),
+            encoding="utf-8",
+        )
+    return out
+
+
+def layout(config: Path | None) -> Layout:
+    """The project of the given or nearest mkdocs.yml; a UsageError when it has none."""
+    if config is not None and not config.is_file():
+        raise UsageError(f"no such configuration file: {config}")
+    found = config or find_config(Path.cwd())
+    if found is None:
+        raise UsageError("no mkdocs.yml here or above")
+    settings = load_settings(found)
+    if not settings.docs_dir.is_dir():
+        raise UsageError(f"no docs folder: {settings.docs_dir}")
+    root = settings.root
+    return Layout(
+        found, settings.docs_dir, root / "translations" / LANGUAGE, root / "build", root / "site"
+    )
+
+
+def fresh(layout: Layout, page: str) -> tuple[Entry, ...]:
+    """The messages a page has now (page is relative to the docs folder)."""
+    return messages(page, extract_segments(read(layout.docs / page)))
+
+
+def read(path: Path) -> str:
+    """A page's text with LF line endings, or a one-line UsageError."""
+    try:
+        return path.read_text(encoding="utf-8").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read {path}: {error}") from None

@@ -1,0 +1,1 @@
+"""What runs keep between runs, outside the repository: each page's last pass, tool versions."""

@@ -1,0 +1,220 @@
+"""Translation checks: kept tokens, glossary, French typography, thresholds, missing catalogs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+
+from runner.cli import main
+from runner.i18n.check import RULES, check_entry, check_page
+from runner.i18n.language import load_glossary
+from runner.i18n.model import Catalog, Entry, Glossary
+
+PROJECT = Path(__file__).resolve().parents[2] / "fixtures" / "i18n" / "project"
+GLOSSARY = load_glossary(PROJECT / "translations" / "fr" / "glossary.yml")
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+def _problems(english: str, french: str, glossary: Glossary = GLOSSARY) -> tuple[str, ...]:
+    return check_entry(Entry(english, french), glossary)
+
+
+def test_the_rules_are_a_visible_ordered_registry() -> None:
+    assert [name for name, _ in RULES] == [
+        "kept intact",
+        "glossary terms",
+        "forbidden words",
+        "typography",
+        "block structure",
+    ]
+
+
+def test_a_good_translation_passes() -> None:
+    english = "Run `docker build -t stockdata:1.0.0 .` from the solution's folder: see [it](x.md)."
+    french = (
+        f"Lancez `docker build -t stockdata:1.0.0 .` depuis le dossier{NBSP}: voyez [ici](x.md)."
+    )
+    assert _problems(english, french) == ()
+
+
+@pytest.mark.parametrize(
+    ("english", "french", "problem"),
+    [
+        ("Run `docker build`.", "Lancez `docker construire`.", "code `docker build`"),
+        (
+            "See https://docs.docker.com/get-started/.",
+            "Voir https://docs.docker.com/.",
+            "URL https://docs.docker.com/get-started/",
+        ),
+        (
+            "Read [the chapter](guide.md#options).",
+            "Lisez [le chapitre](guide.md).",
+            "link target guide.md#options",
+        ),
+        ("Docker runs it.", "docker l'exécute.", "name Docker"),
+        ("The Dockerfile says it.", "Le fichier Docker le dit.", "name Dockerfile"),
+        (
+            "Tag it stockdata:1.0.0 first.",
+            "Étiquetez-la stockdata:1.0 d'abord.",
+            "name stockdata:1.0.0",
+        ),
+        ("Pass --no-restore to it.", "Passez-lui --sans-restore.", "option --no-restore"),
+        (
+            "Since .NET 10.0 it uses port 8080.",
+            "Depuis .NET 10, il utilise le port 8080.",
+            "number 10.0",
+        ),
+        ("It listens on 8080.", "Il écoute sur le 80.", "number 8080"),
+    ],
+)
+def test_code_urls_links_and_protected_terms_must_stay_unchanged(
+    english: str, french: str, problem: str
+) -> None:
+    assert f"{problem} must appear unchanged in the translation" in _problems(english, french)
+
+
+def test_hyphenated_french_words_and_longer_numbers_are_not_mistaken() -> None:
+    english, french = "The NASDAQ-100 list, version 24.04.", "La liste NASDAQ-100, version 24.04."
+    assert _problems(english, french) == ()
+    assert _problems("Use this one.", "Utilisez celle-ci, peut-être.") == ()
+
+
+def test_glossary_terms_require_their_french_rendering() -> None:
+    problems = _problems("Start a container.", "Démarrez un container.")
+    wanted = f"«{NBSP}conteneur{NBSP}» or «{NBSP}conteneurs{NBSP}»"
+    assert f"glossary: 'container' is translated {wanted}" in problems
+    assert _problems("Start a container.", "Démarrez un conteneur.") == ()
+
+
+def test_protected_names_do_not_trigger_glossary_terms() -> None:
+    glossary = Glossary(protected=("Azure Container Registry",), terms=GLOSSARY.terms)
+    assert (
+        _problems(
+            "Push to Azure Container Registry.", "Poussez vers Azure Container Registry.", glossary
+        )
+        == ()
+    )
+
+
+def test_a_forbidden_word_fails() -> None:
+    (problem,) = _problems("Docker builds it.", "L'arrimeur Docker la construit.")
+    assert problem == "glossary: forbidden word 'arrimeur': Docker is a name: it stays Docker"
+
+
+@pytest.mark.parametrize(
+    ("french", "problem"),
+    [
+        ("Voici la liste : tout.", "a no-break space (U+00A0) goes before ':'"),
+        ("Voici la liste: tout.", "a no-break space (U+00A0) goes before ':'"),
+        ("**Remarque :** tout.", "a no-break space (U+00A0) goes before ':'"),
+        (f"Vraiment{NBSP}?", "a narrow no-break space (U+202F) goes before '?'"),
+        ("Attention !", "a narrow no-break space (U+202F) goes before '!'"),
+        ("Un; deux", "a narrow no-break space (U+202F) goes before ';'"),
+        ("Il dit « oui ».", "« guillemets » take no-break spaces inside"),
+        ('Il dit "oui".', 'quote with « guillemets », not " or “ ”'),
+    ],
+)
+def test_french_typography(french: str, problem: str) -> None:
+    assert f"typography: {problem}" in _problems("Some text.", french)
+
+
+def test_typography_leaves_code_urls_versions_and_hosts_alone() -> None:
+    english = "Run `a:b` on http://localhost:5000/?q=1 with image:10.0 and 5.0."
+    french = "Lancez `a:b` sur http://localhost:5000/?q=1 avec image:10.0 et 5.0."
+    assert _problems(english, french) == ()
+    assert _problems("Good?", f"Bien{NNBSP}? «{NBSP}Oui{NBSP}»{NNBSP}!") == ()
+
+
+def test_a_translation_that_starts_a_list_is_flagged() -> None:
+    (problem,) = _problems("In 2021 it changed.", "- 2021 : changement.".replace(" :", f"{NBSP}:"))
+    assert problem.startswith("starts like a Markdown block")
+
+
+def test_check_page_counts_and_points_at_po_lines() -> None:
+    catalog = Catalog(
+        (),
+        (
+            Entry("Done.", "Fait.", line=10),
+            Entry("Changed.", "Changé.", fuzzy=True, line=14),
+            Entry("New.", "", line=18),
+            Entry("Bad `code`.", "Mauvais `kode`.", line=22),
+        ),
+    )
+    fresh = tuple(Entry(e.msgid, occurrences=("p.md:1",)) for e in catalog.entries)
+    stats, violations, pending = check_page("p.md", "fr/p.po", catalog, fresh, Glossary())
+    assert (stats.total, stats.translated, stats.fuzzy, stats.untranslated) == (4, 2, 1, 1)
+    assert [str(v) for v in violations] == [
+        "fr/p.po:22: code `code` must appear unchanged in the translation"
+    ]
+    assert [str(p) for p in pending] == [
+        "fr/p.po:14: fuzzy: Changed.",
+        "fr/p.po:18: untranslated: New.",
+    ]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(PROJECT, tmp_path / "project")
+    return tmp_path / "project"
+
+
+def _set_translation(po_path: Path, msgid: str, msgstr: str) -> int:
+    po = polib.pofile(str(po_path))
+    (entry,) = [e for e in po if e.msgid == msgid]
+    entry.msgstr = msgstr
+    po.save()
+    text = po_path.read_text(encoding="utf-8").split("\n")
+    return next(
+        n for n, line in enumerate(text, 1) if line.startswith("msgstr") and n > entry.linenum
+    )
+
+
+def test_the_fixture_translation_passes_the_release_thresholds(project: Path) -> None:
+    assert main(["i18n", "check", "--config", str(project / "mkdocs.yml")]) == 0
+
+
+def test_an_altered_code_span_fails_with_its_po_line(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    po = project / "translations" / "fr" / "guide.po"
+    line = _set_translation(
+        po, "Makes `/src` the current folder.", "Fait de `/app` le dossier courant."
+    )
+    assert main(["i18n", "check", "--config", str(project / "mkdocs.yml")]) == 1
+    out = capsys.readouterr().out
+    assert f"translations/fr/guide.po:{line}: code `/src` must appear unchanged" in out
+
+
+def test_a_forbidden_word_fails_with_its_po_line(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    po = project / "translations" / "fr" / "guide.po"
+    line = _set_translation(
+        po,
+        "Build and run the container on the same Linux variant.",
+        "Construisez et exécutez le conteneur sur le même ancrage Linux.",
+    )
+    assert main(["i18n", "check", "--config", str(project / "mkdocs.yml")]) == 1
+    assert f"translations/fr/guide.po:{line}: glossary: forbidden word 'ancrage'" in (
+        capsys.readouterr().out
+    )
+
+
+def test_a_page_without_catalog_fails(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "translations" / "fr" / "index.po").unlink()
+    assert main(["i18n", "check", "--config", str(project / "mkdocs.yml")]) == 1
+    out = capsys.readouterr().out
+    assert "translations/fr/index.po:1: no catalog for index.md: run `runner i18n update`" in out
+    assert "index.md: 0.0% translated (0/3), 0 fuzzy, 3 untranslated" in out
+
+
+def test_a_malformed_catalog_is_a_usage_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = project / "translations" / "fr" / "index.po"
+    broken.write_text('msgid "x"\nmsgstr\n', encoding="utf-8")
+    assert main(["i18n", "check", "--config", str(project / "mkdocs.yml")]) == 2
+    assert "index.po" in capsys.readouterr().err
