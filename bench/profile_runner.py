@@ -45,7 +45,9 @@ from runner.match import judge  # noqa: E402
 from runner.parse import parse_guide  # noqa: E402
 from runner.plan import PlanSettings, check_syntax, plan_guide  # noqa: E402
 from runner.report.terminal import TerminalReporter  # noqa: E402
-from runner.run.execute import execute  # noqa: E402
+from runner.run.execute import observe  # noqa: E402
+from runner.run.lifecycle import PageOptions, PageRun  # noqa: E402
+from runner.run.record import record_dir  # noqa: E402
 from runner.run.shell import DONE_FUNCTION, ShellSession, shell_environment  # noqa: E402
 from runner.run.workspace import scratch_workspace  # noqa: E402
 from runner.settings import find_config, load_settings  # noqa: E402
@@ -109,22 +111,19 @@ def phases(page: Path) -> Stopwatch:
     watch.stop("bash -n")
 
     reporter = TerminalReporter(io.StringIO(), color=False)
-    with scratch_workspace(None, keep=False) as workspace:
-        watch.start()
-        observations = execute(plan, workspace, os.environ, settings.env)
-        observation = next(observations)  # the generator starts the shell, then runs step 1
+    options = PageOptions(None, os.environ, settings.env, record_dir(os.environ))
+    watch.start()
+    with PageRun(plan, options, judge) as page_run:
         watch.stop("shell start")
-        for number in range(len(plan.steps)):
-            if number:
-                observation = next(observations)
-                watch.stop("  of which shell.run")
+        for step in plan.steps:
+            observation = observe(step, page_run.context)
+            watch.stop("  of which shell.run")
             verdict = judge(observation)
             watch.stop("  of which judge")
             reporter.step_finished(plan.path, verdict)
             watch.stop("  of which report")
             assert verdict.outcome == "passed", verdict
-        observations.close()
-        watch.stop("shell stop + cleanup")
+    watch.stop("shell stop + cleanup")
     for clock in (watch.wall, watch.cpu):
         clock["commands (run+judge+report)"] = sum(
             clock[f"  of which {part}"] for part in ("shell.run", "judge", "report")

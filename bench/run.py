@@ -1,6 +1,7 @@
 """Time plain bash, prysk, byexample and the runner on the same synthetic guides, side by side.
 
     python bench/run.py [--rounds 5] [--budget 150] [--no-real] [--page PAGE]
+    python bench/run.py --short      # CI (tests/test_bench.py): 1 round, N=1/10/30, no real guide
 
 Run it with the Python of the environment where the project and its `bench` extra are
 installed (prysk and byexample are taken from that environment's bin folder).
@@ -41,7 +42,7 @@ sys.path.insert(0, str(REPO))
 from generate import DEFAULT_OUT, generate  # noqa: E402
 from plain_script import plain_script  # noqa: E402
 
-from runner.cli import _plans  # noqa: E402
+from runner.cli.pages import plans  # noqa: E402
 from runner.model import StartService  # noqa: E402
 from runner.run.cleanup import DockerJanitor, kill_session  # noqa: E402
 from runner.run.shell import shell_environment  # noqa: E402
@@ -49,6 +50,7 @@ from runner.run.workspace import scratch_workspace  # noqa: E402
 from runner.settings import find_config, load_settings  # noqa: E402
 
 SIZES = (1, 500, 1500)
+SHORT_SIZES = (1, 10, 30)  # --short: enough to prove every tool and every figure still works
 BIN = Path(sys.executable).parent
 DEFAULT_PAGE = REPO / "docs" / "create-docker-images.md"
 
@@ -112,18 +114,25 @@ class Tool:
     def best(self, n: int) -> float:
         return min(self.times[n])
 
+    def _sizes(self) -> tuple[int, int]:
+        small, large = sorted(self.times)[-2:]
+        return small, large
+
     def slope_ms(self) -> float:
-        return (self.best(1500) - self.best(500)) / 1000 * 1000
+        small, large = self._sizes()
+        return (self.best(large) - self.best(small)) / (large - small) * 1000
 
     def cpu_slope_ms(self) -> float:
-        return (min(self.cpu[1500]) - min(self.cpu[500])) / 1000 * 1000
+        small, large = self._sizes()
+        return (min(self.cpu[large]) - min(self.cpu[small])) / (large - small) * 1000
 
     def startup(self) -> float:
         return self.best(1)
 
 
-def tools(prysk_shell: str) -> list[Tool]:
-    return [
+def tools(prysk_shell: str, *, installed_only: bool = False) -> list[Tool]:
+    """The tools compared; `installed_only` leaves out prysk and byexample when missing."""
+    every = [
         Tool("bash", "sh", lambda p: ["bash", "--noprofile", "--norc", str(p)]),
         Tool("prysk", "t", lambda p: [_tool("prysk"), "--shell", prysk_shell, str(p)]),
         Tool(
@@ -133,6 +142,13 @@ def tools(prysk_shell: str) -> list[Tool]:
         ),
         Tool("runner", "md", lambda p: [*verify_argv(), str(p)]),
     ]
+    if not installed_only:
+        return every
+    return [t for t in every if t.name in ("bash", "runner") or _installed(t.name)]
+
+
+def _installed(name: str) -> bool:
+    return (BIN / name).is_file() or shutil.which(name) is not None
 
 
 def timed(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
@@ -212,44 +228,48 @@ def versions() -> str:
 
 
 def synthetic(args: argparse.Namespace) -> list[Tool]:
-    files = generate(args.out, SIZES)
-    chosen = tools(args.prysk_shell)
+    files = generate(args.out, args.sizes)
+    chosen = tools(args.prysk_shell, installed_only=args.short)
     for tool in chosen:
-        tool.times = {n: [] for n in SIZES}
-        tool.cpu = {n: [] for n in SIZES}
+        tool.times = {n: [] for n in args.sizes}
+        tool.cpu = {n: [] for n in args.sizes}
     # Warm-up: page caches, .pyc files; also proves every input passes.
     for tool in chosen:
-        for n in SIZES:
+        for n in args.sizes:
             timed(tool.argv(files[n][tool.ext]), args.out)
     started = time.monotonic()
     for round_ in range(1, args.rounds + 1):
         for tool in chosen:
-            for n in SIZES:
+            for n in args.sizes:
                 wall, cpu = timed_cpu(tool.argv(files[n][tool.ext]), args.out)
                 tool.times[n].append(wall)
                 tool.cpu[n].append(cpu)
         spent = time.monotonic() - started
         print(f"  round {round_}/{args.rounds} done, {spent:.0f}s, load {load()}", file=sys.stderr)
-        if round_ >= 3 and spent / round_ * (round_ + 1) > args.budget:
+        if round_ >= min(3, args.rounds) and spent / round_ * (round_ + 1) > args.budget:
             print(f"  stopping after {round_} rounds: budget {args.budget:g}s", file=sys.stderr)
             break
     return chosen
 
 
-def print_synthetic(chosen: list[Tool]) -> None:
+def print_synthetic(chosen: list[Tool], sizes: tuple[int, ...]) -> None:
     by = {t.name: t for t in chosen}
+    heads = " ".join(f"{f'N={n} (s)':>10}" for n in sizes)
     print(
-        f"{'tool':<10} {'N=1 (s)':>9} {'N=500 (s)':>10} {'N=1500 (s)':>11} "
+        f"{'tool':<10} {heads} "
         f"{'per command (ms)':>17} {'above bash (ms)':>16} {'CPU/command (ms)':>17}"
     )
     for tool in chosen:
         above = tool.slope_ms() - by["bash"].slope_ms()
+        bests = " ".join(f"{tool.best(n):>10.3f}" for n in sizes)
         print(
-            f"{tool.name:<10} {tool.best(1):>9.3f} {tool.best(500):>10.3f} "
-            f"{tool.best(1500):>11.3f} "
+            f"{tool.name:<10} {bests} "
             f"{tool.slope_ms():>17.3f} {above if tool.name != 'bash' else 0:>16.3f} "
             f"{tool.cpu_slope_ms():>17.3f}"
         )
+    if "prysk" not in by or "byexample" not in by:
+        print("\n(prysk or byexample is not installed: no comparison with them)")
+        return
     runner, bash, prysk, byexample = by["runner"], by["bash"], by["prysk"], by["byexample"]
     over = runner.slope_ms() - bash.slope_ms()
     ratio = byexample.slope_ms() / runner.slope_ms() if runner.slope_ms() > 0 else float("inf")
@@ -273,8 +293,8 @@ def print_synthetic(chosen: list[Tool]) -> None:
     )
     rounds = len(runner.times[1])
     print(
-        f"(best of {rounds} rounds; all runs in seconds, runner N=1500: "
-        f"{', '.join(f'{t:.3f}' for t in runner.times[1500])})"
+        f"(best of {rounds} rounds; all runs in seconds, runner N={sizes[-1]}: "
+        f"{', '.join(f'{t:.3f}' for t in runner.times[sizes[-1]])})"
     )
 
 
@@ -307,7 +327,7 @@ def real_guide(page: Path, rounds: int, out: Path) -> None:
         )
         return
     settings = load_settings(find_config(page.resolve().parent))
-    (plan,) = _plans([page], settings)
+    (plan,) = plans([page], settings)
     if any(isinstance(s, StartService) for s in plan.steps) and shutil.which("script") is None:
         print("  skipped: the page starts services and util-linux `script` is not installed")
         return
@@ -373,8 +393,16 @@ def main() -> None:
     )
     parser.add_argument("--no-real", action="store_true", help="skip the real-guide figure")
     parser.add_argument("--no-synthetic", action="store_true", help="only the real-guide figure")
+    parser.add_argument(
+        "--short",
+        action="store_true",
+        help="one round of small sizes, no real guide, missing tools left out (CI)",
+    )
     args = parser.parse_args()
     args.out = args.out.resolve()
+    args.sizes = SHORT_SIZES if args.short else SIZES
+    if args.short:
+        args.rounds, args.no_real = 1, True
 
     print(f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; {machine()}")
     print(f"{versions()}; load average at start {load()}")
@@ -386,7 +414,7 @@ def main() -> None:
         except BenchError as error:
             sys.exit(f"bench: {error}")
         print(f"\nSynthetic guides of N `echo` commands ({time.monotonic() - started:.0f}s)\n")
-        print_synthetic(chosen)
+        print_synthetic(chosen, args.sizes)
         print(f"terminal semantics: {check_terminal(args.out)}")
     if not args.no_real:
         real_guide(args.page.resolve(), args.real_rounds, args.out)

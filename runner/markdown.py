@@ -88,12 +88,12 @@ def directive_lines(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def headings(text: str) -> tuple[Heading, ...]:
-    r"""The page's ATX and setext headings, outside code fences.
+    r"""The page's ATX and setext headings, outside code fences and front matter.
 
     >>> [h.title for h in headings("# Title\n```\n# not a heading\n```\nSub\n---\n")]
     ['Title', 'Sub']
     """
-    tokens = block_tokens(text)
+    tokens = _prose.parse(text)
     return tuple(
         Heading(opener.map[0] + 1, opener.map[1], int(opener.tag[1:]), inline.content.strip())
         for opener, inline in itertools.pairwise(tokens)

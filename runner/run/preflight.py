@@ -34,7 +34,7 @@ def check_machine(env: Mapping[str, str], *, docker: bool) -> None:
 def check_engine(env: Mapping[str, str]) -> None:
     """Raise MissingPiece unless a docker client is on PATH and its engine answers."""
     if shutil.which("docker", path=env.get("PATH", os.defpath)) is None:
-        raise MissingPiece(f"no docker command on PATH; {START_ENGINE}")
+        raise MissingPiece("no docker command on PATH; install it with `runner toolchain up`")
     host = env.get("DOCKER_HOST") or DEFAULT_HOST
     if not engine_answers(host, env):
         raise MissingPiece(f"no Docker engine answers at {host}; {START_ENGINE}")

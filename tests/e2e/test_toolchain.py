@@ -44,9 +44,9 @@ WARM_UP_LIMIT = 30.0  # seconds a second `up` may take when everything already r
 def toolchain(
     *args: str, timeout: float = 3000, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run `python -m runner.toolchain ARGS` as a reader would, with extra variables."""
+    """Run `python -m runner toolchain ARGS` as a reader would, with extra variables."""
     return subprocess.run(
-        [sys.executable, "-m", "runner.toolchain", *args],
+        [sys.executable, "-m", "runner", "toolchain", *args],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -57,11 +57,11 @@ def toolchain(
 
 
 def one_line_error(result: subprocess.CompletedProcess[str], status: int) -> str:
-    """The single `toolchain: ...` line a failure prints, after checking its exit status."""
+    """The single `runner: ...` line a failure prints, after checking its exit status."""
     assert result.returncode == status, result.stdout + result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("toolchain: ")
+    assert lines[0].startswith("runner: ")
     return lines[0]
 
 
@@ -329,7 +329,9 @@ def test_status_lists_engine_registry_and_images(up: Up) -> None:
 
 
 def test_bad_usage_is_one_line_and_status_2() -> None:
-    assert one_line_error(toolchain("sideways", timeout=60), 2).startswith("toolchain: usage:")
+    sideways = toolchain("sideways", timeout=60)
+    assert sideways.returncode == 2
+    assert "invalid choice: 'sideways'" in sideways.stderr
     bad_port = toolchain("status", timeout=60, env={"STOCKKUBE_REGISTRY_PORT": "http"})
     assert "not a port" in one_line_error(bad_port, 2)
 

@@ -200,3 +200,26 @@ def test_a_prose_edit_re_verifies_in_under_two_seconds(tmp_path):
     assert second.returncode == 0, second.stdout
     assert "cached: authoring.md" in second.stdout, second.stdout
     assert elapsed < 2.0, f"a cache hit took {elapsed:.2f}s"
+
+
+def test_every_field_of_a_step_but_span_and_shown_is_in_the_hash():
+    """The key is derived from the dataclass: a new field can never give a stale hit."""
+    import dataclasses
+
+    from runner.model import UNHASHED, Plan
+
+    plan = plan_of(PAGE)
+    base = content_hash(plan, None, {})
+    for index, step in enumerate(plan.steps):
+        for field in dataclasses.fields(step):
+            value = getattr(step, field.name)
+            if isinstance(value, str):
+                changed = value + "x"
+            elif isinstance(value, bool | int | float):
+                changed = value + 1
+            else:
+                continue
+            steps = list(plan.steps)
+            steps[index] = dataclasses.replace(step, **{field.name: changed})
+            other = content_hash(Plan(plan.path, tuple(steps), plan.uses_docker), None, {})
+            assert (other == base) == (field.name in UNHASHED), (step.KIND, field.name)

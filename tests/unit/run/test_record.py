@@ -1,0 +1,54 @@
+"""The record `runner reset` reads: sessions while they run, what reset removes and leaves."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from runner.run import record
+from runner.run.workspace import PREFIX
+
+
+def test_a_session_is_recorded_updated_and_forgotten(tmp_path):
+    session = record.open_session(tmp_path, "abc", tmp_path / "w")
+    record.save_session(tmp_path, replace(session, containers=("c1",)))
+    saved = json.loads((tmp_path / record.RECORD).read_text())["sessions"]["abc"]
+    assert saved["containers"] == ["c1"]
+    assert record.owner_alive(session)
+    record.close_session(tmp_path, "abc")
+    assert json.loads((tmp_path / record.RECORD).read_text())["sessions"] == {}
+
+
+def test_reset_leaves_a_live_session_alone(tmp_path):
+    record.open_session(tmp_path, "live", tmp_path / "w")
+    assert record.reset(tmp_path) == [
+        f"left alone: the run of process {os.getpid()} (still running)"
+    ]
+
+
+def test_reset_removes_a_dead_session_workspace_and_nothing_outside_temp(tmp_path):
+    root = Path(tempfile.mkdtemp(prefix=PREFIX))
+    (root / "sample").mkdir()
+    dead = record.Session("dead", pid=2**22 + 1, started="0", workspace=str(root / "sample"))
+    record.save_session(tmp_path, dead)
+    outside = tmp_path / f"{PREFIX}kept" / "sample"
+    outside.mkdir(parents=True)
+    record.keep_workspace(tmp_path, outside)
+    done = record.reset(tmp_path)
+    assert done == [f"removed workspace {root}"]
+    assert not root.exists()
+    assert outside.exists()
+    assert record.reset(tmp_path) == []
+
+
+def test_a_damaged_record_is_an_empty_one(tmp_path):
+    (tmp_path / record.RECORD).write_text("{not json")
+    assert record.reset(tmp_path) == []
+
+
+def test_the_record_lives_under_xdg_state_home():
+    folder = record.record_dir({"XDG_STATE_HOME": "/state"})
+    assert folder == Path("/state") / "stockkube-runner"
