@@ -1,4 +1,4 @@
-"""Markdown -> translatable segments, and where runner comments sit: the i18n side's parser.
+"""Markdown -> translatable segments: the prose of a page, read through runner.markdown.
 
 Only prose is extracted: headings, paragraphs (in lists, quotes, admonitions and definition
 lists too), definition terms, table cells and admonition titles. Code blocks, HTML blocks (so

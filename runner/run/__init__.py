@@ -1,1 +1,1 @@
-"""Running a plan: the page shell, services, files, workspace and cleanup."""
+"""Running a plan: one PageRun (lifecycle.py) per page owns its shell, services, cleanup."""
