@@ -52,7 +52,7 @@ def update_command(args: argparse.Namespace) -> int:
     """Extract every page's messages and merge them into its catalog."""
     from runner.i18n import project
     from runner.i18n.catalog import read_catalog, write_catalog
-    from runner.i18n.update import merge
+    from runner.i18n.merge import merge
 
     layout = project.layout(args.config)
     for page in layout.pages():

@@ -7,6 +7,7 @@ planned (and its mistakes reported) the same way by `list`, `verify`, `step` and
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,8 +54,6 @@ def page_options(
     echo: Echo | None = None,
 ) -> PageOptions:
     """How every command runs a page: from the settings, the runner's environment and record."""
-    import os
-
     from runner.run.lifecycle import PageOptions
     from runner.run.record import record_dir
     from runner.run.seams import Extensions

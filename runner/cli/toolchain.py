@@ -7,6 +7,7 @@ one error path in runner.cli.main prints it.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from runner.errors import ExitCode
 from runner.toolchain.errors import ToolchainError
@@ -36,10 +37,26 @@ def toolchain_command(args: argparse.Namespace) -> int:
     from runner.toolchain.settings import Settings
 
     try:
-        COMMANDS[args.action](Settings.from_env(), _say)
+        COMMANDS[args.action](Settings.from_env(project_solution=_project_solution()), _say)
     except (OSError, ValueError) as error:
         raise ToolchainError(f"{type(error).__name__}: {error}") from None
     return ExitCode.OK
+
+
+def _project_solution() -> Path | None:
+    """The .sln of the sample solution named by the nearest mkdocs.yml, if there is one."""
+    from runner.errors import UsageError
+    from runner.settings import find_config, load_settings
+
+    config = find_config(Path.cwd())
+    if config is None:
+        return None
+    try:
+        sample = load_settings(config).sample
+    except UsageError:
+        return None
+    found = sorted(sample.glob("*.sln")) if sample is not None and sample.is_dir() else []
+    return found[0] if found else None
 
 
 def _say(line: str) -> None:

@@ -16,8 +16,8 @@ from runner.errors import UsageError
 from runner.i18n.apply import translate_page, usable_translations
 from runner.i18n.catalog import read_catalog
 from runner.i18n.extract import extract_segments
+from runner.i18n.merge import messages
 from runner.i18n.model import Entry
-from runner.i18n.update import messages
 from runner.settings import find_config, load_settings
 
 LANGUAGE = "fr"

@@ -11,7 +11,6 @@ from runner.toolchain.errors import USAGE, ToolchainError
 
 DEFAULT_REGISTRY_PORT = 5050  # 5000 is the port the guide publishes StockData on
 NUGET_MODES = ("auto", "network", "local-feed")
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -22,12 +21,19 @@ class Settings:
     registry_port: int = DEFAULT_REGISTRY_PORT
     dotnet_root: Path = Path("/usr/share/dotnet")
     nuget_mode: str = "auto"
-    solution: Path = REPO_ROOT / "sample-solution" / "StockKube.sln"
+    solution: Path = Path("sample-solution") / "StockKube.sln"
     min_free_gib: float = 5.0
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Read STOCKKUBE_* variables; a malformed value is a usage error, not a crash."""
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, *, project_solution: Path | None = None
+    ) -> Settings:
+        """Read STOCKKUBE_* variables; a malformed value is a usage error, not a crash.
+
+        The solution restored for a local NuGet feed is STOCKKUBE_SOLUTION, else the one of the
+        project's sample (the command line finds it from mkdocs.yml), never a path found from
+        where this file is installed.
+        """
         env = os.environ if env is None else env
         cache = Path(env.get("STOCKKUBE_CACHE") or Path.home() / ".cache" / "stockkube")
         port_text = env.get("STOCKKUBE_REGISTRY_PORT") or str(DEFAULT_REGISTRY_PORT)
@@ -44,7 +50,7 @@ class Settings:
             registry_port=int(port_text),
             dotnet_root=Path(env.get("STOCKKUBE_DOTNET_ROOT") or "/usr/share/dotnet"),
             nuget_mode=mode,
-            solution=Path(solution) if solution else cls.solution,
+            solution=Path(solution) if solution else project_solution or cls.solution,
         )
 
     @property

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from runner.cli import main
 from runner.i18n.catalog import read_catalog, write_catalog
 from runner.i18n.extract import extract_segments
+from runner.i18n.merge import merge, messages
 from runner.i18n.model import Catalog, Entry
-from runner.i18n.update import merge, messages
 
 PROJECT = Path(__file__).resolve().parents[2] / "fixtures" / "i18n" / "project"
 PARAGRAPH = "Docker builds an image from a Dockerfile."
