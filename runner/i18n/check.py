@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 
-from runner.i18n.model import Catalog, Entry, Finding, Glossary, PageStats
+from runner.i18n.model import Catalog, Entry, Finding, Glossary, PageStats, Term
 
 Rule = Callable[[str, str, Glossary], Iterator[str]]
 
@@ -48,12 +48,26 @@ def kept_intact(english: str, french: str, glossary: Glossary) -> Iterator[str]:
 
 def glossary_terms(english: str, french: str, glossary: Glossary) -> Iterator[str]:
     """Required renderings: an English term calls for one of its French renderings."""
-    english_prose = masked(english, glossary.protected)
-    french_prose = masked(french, glossary.protected)
     for term in glossary.terms:
-        if _any_word(term.english, english_prose) and not _any_word(term.french, french_prose):
-            wanted = " or ".join(f"«{NO_BREAK}{word}{NO_BREAK}»" for word in term.french)
-            yield f"glossary: {term.english[0]!r} is translated {wanted}"
+        english_prose, french_prose = term_prose(english, term, glossary), term_prose(
+            french, term, glossary
+        )
+        if has_term(term.english, english_prose) and not has_term(term.french, french_prose):
+            yield f"glossary: {term.english[0]!r} is translated {quoted(term.french)}"
+
+
+def avoided_renderings(english: str, french: str, glossary: Glossary) -> Iterator[str]:
+    """Renderings a term rules out, such as « statut de sortie » for 'exit status'."""
+    for term in glossary.terms:
+        if not term.avoid or not has_term(term.english, term_prose(english, term, glossary)):
+            continue
+        prose = term_prose(french, term, glossary)
+        for word in term.avoid:
+            if has_term((word,), prose):
+                yield (
+                    f"glossary: {term.english[0]!r} is {quoted(term.french)}, "
+                    f"not {quoted((word,))}"
+                )
 
 
 def forbidden_words(english: str, french: str, glossary: Glossary) -> Iterator[str]:
@@ -86,6 +100,7 @@ def block_structure(english: str, french: str, glossary: Glossary) -> Iterator[s
 RULES: tuple[tuple[str, Rule], ...] = (
     ("kept intact", kept_intact),
     ("glossary terms", glossary_terms),
+    ("avoided renderings", avoided_renderings),
     ("forbidden words", forbidden_words),
     ("typography", typography),
     ("block structure", block_structure),
@@ -107,9 +122,12 @@ def check_page(
     if catalog is None:
         missing = Finding(po_path, 1, f"no catalog for {page}: run `runner i18n update`")
         return PageStats(page, len(fresh), 0, 0), (missing,), ()
+    from runner.i18n.consistency import page_findings  # it builds on this module's helpers
+
     by_id = {entry.msgid: entry for entry in catalog.active}
     violations: list[Finding] = []
     pending: list[Finding] = []
+    reviewed: list[Entry] = []
     translated = fuzzy = 0
     for message in fresh:
         entry = by_id.get(message.msgid)
@@ -123,7 +141,9 @@ def check_page(
             pending.append(Finding(po_path, entry.line, f"untranslated: {_short(entry)}"))
         else:
             translated += 1
+            reviewed.append(entry)
             violations.extend(Finding(po_path, entry.line, p) for p in check_entry(entry, glossary))
+    violations.extend(page_findings(po_path, reviewed, glossary))
     return PageStats(page, len(fresh), translated, fuzzy), tuple(violations), tuple(pending)
 
 
@@ -162,8 +182,32 @@ def _number(token: str) -> str:
     return rf"(?<![\d.]){re.escape(token)}(?!\d|\.\d)"
 
 
-def _any_word(words: Sequence[str], text: str) -> bool:
-    return any(re.search(_word(w), text, re.IGNORECASE) for w in words)
+def term_pattern(word: str) -> str:
+    """A glossary word as a regular expression: whole words, `*` at the end for any ending.
+
+    >>> bool(re.search(term_pattern("récupér*"), "récupérez-la")), term_pattern("tag")
+    (True, '(?<![\\w-])tag(?![\\w])')
+    """
+    if word.endswith("*"):
+        return rf"(?<![\w-]){re.escape(word[:-1])}\w*"
+    return _word(word)
+
+
+def has_term(words: Sequence[str], text: str) -> bool:
+    """Whether one of a term's words is in `text`, case aside."""
+    return any(re.search(term_pattern(w), text, re.IGNORECASE) for w in words)
+
+
+def term_prose(text: str, term: Term, glossary: Glossary) -> str:
+    """The prose a term is looked for in: code and links blanked, and the protected names,
+    except those that are part of the term itself (`NuGet` in 'NuGet package')."""
+    words = " ".join((*term.english, *term.french, *term.avoid)).lower()
+    return masked(text, [name for name in glossary.protected if name.lower() not in words])
+
+
+def quoted(words: Sequence[str]) -> str:
+    """« a » or « b », as the findings show French words."""
+    return " or ".join(f"«{NO_BREAK}{word}{NO_BREAK}»" for word in words)
 
 
 def _short(entry: Entry) -> str:

@@ -5,7 +5,11 @@ glossary.yml:
     protected: [Docker, Dockerfile, Kubernetes]    # kept as they are
     terms:                                         # required renderings
       - english: [container, containers]
-        french: [conteneur, conteneurs]
+        french: [conteneur, conteneurs]            # `word*`: any ending (verbs)
+        avoid: [containeur]                        # renderings ruled out for this term
+      - english: [stage, stages]
+        french: [étape, étapes]
+        reserved: true                             # « étape » means 'stage' and nothing else
     forbidden:                                     # never used, with the reason
       arrimeur: "Docker is a name: it is not translated"
 
@@ -58,12 +62,21 @@ def _mapping(path: Path) -> dict[str, Any]:
     return _dict(path, data)
 
 
+TERM_KEYS = frozenset({"english", "french", "avoid", "reserved", "note"})
+
+
 def _term(path: Path, item: object) -> Term:
     data = _dict(path, item)
+    unknown = set(data) - TERM_KEYS
+    if unknown:
+        raise UsageError(f"{path}: unknown term key(s): {', '.join(sorted(unknown))}")
     english, french = _strings(path, data.get("english")), _strings(path, data.get("french"))
     if not english or not french:
         raise UsageError(f"{path}: each term needs `english` and `french` lists")
-    return Term(english, french)
+    reserved = data.get("reserved", False)
+    if not isinstance(reserved, bool):
+        raise UsageError(f"{path}: `reserved` of {english[0]!r} must be true or false")
+    return Term(english, french, _strings(path, data.get("avoid")), reserved)
 
 
 def _dict(path: Path, value: object) -> dict[str, Any]:
