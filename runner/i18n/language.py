@@ -13,7 +13,8 @@ glossary.yml:
     forbidden:                                     # never used, with the reason
       arrimeur: "Docker is a name: it is not translated"
 
-site.yml: `site_name` and `site_description` of the translated site.
+site.yml: `site_name` and `site_description` of the translated site, and every other word it
+shows outside its pages (`strings`, `badge`, `theme`: see runner.site.strings).
 """
 
 from __future__ import annotations
@@ -25,8 +26,12 @@ import yaml
 
 from runner.errors import UsageError
 from runner.i18n.model import Glossary, Term
+from runner.site.strings import EXTRA_KEY, site_strings
 
 SITE_KEYS = frozenset({"site_name", "site_description"})
+"""Top-level settings of the translated site that site.yml replaces."""
+WORD_KEYS = frozenset({"strings", "badge", "theme"})
+"""Sections of site.yml that travel to the site under `extra.runner_i18n`."""
 
 
 def load_glossary(path: Path) -> Glossary:
@@ -41,13 +46,25 @@ def load_glossary(path: Path) -> Glossary:
     )
 
 
-def load_site_strings(path: Path) -> dict[str, str]:
-    """The translated site's name and description, when given."""
+def load_site_strings(path: Path) -> dict[str, Any]:
+    """The translated site's settings: its name and description, and its words under `extra`.
+
+    The words are checked here, so a mistake in site.yml is reported with its file before
+    anything is built.
+    """
     data = _mapping(path)
-    unknown = set(data) - SITE_KEYS
+    unknown = set(data) - SITE_KEYS - WORD_KEYS
     if unknown:
         raise UsageError(f"{path}: unknown key(s): {', '.join(sorted(unknown))}")
-    return {str(key): str(value) for key, value in data.items()}
+    words = {key: value for key, value in data.items() if key in WORD_KEYS}
+    try:
+        site_strings(words)
+    except ValueError as error:
+        raise UsageError(f"{path}: {error}") from None
+    settings: dict[str, Any] = {str(k): str(v) for k, v in data.items() if k in SITE_KEYS}
+    if words:
+        settings["extra"] = {EXTRA_KEY: words}
+    return settings
 
 
 def _mapping(path: Path) -> dict[str, Any]:
