@@ -1,12 +1,15 @@
 /*
  * Search that finds inflected words: a worker that wraps mkdocs-material's search worker.
  *
- * The theme appends a wildcard to every typed word (`conteneurs` -> `conteneurs*`) so that
- * results come while typing, and lunr does not run a wildcard word through the language's
- * stemmer, while the index holds stems (`conteneur`). This worker stems each plain word of
- * the query with the site language's stemmer before the theme's worker sees it: the stem is
- * a prefix of the word, so `conteneur*` finds every form, and a word still being typed keeps
- * finding what its prefix finds. When a stem is not a prefix of its word, both are searched.
+ * The theme's index holds the words as written (its pipeline keeps only the stop word
+ * filter), and the theme appends a wildcard to every typed word so that results come while
+ * typing: `publiées` is searched as `publiées*`, which no form on the page (`publie`,
+ * `publiée`, `publier`) starts with. This worker replaces each plain word of the query by its
+ * stem under the site language's stemmer, taken as a prefix of the word: `publi`, which the
+ * theme makes `publi*`, finds every form. A stem is a prefix of its word, or one once accents
+ * are set aside (the French stemmer writes `récupér` as `récuper`): the word's own letters are
+ * kept then. A word still being typed keeps finding at least what its prefix found, since its
+ * stem is a shorter prefix. When no prefix fits, the word and its stem are both searched.
  * Queries with lunr syntax (`"..."`, `+`, `-`, `~`, `^`, `*`, `field:`) are left as typed.
  *
  * The page gives the theme's worker file as `?worker=search.<hash>.min.js` (runner plugin).
@@ -28,13 +31,21 @@ function stemmer() {
   return support && typeof support.stemmer === "function" ? support.stemmer : null;
 }
 
-/** One word as searched: its stem when that is a prefix of it, else the word and its stem. */
+/** Text without its accents, letter for letter (é -> e), to compare a word and its stem. */
+function unaccented(text) {
+  return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").normalize("NFC");
+}
+
+/** One word as searched: its stem as a prefix of the word, else the word and its stem. */
 function stemmed(word, stem) {
-  const lower = word.toLowerCase();
+  const lower = word.toLowerCase().normalize("NFC");
   const token = stem(new self.lunr.Token(lower, {}));
   const root = token ? String(token) : "";
   if (!root || root === lower) return word;
-  return lower.startsWith(root) ? root : `${word} ${root}`;
+  if (lower.startsWith(root)) return root;
+  if (root.length <= lower.length && unaccented(lower).startsWith(unaccented(root)))
+    return lower.slice(0, root.length);
+  return `${word} ${root}`;
 }
 
 /** The query with each plain word replaced as `stemmed` says. */
