@@ -15,8 +15,10 @@ from runner.i18n.update import messages
 
 
 def lagging_messages(docs: Path, translations: Path) -> dict[str, int]:
-    """Page (relative to `docs`) -> how many of its messages lag; pages that do not lag are left
-    out. A page without a catalog lags by all its messages."""
+    """Page (relative to `docs`) -> how many of its messages lag, for the pages that lag.
+
+    A page without a catalog lags by all its messages.
+    """
     lagging = {}
     for source in sorted(docs.rglob("*.md")):
         page = source.relative_to(docs).as_posix()

@@ -34,13 +34,15 @@ VOID = frozenset({"br", "img", "input", "meta", "link", "hr", "wbr", "source", "
 SHOWN_ATTRIBUTES = frozenset({"title", "aria-label", "placeholder", "alt"})
 """Attributes a reader sees (tooltips) or hears (screen readers)."""
 ENGLISH_ONLY = frozenset(
-    """the and of to is are was were be been with from that this these those which what when
+    """
+    the and of to is are was were be been with from that this these those which what when
     where who you your it its not found link copy copied clipboard search searching skip
-    verified previous next back matching missing more clear share select language edit view
-    contents header footer initializing for by into over under out up down about after before
-    again all any each every both few most some such only own same too very can will just
-    should now run runs ran step steps exit status placeholder placeholders warning read
-    english changed translation translated made""".split()
+    verified previous next back matching missing more clear share select language edit
+    view contents header footer initializing for by into over under out up down about
+    after before again all any each every both few most some such only own same too very
+    can will just should now run runs ran step steps exit status placeholder placeholders
+    warning read english changed translation translated made
+    """.split()  # noqa: SIM905
 )
 """English words that are not French words: one of them outside code is English text."""
 LANGUAGE_NAMES = frozenset({"English"})
