@@ -23,6 +23,7 @@ from runner.i18n.commands import add_commands
 from runner.i18n.extract import extract_segments
 from runner.i18n.language import load_glossary, load_site_strings
 from runner.i18n.model import Catalog, Entry, Finding, PageStats
+from runner.i18n.policy import fuzzy_policy
 from runner.i18n.update import merge, messages
 from runner.settings import find_config, load_settings
 from runner.site.build import LANGUAGES, SiteBuild, audit_site, build_site
@@ -95,6 +96,7 @@ def check_command(args: argparse.Namespace) -> int:
     """Print statistics and findings; exit 1 when a page is below the thresholds."""
     layout = _layout(args.config)
     glossary = load_glossary(layout.translations / "glossary.yml")
+    policy = fuzzy_policy(layout.config)
     failed = False
     all_stats = []
     for page in layout.pages():
@@ -104,11 +106,10 @@ def check_command(args: argparse.Namespace) -> int:
             page, _shown(path), catalog, _fresh(layout, page), glossary
         )
         all_stats.append(stats)
-        below = stats.percent < args.min_translated or stats.fuzzy > args.max_fuzzy
+        below = policy.below(stats, args.min_translated, args.max_fuzzy)
         print(_stats_line(stats))
         _print_findings(violations)
-        if below:
-            _print_findings(pending)
+        _print_findings(policy.listed(pending, below))
         failed = failed or below or bool(violations) or catalog is None
     print(_stats_line(_total(all_stats)))
     return ExitCode.FAILED if failed else ExitCode.OK

@@ -168,7 +168,11 @@ def test_french_words_of_the_theme_404_links_and_badge(published: Path) -> None:
     assert 'title="Permanent link"' in english
 
 
-def test_a_french_page_whose_english_changed_says_so(tmp_path: Path, capsys) -> None:
+def test_a_french_page_whose_english_changed_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fuzzy message: listed with its line by the check, which fails or not as mkdocs.yml
+    says, and shown in English on a page that says its translation lags."""
     project = copy_project(tmp_path)
     config = str(project / "mkdocs.yml")
     index = project / "docs" / "index.md"
@@ -178,6 +182,13 @@ def test_a_french_page_whose_english_changed_says_so(tmp_path: Path, capsys) -> 
     capsys.readouterr()
 
     assert i18n_main(["i18n", "check", "--config", config]) == 1
+    out = capsys.readouterr().out
+    assert re.search(r"translations/fr/index\.po:\d+: fuzzy: How to use this guide", out), out
+
+    mkdocs_yml = project / "mkdocs.yml"
+    assert "fuzzy: fail" in mkdocs_yml.read_text()
+    mkdocs_yml.write_text(mkdocs_yml.read_text().replace("fuzzy: fail", "fuzzy: notice"))
+    assert i18n_main(["i18n", "check", "--config", config]) == 0
     out = capsys.readouterr().out
     assert re.search(r"translations/fr/index\.po:\d+: fuzzy: How to use this guide", out), out
 
