@@ -170,6 +170,8 @@ INFLECTED = (
 """Forms of words of the French chapter that are not on it: each must find it."""
 PREFIXES = ("conten", "étiq", "regist", "compil")
 """What a reader has typed so far of a word on the chapter: each must find it too."""
+ENGLISH_INFLECTED = ("restoring", "stopping", "certificates", "downloading")
+"""The English site searches the same way, with lunr's English stemmer."""
 
 
 def test_french_search_finds_inflected_forms_and_prefixes(browser: object, base_url: str) -> None:
@@ -186,6 +188,10 @@ def test_french_search_finds_inflected_forms_and_prefixes(browser: object, base_
     missed = [q for q in (*INFLECTED, *PREFIXES) if chapter not in _results(page, q)]
     _results(page, "publierons")
     page.screenshot(path=str(SCREENSHOTS / "search-fr-inflected.png"), full_page=False)
+    page.goto(base_url + CHAPTER)
+    words = set(re.findall(r"[\w'-]+", page.locator("article").inner_text().lower()))
+    assert [q for q in ENGLISH_INFLECTED if q in words] == []
+    missed += [q for q in ENGLISH_INFLECTED if base_url + CHAPTER not in _results(page, q)]
     context.close()
     assert missed == []
     assert seen.errors == []
