@@ -65,8 +65,10 @@ def avoided_renderings(english: str, french: str, glossary: Glossary) -> Iterato
         prose = term_prose(french, term, glossary)
         for word in term.avoid:
             if has_term((word,), prose):
+                why = f" ({term.note})" if term.note else ""
                 yield (
-                    f"glossary: {term.english[0]!r} is {quoted(term.french)}, not {quoted((word,))}"
+                    f"glossary: {term.english[0]!r} is {quoted(term.french)}, "
+                    f"not {quoted((word,))}{why}"
                 )
 
 

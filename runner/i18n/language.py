@@ -93,7 +93,8 @@ def _term(path: Path, item: object) -> Term:
     reserved = data.get("reserved", False)
     if not isinstance(reserved, bool):
         raise UsageError(f"{path}: `reserved` of {english[0]!r} must be true or false")
-    return Term(english, french, _strings(path, data.get("avoid")), reserved)
+    note = str(data.get("note") or "")
+    return Term(english, french, _strings(path, data.get("avoid")), reserved, note)
 
 
 def _dict(path: Path, value: object) -> dict[str, Any]:

@@ -86,6 +86,8 @@ class Term:
     """Renderings ruled out for this term (a second rendering is how pages drift)."""
     reserved: bool = False
     """On a page that uses the term, its French renderings stand for it and nothing else."""
+    note: str = ""
+    """Why this rendering: shown with the findings about the term."""
 
 
 @dataclass(frozen=True, slots=True)
