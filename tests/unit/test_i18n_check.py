@@ -257,7 +257,8 @@ def test_a_malformed_catalog_is_a_usage_error(
 def test_the_french_glossary_rules_out_second_renderings(
     english: str, french: str, problem: str
 ) -> None:
-    assert f"glossary: {problem}" in _problems(english, french, FRENCH)
+    found = _problems(english, french, FRENCH)
+    assert any(p.startswith(f"glossary: {problem}") for p in found), found
 
 
 def test_glossary_words_with_a_star_take_any_ending() -> None:
