@@ -24,7 +24,7 @@ from runner.errors import UsageError
 CONFIG_NAME = "mkdocs.yml"
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_READY_TIMEOUT = 60.0
-KNOWN_KEYS = frozenset({"sample", "timeout", "ready_timeout", "placeholders", "env"})
+KNOWN_KEYS = frozenset({"sample", "timeout", "ready_timeout", "placeholders", "env", "fuzzy"})
 
 
 def placeholder_variable(name: str) -> str:

@@ -80,9 +80,11 @@ def check_command(args: argparse.Namespace) -> int:
     from runner.i18n.catalog import read_catalog
     from runner.i18n.check import check_page
     from runner.i18n.language import load_glossary
+    from runner.i18n.policy import fuzzy_policy
 
     layout = project.layout(args.config)
     glossary = load_glossary(layout.translations / "glossary.yml")
+    policy = fuzzy_policy(layout.config)
     failed = False
     all_stats = []
     for page in layout.pages():
@@ -92,11 +94,10 @@ def check_command(args: argparse.Namespace) -> int:
             page, shown(path), catalog, project.fresh(layout, page), glossary
         )
         all_stats.append(stats)
-        below = stats.percent < args.min_translated or stats.fuzzy > args.max_fuzzy
+        below = policy.below(stats, args.min_translated, args.max_fuzzy)
         print(_stats_line(stats))
         print_findings(violations)
-        if below:
-            print_findings(pending)
+        print_findings(policy.listed(pending, below))
         failed = failed or below or bool(violations) or catalog is None
     print(_stats_line(_total(all_stats)))
     return ExitCode.FAILED if failed else ExitCode.OK

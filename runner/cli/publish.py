@@ -32,8 +32,8 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 def publish_command(args: argparse.Namespace) -> int:
     """Translate the pages, then build English at / and French at /<lang>/ of site/."""
     from runner.i18n import project
-    from runner.i18n.language import load_site_strings
     from runner.site.build import LANGUAGES, SiteBuild, audit_site, build_site
+    from runner.site.strings import load_site_strings
 
     layout = project.layout(args.config)
     translated = project.translate_docs(layout)

@@ -1,4 +1,4 @@
 """Translations: pages -> Gettext catalogs (update), catalogs -> translated pages (build), checks.
 
-Entry points are in `runner.i18n.cli`: `add_commands` for runner's parser, `main(argv)`.
+Its command line is runner.cli.i18n.
 """

@@ -10,33 +10,28 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 
+from runner.i18n.consistency import page_findings
 from runner.i18n.model import Catalog, Entry, Finding, Glossary, PageStats
+from runner.i18n.terms import (
+    CODE_SPAN,
+    IMAGE_OR_HOST,
+    LINK_TARGET,
+    NO_BREAK,
+    URL,
+    has_term,
+    masked,
+    quoted,
+    term_prose,
+    word_pattern,
+)
 
 Rule = Callable[[str, str, Glossary], Iterator[str]]
 
-CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
-URL = re.compile(r"https?://[^\s<>)\]`]+[^\s<>)\]`.,;:!?»]")
-LINK_TARGET = re.compile(r"(?<=\])\(([^)\s]+)(?:\s+\"[^\"]*\")?\)|(?<=\])\[([^\]]+)\]")
-HTML_TAG = re.compile(r"<[^<>\s][^<>]*>|&#?\w+;")
-IMAGE_OR_HOST = re.compile(r"(?<![\w/:.-])[a-z0-9][\w.-]*(?:/[\w.-]+)*:\w[\w.-]*")
 FLAG = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
 NUMBER = re.compile(r"(?<![\w.])(?:\d+(?:\.\d+)+|\d{2,})(?!\w|\.\d)")
 BLOCK_START = re.compile(r"^(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|>|!!!|\?\?\?|:\s|\s{4})")
-NO_BREAK, NARROW = "\u00a0", "\u202f"
+NARROW = "\u202f"
 AFTER_PUNCTUATION = r"(?=[\s*_)\]»]|$)"
-
-
-def masked(text: str, extra: Sequence[str] = ()) -> str:
-    """Text with code, URLs, link targets, HTML and `extra` names blanked: what is prose.
-
-    >>> masked("Run `docker ps`: see [it](https://x.org).")
-    'Run ___________: see [it]_______________.'
-    """
-    for pattern in (CODE_SPAN, LINK_TARGET, URL, HTML_TAG, IMAGE_OR_HOST):
-        text = pattern.sub(lambda m: "_" * len(m[0]), text)
-    for name in extra:
-        text = re.sub(_word(name), lambda m: "_" * len(m[0]), text)
-    return text
 
 
 def kept_intact(english: str, french: str, glossary: Glossary) -> Iterator[str]:
@@ -48,12 +43,28 @@ def kept_intact(english: str, french: str, glossary: Glossary) -> Iterator[str]:
 
 def glossary_terms(english: str, french: str, glossary: Glossary) -> Iterator[str]:
     """Required renderings: an English term calls for one of its French renderings."""
-    english_prose = masked(english, glossary.protected)
-    french_prose = masked(french, glossary.protected)
     for term in glossary.terms:
-        if _any_word(term.english, english_prose) and not _any_word(term.french, french_prose):
-            wanted = " or ".join(f"«{NO_BREAK}{word}{NO_BREAK}»" for word in term.french)
-            yield f"glossary: {term.english[0]!r} is translated {wanted}"
+        english_prose, french_prose = (
+            term_prose(english, term, glossary),
+            term_prose(french, term, glossary),
+        )
+        if has_term(term.english, english_prose) and not has_term(term.french, french_prose):
+            yield f"glossary: {term.english[0]!r} is translated {quoted(term.french)}"
+
+
+def avoided_renderings(english: str, french: str, glossary: Glossary) -> Iterator[str]:
+    """Renderings a term rules out, such as « statut de sortie » for 'exit status'."""
+    for term in glossary.terms:
+        if not term.avoid or not has_term(term.english, term_prose(english, term, glossary)):
+            continue
+        prose = term_prose(french, term, glossary)
+        for word in term.avoid:
+            if has_term((word,), prose):
+                why = f" ({term.note})" if term.note else ""
+                yield (
+                    f"glossary: {term.english[0]!r} is {quoted(term.french)}, "
+                    f"not {quoted((word,))}{why}"
+                )
 
 
 def forbidden_words(english: str, french: str, glossary: Glossary) -> Iterator[str]:
@@ -86,6 +97,7 @@ def block_structure(english: str, french: str, glossary: Glossary) -> Iterator[s
 RULES: tuple[tuple[str, Rule], ...] = (
     ("kept intact", kept_intact),
     ("glossary terms", glossary_terms),
+    ("avoided renderings", avoided_renderings),
     ("forbidden words", forbidden_words),
     ("typography", typography),
     ("block structure", block_structure),
@@ -110,6 +122,7 @@ def check_page(
     by_id = {entry.msgid: entry for entry in catalog.active}
     violations: list[Finding] = []
     pending: list[Finding] = []
+    reviewed: list[Entry] = []
     translated = fuzzy = 0
     for message in fresh:
         entry = by_id.get(message.msgid)
@@ -123,7 +136,9 @@ def check_page(
             pending.append(Finding(po_path, entry.line, f"untranslated: {_short(entry)}"))
         else:
             translated += 1
+            reviewed.append(entry)
             violations.extend(Finding(po_path, entry.line, p) for p in check_entry(entry, glossary))
+    violations.extend(page_findings(po_path, reviewed, glossary))
     return PageStats(page, len(fresh), translated, fuzzy), tuple(violations), tuple(pending)
 
 
@@ -139,7 +154,11 @@ def _protected(english: str, glossary: Glossary) -> Iterator[tuple[str, str, str
     ]
     found = [
         *((kind, token, re.escape(token)) for kind, token in exact),
-        *(("name", n, _word(n)) for n in glossary.protected if re.search(_word(n), prose)),
+        *(
+            ("name", n, word_pattern(n))
+            for n in glossary.protected
+            if re.search(word_pattern(n), prose)
+        ),
         *(("number", m[0], _number(m[0])) for m in NUMBER.finditer(prose)),
     ]
     seen: set[str] = set()
@@ -154,16 +173,8 @@ def masked_code(text: str) -> str:
     return CODE_SPAN.sub(lambda m: "_" * len(m[0]), text)
 
 
-def _word(token: str) -> str:
-    return rf"(?<![\w-]){re.escape(token)}(?![\w])"
-
-
 def _number(token: str) -> str:
     return rf"(?<![\d.]){re.escape(token)}(?!\d|\.\d)"
-
-
-def _any_word(words: Sequence[str], text: str) -> bool:
-    return any(re.search(_word(w), text, re.IGNORECASE) for w in words)
 
 
 def _short(entry: Entry) -> str:

@@ -5,11 +5,16 @@ glossary.yml:
     protected: [Docker, Dockerfile, Kubernetes]    # kept as they are
     terms:                                         # required renderings
       - english: [container, containers]
-        french: [conteneur, conteneurs]
+        french: [conteneur, conteneurs]            # `word*`: any ending (verbs)
+        avoid: [containeur]                        # renderings ruled out for this term
+      - english: [stage, stages]
+        french: [étape, étapes]
+        reserved: true                             # « étape » means 'stage' and nothing else
     forbidden:                                     # never used, with the reason
       arrimeur: "Docker is a name: it is not translated"
 
-site.yml: `site_name` and `site_description` of the translated site.
+site.yml: `site_name` and `site_description` of the translated site, and every other word it
+shows outside its pages (`strings`, `badge`, `theme`: see runner.site.strings).
 """
 
 from __future__ import annotations
@@ -22,12 +27,10 @@ import yaml
 from runner.errors import UsageError
 from runner.i18n.model import Glossary, Term
 
-SITE_KEYS = frozenset({"site_name", "site_description"})
-
 
 def load_glossary(path: Path) -> Glossary:
     """The glossary, or an empty one when the file does not exist."""
-    data = _mapping(path)
+    data = read_mapping(path)
     return Glossary(
         protected=_strings(path, data.get("protected")),
         terms=tuple(_term(path, item) for item in _list(path, data.get("terms"))),
@@ -37,16 +40,8 @@ def load_glossary(path: Path) -> Glossary:
     )
 
 
-def load_site_strings(path: Path) -> dict[str, str]:
-    """The translated site's name and description, when given."""
-    data = _mapping(path)
-    unknown = set(data) - SITE_KEYS
-    if unknown:
-        raise UsageError(f"{path}: unknown key(s): {', '.join(sorted(unknown))}")
-    return {str(key): str(value) for key, value in data.items()}
-
-
-def _mapping(path: Path) -> dict[str, Any]:
+def read_mapping(path: Path) -> dict[str, Any]:
+    """A YAML file's top-level mapping; empty when the file does not exist."""
     if not path.is_file():
         return {}
     try:
@@ -58,12 +53,22 @@ def _mapping(path: Path) -> dict[str, Any]:
     return _dict(path, data)
 
 
+TERM_KEYS = frozenset({"english", "french", "avoid", "reserved", "note"})
+
+
 def _term(path: Path, item: object) -> Term:
     data = _dict(path, item)
+    unknown = set(data) - TERM_KEYS
+    if unknown:
+        raise UsageError(f"{path}: unknown term key(s): {', '.join(sorted(unknown))}")
     english, french = _strings(path, data.get("english")), _strings(path, data.get("french"))
     if not english or not french:
         raise UsageError(f"{path}: each term needs `english` and `french` lists")
-    return Term(english, french)
+    reserved = data.get("reserved", False)
+    if not isinstance(reserved, bool):
+        raise UsageError(f"{path}: `reserved` of {english[0]!r} must be true or false")
+    note = str(data.get("note") or "")
+    return Term(english, french, _strings(path, data.get("avoid")), reserved, note)
 
 
 def _dict(path: Path, value: object) -> dict[str, Any]:

@@ -81,7 +81,13 @@ class Term:
     english: tuple[str, ...]
     """Forms of the English word (singular, plural)."""
     french: tuple[str, ...]
-    """Accepted renderings; one must appear in the translation."""
+    """Accepted renderings; one must appear in the translation. `word*` stands for any ending."""
+    avoid: tuple[str, ...] = ()
+    """Renderings ruled out for this term (a second rendering is how pages drift)."""
+    reserved: bool = False
+    """On a page that uses the term, its French renderings stand for it and nothing else."""
+    note: str = ""
+    """Why this rendering: shown with the findings about the term."""
 
 
 @dataclass(frozen=True, slots=True)

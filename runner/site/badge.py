@@ -6,15 +6,22 @@ expected output or the sample solution turns the badge back to "Not verified" un
 run. The date is the page's own `verified_at` when the report has one (a page the cache did not
 re-run), else the report's `finished`.
 
+The words are English here, the source language; a translated site gets its words from its
+`translations/<lang>/site.yml`. The badge carries its facts in `data-badge`, so the site plugin
+re-renders it in the page's language (`relabel`) without the report at hand.
+
 >>> report = {"finished": "2025-03-07T10:00:00+00:00", "environment": {"docker": "27.1.1",
 ...           "dotnet": "10.0.100"}, "pages": [{"path": "docs/a.md", "content_hash": "h1",
 ...           "passed": True}]}
->>> print(badge_html("docs/a.md", "h1", report, "en"))  # doctest: +NORMALIZE_WHITESPACE
-<p class="verified" title="content h1"><time datetime="2025-03-07">Verified on March 7,
-2025</time> with Docker 27.1.1 and .NET 10.0.100</p>
->>> print(badge_html("a.md", "h1", report, "fr"))  # doctest: +NORMALIZE_WHITESPACE
-<p class="verified" title="content h1"><time datetime="2025-03-07">Vérifié le 7 mars
-2025</time> avec Docker 27.1.1 et .NET 10.0.100</p>
+>>> html = badge_html("docs/a.md", "h1", report, "en")
+>>> print(html.split(">", 1)[1])  # doctest: +NORMALIZE_WHITESPACE
+<time datetime="2025-03-07">Verified on March 7, 2025</time> with Docker 27.1.1 and .NET
+10.0.100</p>
+>>> french = Words("Vérifié le {date}", "avec", "et", "Non vérifié", "contenu {hash}",
+...     ("janvier", "février", "mars") + ("",) * 9, "{day} {month} {year}", "1er")
+>>> print(relabel(html, french).split(">", 1)[1])  # doctest: +NORMALIZE_WHITESPACE
+<time datetime="2025-03-07">Vérifié le 7 mars 2025</time> avec Docker 27.1.1 et .NET
+10.0.100</p>
 >>> badge_html("docs/a.md", "h2", report, "en")
 '<p class="verified not-verified">Not verified</p>'
 """
@@ -22,12 +29,14 @@ re-run), else the report's `finished`.
 from __future__ import annotations
 
 import html
+import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-__all__ = ["badge_html"]
+__all__ = ["ENGLISH", "Facts", "Words", "badge_facts", "badge_html", "relabel", "render_badge"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,47 +51,100 @@ class Words:
     """Between the last two tools."""
     not_verified: str
     """When the report has no passing run of this very content."""
+    content: str
+    """The tooltip: `{hash}` is the start of the content hash that was verified."""
     months: tuple[str, ...]
     """Month names, January first."""
     date_format: str
     """`{day}`, `{month}` and `{year}`."""
+    first_day: str = "1"
+    """How the first day of a month is written: French writes « 1er »."""
 
 
-WORDS: Mapping[str, Words] = {
-    "en": Words(
-        "Verified on {date}", "with", "and", "Not verified",
-        ("January", "February", "March", "April", "May", "June", "July", "August",
-         "September", "October", "November", "December"),
-        "{month} {day}, {year}",
-    ),
-    "fr": Words(
-        "Vérifié le {date}", "avec", "et", "Non vérifié",
-        ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-         "septembre", "octobre", "novembre", "décembre"),
-        "{day} {month} {year}",
-    ),
-}
-"""Languages the site is published in; any other falls back to English."""
+ENGLISH = Words(
+    "Verified on {date}",
+    "with",
+    "and",
+    "Not verified",
+    "content {hash}",
+    ("January", "February", "March", "April", "May", "June", "July", "August",
+     "September", "October", "November", "December"),
+    "{month} {day}, {year}",
+)  # fmt: skip
+"""The source language's words; other languages' come from their site.yml."""
 
 TOOLS = (("docker", "Docker"), ("dotnet", ".NET"))
 """Report key and display name of the tools the badge names, in order."""
 
+DATA = re.compile(r"""\bdata-badge='([^']*)'""")
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What a badge says, whatever the language."""
+
+    day: date | None
+    """When the page's current content passed; None: not verified."""
+    tools: tuple[tuple[str, str], ...] = ()
+    """(name, version) of the tools it ran with, in TOOLS order."""
+    content: str = ""
+    """The start of the verified content hash."""
+
 
 def badge_html(page_path: str, content_hash: str, report: dict[str, Any] | None, lang: str) -> str:
-    """The badge for a page: verified (with date and tools) or not, in `lang`."""
-    words = WORDS.get(lang, WORDS["en"])
+    """The badge for a page in the source language's words; `lang` is the page's language.
+
+    A translated site relabels it with its own words (`relabel`), so every language's badge
+    says the same facts.
+    """
+    del lang  # the words of other languages live in their translations, not in code
+    return render_badge(badge_facts(page_path, content_hash, report), ENGLISH)
+
+
+def badge_facts(page_path: str, content_hash: str, report: Mapping[str, Any] | None) -> Facts:
+    """Whether, when and with what the report verified this very content of the page."""
     entry = _passing_entry(report, page_path, content_hash) if report is not None else None
     when = _day(entry.get("verified_at") or report.get("finished")) if entry and report else None
     if report is None or when is None:
+        return Facts(None)
+    environment = report.get("environment") or {}
+    tools = tuple(
+        (name, str(environment[key])) for key, name in TOOLS if environment.get(key)
+    )
+    return Facts(when, tools, content_hash[:12])
+
+
+def render_badge(facts: Facts, words: Words) -> str:
+    """The badge's HTML in `words`, with its facts in `data-badge` for `relabel`."""
+    if facts.day is None:
         return f'<p class="verified not-verified">{html.escape(words.not_verified)}</p>'
-    month = words.months[when.month - 1]
+    when = facts.day
+    day = words.first_day if when.day == 1 else str(when.day)
     shown = words.verified.format(
-        date=words.date_format.format(day=when.day, month=month, year=when.year)
+        date=words.date_format.format(day=day, month=words.months[when.month - 1], year=when.year)
     )
     stamp = f'<time datetime="{when.isoformat()}">{html.escape(shown)}</time>'
-    tools = _tools(report.get("environment") or {}, words)
-    title = html.escape(f"content {content_hash[:12]}", quote=True)
-    return f'<p class="verified" title="{title}">{stamp}{html.escape(tools)}</p>'
+    title = html.escape(words.content.format(hash=facts.content), quote=True)
+    data = html.escape(
+        json.dumps({"day": when.isoformat(), "tools": facts.tools, "content": facts.content}),
+        quote=True,
+    )
+    tools = html.escape(_tools(facts.tools, words))
+    return f"<p class=\"verified\" title=\"{title}\" data-badge='{data}'>{stamp}{tools}</p>"
+
+
+def relabel(badge: str, words: Words) -> str:
+    """The same badge in other words: the facts come from its `data-badge`."""
+    found = DATA.search(badge)
+    if found is None:
+        return render_badge(Facts(None), words) if "not-verified" in badge else badge
+    data = json.loads(html.unescape(found[1]))
+    facts = Facts(
+        date.fromisoformat(data["day"]),
+        tuple((str(name), str(version)) for name, version in data["tools"]),
+        str(data["content"]),
+    )
+    return render_badge(facts, words)
 
 
 def _passing_entry(
@@ -111,13 +173,13 @@ def _day(stamp: object) -> date | None:
         return None
 
 
-def _tools(environment: Mapping[str, Any], words: Words) -> str:
-    """` with Docker 27.1 and .NET 10.0.100`, leaving out the tools the report has no version for.
+def _tools(tools: tuple[tuple[str, str], ...], words: Words) -> str:
+    """` with Docker 27.1 and .NET 10.0.100`, or nothing when the report named no tool.
 
-    >>> _tools({"docker": "27", "dotnet": None}, WORDS["en"]), _tools({}, WORDS["en"])
+    >>> _tools((("Docker", "27"),), ENGLISH), _tools((), ENGLISH)
     (' with Docker 27', '')
     """
-    named = [f"{name} {environment[key]}" for key, name in TOOLS if environment.get(key)]
+    named = [f"{name} {version}" for name, version in tools]
     if not named:
         return ""
     listed = ", ".join(named[:-1]) + f" {words.and_} " + named[-1] if len(named) > 1 else named[0]

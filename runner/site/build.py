@@ -16,8 +16,12 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from runner.errors import UsageError
+from runner.i18n.stale import lagging_messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,33 +53,60 @@ class SiteBuild:
     """The language."""
     docs_dir: Path
     """Its Markdown pages."""
-    overrides: Mapping[str, str]
-    """Top-level settings it changes, such as `site_name`."""
+    overrides: Mapping[str, Any]
+    """Top-level settings it changes, such as `site_name`; `extra` and `theme` are merged."""
 
 
 def build_site(
     config: Path, site_dir: Path, work_dir: Path, builds: Sequence[SiteBuild]
 ) -> list[Path]:
-    """Build every language into `site_dir`, the default one first; return the configs used."""
+    """Build every language into `site_dir`, the default one first; return the configs used.
+
+    A translated language also learns which of its pages lag the English (`extra.runner_stale`,
+    from its catalogs in translations/<code>/), so those pages can say so.
+    """
     written = []
+    source_docs = builds[0].docs_dir if builds else config.parent / "docs"
     for build in builds:
         generated = work_dir / f"mkdocs.{build.language.code}.yml"
         target = site_dir / build.language.root
-        write_config(generated, config, build, target)
+        stale = None
+        if build.language != LANGUAGES[0]:
+            translations = config.parent / "translations" / build.language.code
+            stale = lagging_messages(source_docs, translations)
+        write_config(generated, config, build, target, stale)
         _mkdocs_build(generated, build.language)
         written.append(generated)
     return written
 
 
-def write_config(path: Path, parent: Path, build: SiteBuild, site_dir: Path) -> None:
-    """A config inheriting `parent`, in JSON (which YAML reads), with absolute paths."""
+def write_config(
+    path: Path,
+    parent: Path,
+    build: SiteBuild,
+    site_dir: Path,
+    stale: Mapping[str, int] | None = None,
+) -> None:
+    """A config inheriting `parent`, in JSON (which YAML reads), with absolute paths.
+
+    mkdocs resolves a relative `theme.custom_dir` from the file that inherits, so the parent's
+    is made absolute here. `extra` and `theme` merge with the overrides rather than give way.
+    """
+    extra: dict[str, Any] = {"alternate": alternates(build.language)}
+    if stale is not None:
+        extra["runner_stale"] = dict(stale)
+    theme: dict[str, Any] = {"language": build.language.code}
+    custom_dir = _custom_dir(parent)
+    if custom_dir is not None:
+        theme["custom_dir"] = str(custom_dir)
+    overrides = dict(build.overrides)
     settings = {
         "INHERIT": str(parent.resolve()),
         "docs_dir": str(build.docs_dir.resolve()),
         "site_dir": str(site_dir.resolve()),
-        "theme": {"language": build.language.code},
-        "extra": {"alternate": alternates(build.language)},
-        **build.overrides,
+        **overrides,
+        "theme": {**theme, **_mapping(overrides.get("theme"))},
+        "extra": {**extra, **_mapping(overrides.get("extra"))},
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(settings, ensure_ascii=False, indent=2)
@@ -116,6 +147,29 @@ def search_languages(site_dir: Path, language: Language) -> list[str]:
     index = site_dir / language.root / "search" / "search_index.json"
     data = json.loads(index.read_text(encoding="utf-8"))
     return [str(lang) for lang in data.get("config", {}).get("lang", [])]
+
+
+def _custom_dir(config: Path) -> Path | None:
+    """The theme's `custom_dir` of a config file, absolute, when it has one."""
+    try:
+        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+    except (OSError, yaml.YAMLError):
+        return None
+    theme = data.get("theme") if isinstance(data, dict) else None
+    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+    return (config.parent / str(custom)).resolve() if custom else None
+
+
+class _Loader(yaml.SafeLoader):
+    """Reads mkdocs.yml, whose Python and !ENV tags are kept as plain values."""
+
+
+_Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    return dict(value) if isinstance(value, Mapping) else {}
 
 
 def _mkdocs_build(config: Path, language: Language) -> None:

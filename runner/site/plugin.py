@@ -1,4 +1,5 @@
-"""The `runner` mkdocs plugin: accepts the runner's settings and keeps its comments off the site."""
+"""The `runner` mkdocs plugin: accepts the runner's settings, keeps its comments off the site,
+and puts each language's own words on it (badge, stale notice, theme strings, search)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from runner.site.additions import stale_notice, stemmed_search
+from runner.site.badge import relabel
 from runner.site.markup import (
     error_page_base,
     insert_after_title,
@@ -24,8 +27,14 @@ from runner.site.markup import (
     link_alternates,
     strip_runner_comments,
 )
+from runner.site.strings import strings_of
 
 BADGES_VARIABLE = "RUNNER_BADGES"  # set by `runner publish`: build/badges.json
+STALE_KEY = "runner_stale"  # extra.runner_stale: page -> lagging messages (runner.site.build)
+WORDS_KEY = "runner_words"  # extra.runner_words: what overrides/ templates show
+FUZZY_POLICIES = ("fail", "notice")
+"""`fuzzy:` setting: `runner i18n check` fails on fuzzy messages, or lists them and passes
+(the site then publishes them in English under a notice)."""
 
 MarkdownStep = Callable[[str, Page, MkDocsConfig], str]
 """A transform of a page's Markdown; it may read the page and the site's config."""
@@ -38,7 +47,19 @@ def _strip_comments(markdown: str, page: Page, config: MkDocsConfig) -> str:
 def _add_badge(markdown: str, page: Page, config: MkDocsConfig) -> str:
     badges = _badges(os.environ.get(BADGES_VARIABLE, ""))
     badge = badges.get(config.theme["language"], {}).get(page.file.src_uri)
-    return insert_after_title(markdown, badge) if badge else markdown
+    if not badge:
+        return markdown
+    return insert_after_title(markdown, relabel(badge, strings_of(config.extra).badge))
+
+
+def _add_stale_notice(markdown: str, page: Page, config: MkDocsConfig) -> str:
+    """A translated page whose English changed since says so, and links to the original."""
+    stale = config.extra.get(STALE_KEY) or {}
+    if page.file.src_uri not in stale:
+        return markdown
+    alternates = config.extra.get("alternate") or []
+    source = str(alternates[0].get("link", "")) if alternates else ""
+    return insert_after_title(markdown, stale_notice(strings_of(config.extra), page.url, source))
 
 
 @functools.cache
@@ -53,8 +74,8 @@ def _badges(path: str) -> dict[str, dict[str, str]]:
     return {}
 
 
-MARKDOWN_STEPS: tuple[MarkdownStep, ...] = (_add_badge, _strip_comments)
-"""What each page's Markdown goes through, in order."""
+MARKDOWN_STEPS: tuple[MarkdownStep, ...] = (_add_stale_notice, _add_badge, _strip_comments)
+"""What each page's Markdown goes through, in order (the badge ends up above the notice)."""
 
 
 class RunnerConfig(Config):  # type: ignore[no-untyped-call]
@@ -65,6 +86,7 @@ class RunnerConfig(Config):  # type: ignore[no-untyped-call]
     ready_timeout = options.Optional(options.Type((int, float)))
     placeholders = options.Type(dict, default={})
     env = options.Type(dict, default={})
+    fuzzy = options.Choice(FUZZY_POLICIES, default=FUZZY_POLICIES[0])
 
 
 class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]
@@ -78,6 +100,14 @@ class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]
             markdown = step(markdown, page, config)
         return markdown
 
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Give the theme this language's words: heading link tooltips, 404, interface."""
+        strings = strings_of(config.extra)
+        if "toc" in config.mdx_configs or "toc" in config.markdown_extensions:
+            config.mdx_configs.setdefault("toc", {})["permalink_title"] = strings.permalink
+        config.extra[WORDS_KEY] = {"not_found": strings.not_found, "theme": dict(strings.theme)}
+        return config
+
     def on_template_context(
         self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
     ) -> TemplateContext:
@@ -88,6 +118,13 @@ class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]
         return context
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        """Make the language switcher lead to this page in the other language."""
+        """Link the language switcher to this very page; search through the stemming worker."""
         alternates = config.extra.get("alternate") or []
-        return link_alternates(output, page.url, alternates) if alternates else output
+        output = link_alternates(output, page.url, alternates) if alternates else output
+        return stemmed_search(output)
+
+    def on_post_template(
+        self, output_content: str, /, *, template_name: str, config: MkDocsConfig
+    ) -> str:
+        """The 404 page searches like the others."""
+        return stemmed_search(output_content)

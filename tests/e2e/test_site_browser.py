@@ -1,5 +1,8 @@
 """The published site in a real browser: language switch, code blocks, copy button, French search.
 
+French search is tried with inflected forms that are not on the page (plurals, feminines,
+participles, conjugated verbs), typed key by key as a reader types them, and with prefixes.
+
 Builds the project's own site (mkdocs.yml, docs/, translations/) into a temporary folder,
 serves it on 127.0.0.1 and drives Debian's chromium through playwright. Screenshots of both
 languages go to out/screenshots/.
@@ -7,6 +10,7 @@ languages go to out/screenshots/.
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -52,7 +56,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = tmp_path_factory.mktemp("site") / "project"
     project.mkdir()
     shutil.copy2(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    for folder in ("docs", "translations"):
+    for folder in ("docs", "translations", "overrides"):
         shutil.copytree(ROOT / folder, project / folder)
     assert main(["publish", "--config", str(project / "mkdocs.yml")]) == 0
     return project / "site"
@@ -146,12 +150,96 @@ def test_switch_language_copy_and_search_in_french(browser: object, base_url: st
     ), "French search loads lunr's French language support"
 
 
+INFLECTED = (
+    "réseaux",  # plural (the page says « réseau »)
+    "compilés",  # masculine plural participle (« compilée », « compilées »)
+    "utilisatrices",  # feminine plural (« utilisateur »)
+    "privées",  # feminine plural (« privé »)
+    "publiées",  # participle (« publie », « publiée », « publier »)
+    "construites",  # participle of an irregular verb (« construit », « construire »)
+    "copiées",  # participle (« copie », « copier »)
+    "étiquetées",  # participle of a noun's verb (« étiquette »)
+    "poussées",  # participle (« poussez », « pousser »)
+    "récupérées",  # participle the stemmer writes without accents (« récupérer »)
+    "publierons",  # future
+    "démarrera",  # future
+    "supprimerez",  # future
+    "téléchargerons",  # future
+    "exécuterons",  # future
+)
+"""Forms of words of the French chapter that are not on it: each must find it."""
+PREFIXES = ("conten", "étiq", "regist", "compil")
+"""What a reader has typed so far of a word on the chapter: each must find it too."""
+ENGLISH_INFLECTED = ("restoring", "stopping", "certificates", "downloading")
+"""The English site searches the same way, with lunr's English stemmer."""
+
+
+def test_french_search_finds_inflected_forms_and_prefixes(browser: object, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(SEARCH_LOG)
+    page = context.new_page()
+    seen = Recorder()
+    seen.watch(context, page)
+    chapter = base_url + "fr/" + CHAPTER
+    page.goto(chapter)
+    words = set(re.findall(r"[\w'\u2019-]+", page.locator("article").inner_text().lower()))
+    on_page = [q for q in INFLECTED if q in words]
+    assert on_page == [], "an inflected query must not be on the page as typed"
+    missed = [q for q in (*INFLECTED, *PREFIXES) if chapter not in _results(page, q)]
+    _results(page, "publierons")
+    page.screenshot(path=str(SCREENSHOTS / "search-fr-inflected.png"), full_page=False)
+    page.goto(base_url + CHAPTER)
+    words = set(re.findall(r"[\w'-]+", page.locator("article").inner_text().lower()))
+    assert [q for q in ENGLISH_INFLECTED if q in words] == []
+    missed += [q for q in ENGLISH_INFLECTED if base_url + CHAPTER not in _results(page, q)]
+    context.close()
+    assert missed == []
+    assert seen.errors == []
+
+
+SEARCH_LOG = """
+window.__searchLog = { sent: [], answered: 0 };
+const PageWorker = window.Worker;
+window.Worker = class extends PageWorker {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("message", event => {
+      if (event.data && event.data.type === 3) setTimeout(() => window.__searchLog.answered++);
+    });
+  }
+  postMessage(message, ...rest) {
+    if (message && message.type === 2) window.__searchLog.sent.push(message.data);
+    return super.postMessage(message, ...rest);
+  }
+};
+"""
+"""Counts the theme's queries to its search worker and the answers, so a test knows when the
+results on screen are those of the last keystroke (2: query, 3: result)."""
+
+
+def _results(page: object, word: str) -> list[str]:
+    """Where the search results lead once `word` is typed key by key (none: empty list)."""
+    field = page.locator("input.md-search__input")
+    field.click()
+    field.fill("")
+    field.press_sequentially(word, delay=30)
+    page.wait_for_function(
+        "word => { const log = window.__searchLog;"
+        " return log.sent.at(-1) === word && log.answered === log.sent.length; }",
+        arg=word,
+        timeout=15000,
+    )
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    links = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+    return [link.split("?")[0].split("#")[0] for link in links]
+
+
 def _copy_first_block(page: object, expected: str) -> None:
     block = page.locator(".md-typeset .highlight").first
     block.hover()
     button = block.locator('button[data-md-type="copy"]')
     assert button.count() == 1
-    assert button.get_attribute("title") == "Copier dans le presse-papier"
+    assert button.get_attribute("title") == "Copier dans le presse-papiers"
     button.click()
     dialog = page.locator(".md-dialog")
     dialog.wait_for(state="visible")

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.timeout(600)
 def copy_project(tmp_path: Path) -> Path:
     project = tmp_path / "project"
     project.mkdir()
-    for name in ("docs", "translations"):
+    for name in ("docs", "translations", "overrides"):
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     (project / "sample-solution").symlink_to(ROOT / "sample-solution")

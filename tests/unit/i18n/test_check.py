@@ -9,12 +9,17 @@ import polib
 import pytest
 
 from runner.cli import main
+from runner.errors import UsageError
 from runner.i18n.check import RULES, check_entry, check_page
+from runner.i18n.consistency import page_findings, rendering
 from runner.i18n.language import load_glossary
-from runner.i18n.model import Catalog, Entry, Glossary
+from runner.i18n.model import Catalog, Entry, Glossary, Term
+from tests.conftest import ROOT
 
 PROJECT = Path(__file__).resolve().parents[2] / "fixtures" / "i18n" / "project"
 GLOSSARY = load_glossary(PROJECT / "translations" / "fr" / "glossary.yml")
+FRENCH = load_glossary(ROOT / "translations" / "fr" / "glossary.yml")
+"""The project's own glossary: the rules the French edition is held to."""
 NBSP, NNBSP = "\u00a0", "\u202f"
 
 
@@ -26,6 +31,7 @@ def test_the_rules_are_a_visible_ordered_registry() -> None:
     assert [name for name, _ in RULES] == [
         "kept intact",
         "glossary terms",
+        "avoided renderings",
         "forbidden words",
         "typography",
         "block structure",
@@ -218,3 +224,110 @@ def test_a_malformed_catalog_is_a_usage_error(
     broken.write_text('msgid "x"\nmsgstr\n', encoding="utf-8")
     assert main(["i18n", "check", "--config", str(project / "mkdocs.yml")]) == 2
     assert "index.po" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("english", "french", "problem"),
+    [
+        (
+            "A command states its exit status.",
+            "Une commande indique son statut de sortie.",
+            "'exit status' is «\u00a0code de sortie\u00a0» or «\u00a0codes de sortie\u00a0», "
+            "not «\u00a0statut de sortie\u00a0»",
+        ),
+        (
+            "A placeholder without a value.",
+            "Une variable de substitution sans valeur.",
+            "'placeholder' is «\u00a0espace réservé\u00a0» or «\u00a0espaces réservés\u00a0», "
+            "not «\u00a0variable de substitution\u00a0»",
+        ),
+        (
+            "It downloads the NuGet packages.",
+            "Il télécharge les paquets NuGet.",
+            "'NuGet package' is «\u00a0package NuGet\u00a0» or «\u00a0packages NuGet\u00a0», "
+            "not «\u00a0paquets NuGet\u00a0»",
+        ),
+        (
+            "Pushing to Docker Hub is run when an account is set.",
+            "L'envoi vers Docker Hub n'a lieu que si un compte existe.",
+            "'push' is «\u00a0pouss*\u00a0», not «\u00a0envoi\u00a0»",
+        ),
+    ],
+)
+def test_the_french_glossary_rules_out_second_renderings(
+    english: str, french: str, problem: str
+) -> None:
+    found = _problems(english, french, FRENCH)
+    assert any(p.startswith(f"glossary: {problem}") for p in found), found
+
+
+def test_glossary_words_with_a_star_take_any_ending() -> None:
+    english = "To check, remove the local copy and pull it back."
+    assert _problems(english, "Supprimez la copie locale et récupérez-la.", FRENCH) == ()
+    (problem,) = _problems(english, "Supprimez la copie locale et tirez-la.", FRENCH)
+    assert problem.startswith("glossary: 'pull' is translated «\u00a0récupér*\u00a0»")
+
+
+def test_a_protected_name_inside_a_term_does_not_hide_it() -> None:
+    assert _problems("Restore the NuGet packages.", "Restaurez les packages NuGet.", FRENCH) == ()
+
+
+def _page(*pairs: tuple[str, str]) -> tuple[Entry, ...]:
+    return tuple(Entry(en, fr, line=10 * n) for n, (en, fr) in enumerate(pairs, 1))
+
+
+def test_a_reserved_rendering_points_at_the_message_that_misuses_it() -> None:
+    """The critical defect: « étape » for a step on the page where it means a stage."""
+    entries = _page(
+        ("The first stage builds it.", "La première étape la construit."),
+        ("It was done two steps earlier.", "Elle a été faite deux étapes plus tôt."),
+    )
+    (finding,) = page_findings("fr/c.po", entries, FRENCH)
+    assert str(finding) == (
+        "fr/c.po:20: glossary: on this page «\u00a0étape\u00a0» stands for 'stage' only, and "
+        "this message has no 'stage': choose another word"
+    )
+    fixed = (*entries[:1], Entry(entries[1].msgid, "Elle a été faite deux instructions plus haut."))
+    assert page_findings("fr/c.po", fixed, FRENCH) == ()
+
+
+def test_a_page_without_the_reserved_term_may_use_its_words() -> None:
+    entries = _page(
+        ("If a single step fails, it stops.", "Si une seule étape échoue, il s'arrête.")
+    )
+    assert page_findings("fr/i.po", entries, FRENCH) == ()
+
+
+def test_one_rendering_per_term_on_a_page() -> None:
+    glossary = Glossary(terms=(Term(("tag", "tags"), ("étiquette", "étiquettes", "tag", "tags")),))
+    entries = _page(
+        ("Each tag names a variant.", "Chaque étiquette nomme une variante."),
+        ("The tags of .NET 10.", "Les étiquettes de .NET 10."),
+        ("Without a tag, Docker uses latest.", "Sans tag, Docker utilise latest."),
+    )
+    (finding,) = page_findings("fr/c.po", entries, glossary)
+    assert str(finding) == (
+        "fr/c.po:30: consistency: 'tag' is «\u00a0tag\u00a0» here but «\u00a0étiquette\u00a0» "
+        "at line 10: one rendering per page"
+    )
+
+
+def test_renderings_compare_without_plural_endings() -> None:
+    assert rendering("Codes de sortie") == rendering("code de sortie")
+    assert rendering("réseaux") == rendering("réseau")
+    assert rendering("espaces réservés") != rendering("espace de travail")
+
+
+def test_the_project_catalogs_pass_the_french_glossary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["i18n", "check", "--config", str(ROOT / "mkdocs.yml")]) == 0
+    assert "glossary" not in capsys.readouterr().out
+
+
+def test_the_glossary_file_is_checked(tmp_path: Path) -> None:
+    path = tmp_path / "glossary.yml"
+    path.write_text("terms:\n  - english: [stage]\n    french: [étape]\n    reserve: yes\n")
+    with pytest.raises(UsageError, match=r"unknown term key.*reserve"):
+        load_glossary(path)
+    path.write_text("terms:\n  - english: [stage]\n    french: [étape]\n    reserved: 1\n")
+    with pytest.raises(UsageError, match="`reserved` of 'stage' must be true or false"):
+        load_glossary(path)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from runner.site.badge import badge_html
+from runner.site.strings import load_site_strings
+from runner.site.badge import ENGLISH, badge_html, relabel
+from runner.site.strings import EXTRA_KEY, site_strings
+from tests.conftest import ROOT
+
+FRENCH = site_strings(
+    load_site_strings(ROOT / "translations" / "fr" / "site.yml")["extra"][EXTRA_KEY]
+).badge
+"""The French site's badge words, as translations/fr/site.yml gives them."""
 
 REPORT = {
     "finished": "2025-11-03T09:15:00+00:00",
@@ -24,9 +32,27 @@ def test_verified_with_the_same_hash():
     assert '<time datetime="2025-11-03">' in html
 
 
-def test_french():
-    html = badge_html("docs/create-docker-images.md", "abc123", REPORT, "fr")
+def test_french_words_come_from_the_translations():
+    html = relabel(badge_html("docs/create-docker-images.md", "abc123", REPORT, "fr"), FRENCH)
     assert "Vérifié le 3 novembre 2025</time> avec Docker 28.5.1 et .NET 10.0.100" in html
+    assert 'title="Empreinte du contenu vérifié\u00a0: abc123"' in html
+    assert "Verified" not in html
+    assert 'title="content' not in html
+
+
+def test_the_first_of_the_month_is_1er_in_french():
+    report = {**REPORT, "finished": "2026-03-01T23:00:00+00:00"}
+    html = badge_html("docs/create-docker-images.md", "abc123", report, "fr")
+    assert "Vérifié le 1er mars 2026</time>" in relabel(html, FRENCH)
+    assert "Verified on March 1, 2026</time>" in html
+
+
+def test_relabelling_keeps_the_facts_and_is_stable():
+    html = badge_html("docs/create-docker-images.md", "abc123", REPORT, "en")
+    french = relabel(html, FRENCH)
+    assert relabel(french, FRENCH) == french
+    assert '<time datetime="2025-11-03">' in french
+    assert relabel(french, ENGLISH) == html
 
 
 def test_the_site_may_name_the_page_inside_the_docs_folder():
@@ -47,7 +73,9 @@ def test_the_site_may_name_the_page_inside_the_docs_folder():
 def test_not_verified(path, content_hash, report):
     not_verified = '<p class="verified not-verified">Not verified</p>'
     assert badge_html(path, content_hash, report, "en") == not_verified
-    assert "Non vérifié" in badge_html(path, content_hash, report, "fr")
+    assert relabel(badge_html(path, content_hash, report, "fr"), FRENCH) == (
+        '<p class="verified not-verified">Non vérifié</p>'
+    )
 
 
 def test_a_cached_page_shows_when_it_really_ran():
