@@ -36,8 +36,11 @@ __all__ = [
     "DEFAULT_ENV",
     "Marker",
     "Recorder",
+    "Recording",
+    "Shortened",
     "clean_text",
     "read_markers",
+    "read_recording",
     "step_label",
     "typed_text",
 ]
@@ -61,6 +64,8 @@ UNFINISHED_ESCAPE = re.compile(r"\x1b(?:\][^\x07\x1b]*\x1b?)?\Z")
 LINE_END = re.compile(r"[\r\n]")
 LABEL = re.compile(r"^(?P<line>\d+): ")
 EVENT_FIELDS = 3  # time, code, data
+ASCIICAST_VERSION = 2
+SHORTENED_FIELDS = ("real_duration", "played_duration", "pauses_over", "played_as")
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +158,7 @@ class Recorder:
         self.path = path
         self._mask = mask
         self._header: dict[str, object] = {
-            "version": 2,
+            "version": ASCIICAST_VERSION,
             "width": width,
             "height": height,
             "timestamp": int(time.time()),
@@ -266,16 +271,61 @@ class _Clock:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Shortened:
+    """How a recording was shortened, from its header."""
+
+    real_duration: float
+    """Seconds the run really took."""
+    played_duration: float
+    """Seconds the recording plays."""
+    pauses_over: float
+    """Pauses longer than this many seconds were cut..."""
+    played_as: float
+    """...to this many seconds."""
+
+
+@dataclass(frozen=True, slots=True)
+class Recording:
+    """What the site needs to know of a recording file."""
+
+    title: str
+    """The header's title."""
+    markers: tuple[Marker, ...]
+    """Its step markers, in order."""
+    shortened: Shortened | None
+    """How it was shortened; None when it plays in real time."""
+
+
+def read_recording(path: Path) -> Recording:
+    """A recording's title, markers and shortening, as `Recorder` wrote them.
+
+    Raises:
+        OSError: the file cannot be read.
+        ValueError: it is not an asciicast v2 file.
+    """
+    with path.open(encoding="utf-8") as lines:
+        header = json.loads(next(lines, "null"))
+        events = [json.loads(line) for line in lines if line.strip()]
+    if not isinstance(header, dict) or header.get("version") != ASCIICAST_VERSION:
+        raise ValueError(f"{path}: not an asciicast v2 recording")
+    cut = header.get("shortened")
+    return Recording(
+        str(header.get("title", "")),
+        tuple(
+            _marker(float(event[0]), str(event[2]))
+            for event in events
+            if isinstance(event, list) and len(event) == EVENT_FIELDS and event[1] == "m"
+        ),
+        Shortened(**{k: float(cut[k]) for k in SHORTENED_FIELDS})
+        if isinstance(cut, dict)
+        else None,
+    )
+
+
 def read_markers(path: Path) -> tuple[Marker, ...]:
     """The markers of a recording, in order, with the step line read back from each label."""
-    with path.open(encoding="utf-8") as lines:
-        next(lines, None)  # the header
-        events = [json.loads(line) for line in lines if line.strip()]
-    return tuple(
-        _marker(float(event[0]), str(event[2]))
-        for event in events
-        if isinstance(event, list) and len(event) == EVENT_FIELDS and event[1] == "m"
-    )
+    return read_recording(path).markers
 
 
 def _marker(when: float, label: str) -> Marker:
