@@ -1,0 +1,236 @@
+"""A recording of a real bash, played on a static page in Debian's chromium.
+
+The recording is made the way `runner verify --record` will make it: the page's shell session
+echoes what the terminal shows into the recorder, which also gets each step's marker and typed
+command. A small page is built with runner.site.player (the player copied from the project's
+npm install, the snippet) and runner.site.verified_marks (a mark under each console block),
+served on 127.0.0.1 and opened through playwright. Screenshots go to out/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from runner.report.asciicast import Recorder, read_recording, step_label
+from runner.run.shell import RESET_ENVIRONMENT, ShellSession
+from runner.site.player import (
+    WORDS,
+    ensure_player,
+    install_player,
+    install_recording,
+    player_html,
+    to_root,
+)
+from runner.site.verified_marks import WORDS as MARK_WORDS
+from runner.site.verified_marks import add_verified_marks, block_times
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [  # as tests/e2e/test_site_browser.py
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = ROOT / "out" / "screenshots"
+PAGE = """\
+# Three steps
+
+```console
+$ echo first step
+first step
+```
+
+A pause the recording shortens.
+
+```console
+$ sleep 2.5 && printf 'second: %s\\n' 'é✓'
+second: é✓
+$ seq 1 3
+1
+2
+3
+```
+"""
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (test extra)")
+markdown = pytest.importorskip("markdown", reason="needs the `site` extra (mkdocs)")
+if not CHROMIUM.exists():
+    pytest.skip("needs Debian's chromium: apt-get install chromium", allow_module_level=True)
+
+
+def _commands(page: str) -> list[tuple[int, str]]:
+    return [(n, line[2:]) for n, line in enumerate(page.split("\n"), 1) if line.startswith("$ ")]
+
+
+@pytest.fixture(scope="module")
+def cast(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The page's commands run in a real bash and recorded."""
+    work = tmp_path_factory.mktemp("record")
+    path = work / "three-steps.cast"
+    env = {**os.environ, **RESET_ENVIRONMENT}
+    with Recorder(path, "three-steps.md") as recorder:
+
+        def echo(data: bytes) -> None:
+            recorder.output(data, time.monotonic())
+
+        with ShellSession(work, env, echo=echo) as shell:
+            for line, command in _commands(PAGE):
+                now = time.monotonic()
+                recorder.marker(step_label(line, command), now)
+                recorder.command(command, now)
+                assert shell.run(command, 30).status == 0
+    return path
+
+
+@pytest.fixture(scope="module")
+def site(cast: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A one-page site: the player, the recording, the snippet and the marks."""
+    site = tmp_path_factory.mktemp("site")
+    install_player(ensure_player(ROOT), site)
+    where = install_recording(cast, site, "three-steps.md")
+    recording = read_recording(cast)
+    root = to_root("three-steps/")
+    times = block_times(PAGE, {m.line: m.time for m in recording.markers if m.line})
+    marked = add_verified_marks(PAGE, times, MARK_WORDS["en"])
+    body = markdown.markdown(marked, extensions=["pymdownx.superfences"])
+    snippet = player_html(recording, where, root, WORDS["en"])
+    page = site / "three-steps" / "index.html"
+    page.parent.mkdir()
+    page.write_text(
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Three steps</title>'
+        '<link rel="icon" href="data:,">'  # no /favicon.ico to miss
+        f"</head><body>{snippet}\n{body}</body></html>",
+        encoding="utf-8",
+    )
+    return site
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    port = _free_port()
+    command = [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory"]
+    server = subprocess.Popen(
+        [*command, str(site), str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        _wait_for(port)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def page(base_url: str) -> Iterator[tuple[object, list[str], list[str]]]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1000, "height": 900})
+            requests: list[str] = []
+            errors: list[str] = []
+            context.on("request", lambda r: requests.append(r.url))
+            context.on(
+                "response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}")
+            )
+            tab = context.new_page()
+            tab.on(
+                "console", lambda m: m.type == "error" and errors.append(f"{m.text} {m.location}")
+            )
+            tab.on("pageerror", lambda e: errors.append(str(e)))
+            tab.goto(base_url + "three-steps/")
+            yield tab, requests, errors
+        finally:
+            browser.close()
+
+
+def terminal_text(tab: object) -> str:
+    return str(tab.locator(".ap-term-text").inner_text())
+
+
+def test_the_recording_has_a_marker_per_step_and_was_shortened(cast: Path):
+    recording = read_recording(cast)
+    assert [m.line for m in recording.markers] == [line for line, _ in _commands(PAGE)]
+    assert recording.shortened is not None
+    assert recording.shortened.real_duration > recording.shortened.played_duration
+    assert "777" not in cast.read_text(encoding="utf-8")
+
+
+def test_player_loads_from_the_site_plays_and_seeks_to_a_step(page: tuple[object, list, list]):
+    tab, requests, errors = page
+    details = tab.locator("details.recording")
+    assert details.get_attribute("open") is None, "collapsed by default"
+    assert not any("asciinema-player.min.js" in url for url in requests), "loaded when opened"
+
+    tab.locator("details.recording > summary").click()
+    tab.locator(".ap-player").wait_for(state="visible", timeout=15000)
+    tab.evaluate(
+        "stockkubeRecordings.player(document.querySelector('details.recording'))"
+        ".then(p => p.play())"
+    )
+    tab.wait_for_function(
+        "document.querySelector('.ap-term-text') &&"
+        " document.querySelector('.ap-term-text').innerText.includes('first step')",
+        timeout=15000,
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SCREENSHOTS / "player-playing.png"))
+
+    chapters = tab.locator(".recording-chapters button")
+    assert chapters.all_inner_texts() == [f"$ {c}" for _, c in _commands(PAGE)]
+    chapters.nth(2).click()
+    tab.wait_for_function(
+        "document.querySelector('.ap-term-text').innerText.includes('$ seq 1 3')", timeout=15000
+    )
+    text = terminal_text(tab)
+    assert "second: é✓" in text, "what came before the step is on screen"
+    tab.screenshot(path=str(SCREENSHOTS / "player-seek.png"))
+    assert errors == []
+    hosts = {urlsplit(url).hostname for url in requests if url.startswith("http")}
+    assert hosts == {"127.0.0.1"}
+    assert any(url.endswith("/assets/recordings/three-steps.cast") for url in requests)
+
+
+def test_a_verified_mark_jumps_to_its_step(page: tuple[object, list, list]):
+    tab, _, errors = page
+    marks = tab.locator("a.verified-mark")
+    assert marks.count() == 2
+    marks.nth(1).click()
+    assert tab.locator("details.recording").get_attribute("open") is not None
+    tab.wait_for_function(
+        "document.querySelector('.ap-term-text') &&"
+        " document.querySelector('.ap-term-text').innerText.includes('$ sleep 2.5')",
+        timeout=15000,
+    )
+    assert "$ seq 1 3" not in terminal_text(tab), "the player stopped at that step's start"
+    assert errors == []
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for(port: int, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"http.server did not listen on port {port}")
