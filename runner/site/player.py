@@ -197,7 +197,7 @@ def _chapters(markers: Sequence[Marker], words: PlayerWords) -> list[str]:
     if not markers:
         return []
     items = [
-        f'<li><button type="button" data-time="{marker.time:g}"{_tooltip(marker, words)}>'
+        f'<li><button type="button" data-time="{round(marker.time, 6)!r}"{_tooltip(marker, words)}>'
         f"{html.escape(_command(marker))}</button></li>"
         for marker in markers
     ]

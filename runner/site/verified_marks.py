@@ -106,7 +106,7 @@ def mark_html(time: float, words: MarkWords) -> str:
     minutes, seconds = divmod(int(time), 60)
     title = words.title.format(time=f"{minutes}:{seconds:02d}")
     return (
-        f'<a class="verified-mark" href="#{ANCHOR}" data-recording-time="{time:g}" '
+        f'<a class="verified-mark" href="#{ANCHOR}" data-recording-time="{round(time, 6)!r}" '
         f'title="{html.escape(title, quote=True)}">{html.escape(words.text)}</a>'
     )
 

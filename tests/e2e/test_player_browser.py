@@ -158,6 +158,18 @@ def page(base_url: str) -> Iterator[tuple[object, list[str], list[str]]]:
             browser.close()
 
 
+PLAYER = "stockkubeRecordings.player(document.querySelector('details.recording'))"
+
+
+def wait_for_text(tab: object, text: str) -> None:
+    """Until the player's terminal shows `text` (bounded: playwright's timeout)."""
+    tab.wait_for_function(
+        "t => (document.querySelector('.ap-term-text') || {innerText: ''}).innerText.includes(t)",
+        arg=text,
+        timeout=15000,
+    )
+
+
 def terminal_text(tab: object) -> str:
     return str(tab.locator(".ap-term-text").inner_text())
 
@@ -178,27 +190,23 @@ def test_player_loads_from_the_site_plays_and_seeks_to_a_step(page: tuple[object
 
     tab.locator("details.recording > summary").click()
     tab.locator(".ap-player").wait_for(state="visible", timeout=15000)
-    tab.evaluate(
-        "stockkubeRecordings.player(document.querySelector('details.recording'))"
-        ".then(p => p.play())"
-    )
-    tab.wait_for_function(
-        "document.querySelector('.ap-term-text') &&"
-        " document.querySelector('.ap-term-text').innerText.includes('first step')",
-        timeout=15000,
-    )
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(SCREENSHOTS / "player-playing.png"))
-
     chapters = tab.locator(".recording-chapters button")
     assert chapters.all_inner_texts() == [f"$ {c}" for _, c in _commands(PAGE)]
-    chapters.nth(2).click()
-    tab.wait_for_function(
-        "document.querySelector('.ap-term-text').innerText.includes('$ seq 1 3')", timeout=15000
+
+    chapters.nth(1).click()  # seek, paused, to the second step
+    wait_for_text(tab, "$ sleep 2.5")
+    shown = [line.strip() for line in terminal_text(tab).splitlines()]
+    assert "first step" in shown, "what came before the step is on screen"
+    assert shown[shown.index("$ sleep 2.5 && printf 'second: %s\\n' 'é✓'") + 1] == "", (
+        "and nothing after its command"
     )
-    text = terminal_text(tab)
-    assert "second: é✓" in text, "what came before the step is on screen"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(SCREENSHOTS / "player-seek.png"))
+
+    tab.evaluate(f"{PLAYER}.then(p => p.play())")
+    wait_for_text(tab, "$ seq 1 3")
+    wait_for_text(tab, "second: é✓")
+    tab.screenshot(path=str(SCREENSHOTS / "player-played.png"))
     assert errors == []
     hosts = {urlsplit(url).hostname for url in requests if url.startswith("http")}
     assert hosts == {"127.0.0.1"}
@@ -211,12 +219,9 @@ def test_a_verified_mark_jumps_to_its_step(page: tuple[object, list, list]):
     assert marks.count() == 2
     marks.nth(1).click()
     assert tab.locator("details.recording").get_attribute("open") is not None
-    tab.wait_for_function(
-        "document.querySelector('.ap-term-text') &&"
-        " document.querySelector('.ap-term-text').innerText.includes('$ sleep 2.5')",
-        timeout=15000,
-    )
+    wait_for_text(tab, "$ sleep 2.5")
     assert "$ seq 1 3" not in terminal_text(tab), "the player stopped at that step's start"
+    tab.screenshot(path=str(SCREENSHOTS / "player-mark.png"), full_page=True)
     assert errors == []
 
 
