@@ -28,22 +28,10 @@ import json
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-__all__ = [
-    "DEFAULT_ENV",
-    "Marker",
-    "Recorder",
-    "Recording",
-    "Shortened",
-    "clean_text",
-    "read_markers",
-    "read_recording",
-    "step_label",
-    "typed_text",
-]
+__all__ = ["DEFAULT_ENV", "Recorder", "clean_text", "step_label", "typed_text"]
 
 Mask = Callable[[str], str]
 """Turns a text into what may be shown: secrets replaced. It must keep line breaks."""
@@ -62,26 +50,13 @@ RUNNER_MARK = re.compile(r"\x1b\]777;[^\x07\x1b]*(?:\x07|\x1b\\)")
 UNFINISHED_ESCAPE = re.compile(r"\x1b(?:\][^\x07\x1b]*\x1b?)?\Z")
 """An escape sequence cut at the end of a read: it might be a runner marker, so it waits."""
 LINE_END = re.compile(r"[\r\n]")
-LABEL = re.compile(r"^(?P<line>\d+): ")
-EVENT_FIELDS = 3  # time, code, data
 ASCIICAST_VERSION = 2
-SHORTENED_FIELDS = ("real_duration", "played_duration", "pauses_over", "played_as")
-
-
-@dataclass(frozen=True, slots=True)
-class Marker:
-    """A step's start, as a recording holds it."""
-
-    time: float
-    """Seconds from the start of the recording, as it plays (after shortening)."""
-    label: str
-    """What players show: the step's line and command (see `step_label`)."""
-    line: int | None
-    """The step's line in the page, read back from the label; None for other labels."""
 
 
 def step_label(line: int, command: str, width: int = 60) -> str:
     r"""A marker's label: the step's line, then its command's first line, cut to `width`.
+
+    runner.report.recording reads the line back, for the site's chapters and marks.
 
     >>> step_label(42, "docker build -t stockdata .")
     '42: docker build -t stockdata .'
@@ -269,65 +244,3 @@ class _Clock:
             "pauses_over": self.longest,
             "played_as": self.shown_as,
         }
-
-
-@dataclass(frozen=True, slots=True)
-class Shortened:
-    """How a recording was shortened, from its header."""
-
-    real_duration: float
-    """Seconds the run really took."""
-    played_duration: float
-    """Seconds the recording plays."""
-    pauses_over: float
-    """Pauses longer than this many seconds were cut..."""
-    played_as: float
-    """...to this many seconds."""
-
-
-@dataclass(frozen=True, slots=True)
-class Recording:
-    """What the site needs to know of a recording file."""
-
-    title: str
-    """The header's title."""
-    markers: tuple[Marker, ...]
-    """Its step markers, in order."""
-    shortened: Shortened | None
-    """How it was shortened; None when it plays in real time."""
-
-
-def read_recording(path: Path) -> Recording:
-    """A recording's title, markers and shortening, as `Recorder` wrote them.
-
-    Raises:
-        OSError: the file cannot be read.
-        ValueError: it is not an asciicast v2 file.
-    """
-    with path.open(encoding="utf-8") as lines:
-        header = json.loads(next(lines, "null"))
-        events = [json.loads(line) for line in lines if line.strip()]
-    if not isinstance(header, dict) or header.get("version") != ASCIICAST_VERSION:
-        raise ValueError(f"{path}: not an asciicast v2 recording")
-    cut = header.get("shortened")
-    return Recording(
-        str(header.get("title", "")),
-        tuple(
-            _marker(float(event[0]), str(event[2]))
-            for event in events
-            if isinstance(event, list) and len(event) == EVENT_FIELDS and event[1] == "m"
-        ),
-        Shortened(**{k: float(cut[k]) for k in SHORTENED_FIELDS})
-        if isinstance(cut, dict)
-        else None,
-    )
-
-
-def read_markers(path: Path) -> tuple[Marker, ...]:
-    """The markers of a recording, in order, with the step line read back from each label."""
-    return read_recording(path).markers
-
-
-def _marker(when: float, label: str) -> Marker:
-    number = LABEL.match(label)
-    return Marker(when, label, int(number["line"]) if number else None)

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from runner.report.asciicast import Marker, Recording
+from runner.report.recording import Marker, Recording
 from runner.toolchain.errors import ToolchainError
 
 __all__ = [

@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from runner.report.asciicast import Recorder, read_recording, step_label
+from runner.report.asciicast import Recorder, step_label
+from runner.report.recording import read_recording
 from runner.run.shell import RESET_ENVIRONMENT, ShellSession
 from runner.site.player import (
     WORDS,

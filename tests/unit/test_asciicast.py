@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from runner.report.asciicast import Marker, Recorder, read_markers, step_label
+from runner.report.asciicast import Recorder, step_label
+from runner.report.recording import Marker, read_markers
 from runner.run.shell import RESET_ENVIRONMENT, ShellSession
 
 SECRET = "hunter2-s3cr3t"

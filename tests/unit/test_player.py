@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from runner.report.asciicast import Marker, Recording, Shortened
+from runner.report.recording import Marker, Recording, Shortened
 from runner.site.markup import insert_after_title
 from runner.site.player import (
     BUNDLE,
