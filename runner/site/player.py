@@ -19,8 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from runner.errors import MissingPiece
 from runner.report.recording import Marker, Recording
-from runner.toolchain.errors import ToolchainError
 
 __all__ = [
     "ASSETS",
@@ -48,8 +48,8 @@ ANCHOR = "recording"
 """The snippet's id: the "verified" marks link to it."""
 
 
-class PlayerUnavailable(ToolchainError):
-    """The player cannot be installed (no npm, or `npm ci` failed): exit status 3."""
+class PlayerUnavailable(MissingPiece):
+    """The player cannot be installed (no npm, or `npm ci` failed): the machine lacks it (exit 3)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +105,8 @@ def ensure_player(project: Path) -> Path:
     npm = shutil.which("npm")
     if npm is None:
         raise PlayerUnavailable(
-            f"npm is not installed: it installs the site's recording player ({folder}); "
-            "on Debian or Ubuntu: apt-get install npm"
+            f"no npm on PATH, which installs the site's recording player ({folder}); "
+            "install it with `apt-get install npm`"
         )
     command = [npm, "ci", "--prefix", str(folder), "--no-audit", "--no-fund", "--ignore-scripts"]
     done = subprocess.run(command, capture_output=True, text=True, check=False)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from runner.errors import MissingPiece
 from runner.report.recording import Marker, Recording, Shortened
 from runner.site.markup import insert_after_title
 from runner.site.player import (
@@ -21,7 +22,7 @@ from runner.site.player import (
     to_root,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 RECORDING = Recording(
     "docs/a.md",
     (Marker(0.0, "12: echo one", 12), Marker(3.25, "20: cat <<EOF …", 20), Marker(4.0, "x", None)),
@@ -65,9 +66,9 @@ def test_without_npm_the_error_names_it(
 ):
     project = fake_project(tmp_path, "3.18.0", installed)
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    with pytest.raises(PlayerUnavailable, match=r"^npm is not installed: .*apt-get install npm"):
+    with pytest.raises(PlayerUnavailable, match=r"^no npm on PATH, .*install it with `apt-get install npm`$"):
         ensure_player(project)
-    assert PlayerUnavailable("x").exit_code == 3
+    assert isinstance(PlayerUnavailable("x"), MissingPiece), "exit 3: the machine lacks it"
 
 
 def test_a_failed_npm_ci_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
