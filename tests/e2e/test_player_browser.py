@@ -1,10 +1,10 @@
 """A recording of a real bash, played on a static page in Debian's chromium.
 
-The recording is made the way `runner verify --record` will make it: the page's shell session
-echoes what the terminal shows into the recorder, which also gets each step's marker and typed
-command. A small page is built with runner.site.player (the player copied from the project's
-npm install, the snippet) and runner.site.verified_marks (a mark under each console block),
-served on 127.0.0.1 and opened through playwright. Screenshots go to out/screenshots/.
+The recording is made the way `runner verify --record` will make it: the page runs in its
+lifecycle (PageRun), whose raw-output and step-started seams feed a PageRecording. A small page
+is built with runner.site.player (the player copied from the project's npm install, the
+snippet) and runner.site.verified_marks (a mark under each console block), served on
+127.0.0.1 and opened through playwright. Screenshots go to out/screenshots/.
 """
 
 from __future__ import annotations
@@ -20,9 +20,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from runner.report.asciicast import Recorder, step_label
+from runner.match import judge
+from runner.parse import parse_guide
+from runner.plan import PlanSettings, plan_guide
+from runner.report.asciicast import Recorder
+from runner.report.page_recording import PageRecording
 from runner.report.recording import read_recording
-from runner.run.shell import RESET_ENVIRONMENT, ShellSession
+from runner.run.lifecycle import PageOptions, run_page
+from runner.run.seams import Extensions
 from runner.site.player import (
     WORDS,
     ensure_player,
@@ -80,21 +85,25 @@ def _commands(page: str) -> list[tuple[int, str]]:
 
 @pytest.fixture(scope="module")
 def cast(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The page's commands run in a real bash and recorded."""
+    """The page run by its lifecycle in a real bash, recorded through its seams."""
     work = tmp_path_factory.mktemp("record")
     path = work / "three-steps.cast"
-    env = {**os.environ, **RESET_ENVIRONMENT}
+    settings = PlanSettings(timeout=30, ready_timeout=10, placeholders={}, sample=None, environ={})
+    plan = plan_guide(parse_guide("three-steps.md", PAGE), settings)
     with Recorder(path, "three-steps.md") as recorder:
-
-        def echo(data: bytes) -> None:
-            recorder.output(data, time.monotonic())
-
-        with ShellSession(work, env, echo=echo) as shell:
-            for line, command in _commands(PAGE):
-                now = time.monotonic()
-                recorder.marker(step_label(line, command), now)
-                recorder.command(command, now)
-                assert shell.run(command, 30).status == 0
+        recording = PageRecording(recorder)
+        extensions = Extensions(
+            raw_observers=(recording.raw,), step_started=(recording.step_started,)
+        )
+        options = PageOptions(
+            sample=None,
+            base_env=dict(os.environ),
+            extra_env={},
+            record=work / "record",
+            extensions=extensions,
+        )
+        result = run_page(plan, options, judge, keep_going=False)
+    assert [v.outcome for v in result.verdicts] == ["passed"] * 3
     return path
 
 
