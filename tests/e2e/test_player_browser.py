@@ -1,14 +1,16 @@
 """A recording of a real bash, played on a static page in Debian's chromium.
 
 The recording is made the way `runner verify --record` will make it: the page runs in its
-lifecycle (PageRun), whose raw-output and step-started seams feed a PageRecording. A small page
-is built with runner.site.player (the player copied from the project's npm install, the
-snippet) and runner.site.verified_marks (a mark under each console block), served on
-127.0.0.1 and opened through playwright. Screenshots go to out/screenshots/.
+lifecycle (PageRun), whose raw-output and step-started seams feed a PageRecording. A one-page
+mkdocs-material site is built with a hook that does what the runner plugin will do
+(runner.site.recordings: the player's snippet under the title, a "verified" mark under each
+console block), the player is copied from the project's npm install, and the site is served
+on 127.0.0.1 and opened through playwright. Screenshots go to out/screenshots/.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -28,16 +30,8 @@ from runner.report.page_recording import PageRecording
 from runner.report.recording import read_recording
 from runner.run.lifecycle import PageOptions, run_page
 from runner.run.seams import Extensions
-from runner.site.player import (
-    WORDS,
-    ensure_player,
-    install_player,
-    install_recording,
-    player_html,
-    to_root,
-)
-from runner.site.verified_marks import WORDS as MARK_WORDS
-from runner.site.verified_marks import add_verified_marks, block_times
+from runner.site.player import ensure_player
+from runner.site.recordings import install_recordings, recording_entries
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
@@ -74,7 +68,7 @@ $ seq 1 3
 """
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (test extra)")
-markdown = pytest.importorskip("markdown", reason="needs the `site` extra (mkdocs)")
+pytest.importorskip("material", reason="needs the `site` extra (mkdocs-material)")
 if not CHROMIUM.exists():
     pytest.skip("needs Debian's chromium: apt-get install chromium", allow_module_level=True)
 
@@ -107,27 +101,49 @@ def cast(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+HOOK = """\
+import json, os
+from pathlib import Path
+from runner.site.recordings import decorate
+
+ENTRIES = json.loads(Path(os.environ["RECORDING_ENTRIES"]).read_text(encoding="utf-8"))
+
+def on_page_markdown(markdown, page, config, files):
+    return decorate(markdown, ENTRIES.get(page.file.src_uri), page.url, "", "en")
+"""
+"""What the runner plugin will do: decorate each recorded page before it adds the badge."""
+CONFIG = """\
+site_name: Recordings
+theme: {name: material, font: false}
+markdown_extensions: [pymdownx.highlight, pymdownx.superfences]
+hooks: [hooks.py]
+"""
+
+
 @pytest.fixture(scope="module")
 def site(cast: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A one-page site: the player, the recording, the snippet and the marks."""
-    site = tmp_path_factory.mktemp("site")
-    install_player(ensure_player(ROOT), site)
-    where = install_recording(cast, site, "three-steps.md")
-    recording = read_recording(cast)
-    root = to_root("three-steps/")
-    times = block_times(PAGE, {m.line: m.time for m in recording.markers if m.line})
-    marked = add_verified_marks(PAGE, times, MARK_WORDS["en"])
-    body = markdown.markdown(marked, extensions=["pymdownx.superfences"])
-    snippet = player_html(recording, where, root, WORDS["en"])
-    page = site / "three-steps" / "index.html"
-    page.parent.mkdir()
-    page.write_text(
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Three steps</title>'
-        '<link rel="icon" href="data:,">'  # no /favicon.ico to miss
-        f"</head><body>{snippet}\n{body}</body></html>",
-        encoding="utf-8",
+    """A one-page mkdocs-material site with the page's player, recording and marks."""
+    project = tmp_path_factory.mktemp("site")
+    (project / "docs").mkdir()
+    (project / "docs" / "three-steps.md").write_text(PAGE, encoding="utf-8")
+    (project / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    (project / "hooks.py").write_text(HOOK, encoding="utf-8")
+    entries = recording_entries(
+        {"three-steps.md": cast}, project / "docs", {"three-steps.md": ["en"]}
     )
-    return site
+    (project / "entries.json").write_text(json.dumps(entries), encoding="utf-8")
+    env = {
+        **os.environ,
+        "RECORDING_ENTRIES": str(project / "entries.json"),
+        "PYTHONPATH": str(ROOT),
+    }
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", "mkdocs.yml"]
+    built = subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    install_recordings(entries, ensure_player(ROOT), project / "site")
+    return project / "site"
 
 
 @pytest.fixture(scope="module")
