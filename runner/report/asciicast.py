@@ -14,6 +14,8 @@ What the file holds is made safe and short on the way in:
 - Every text (output, command, marker label, title) goes through the caller's `mask`, a line at
   a time: output is held back to the end of its line, so a secret split across two reads is
   still seen whole.
+- Each step starts at least `step_pause` after what came before, so that a reader can read a
+  fast command's output before the next one (`step_pause` in the header).
 - Pauses longer than `longest_pause` play as `pause_shown_as`, and the header says so, with
   the real duration (`shortened`).
 
@@ -42,6 +44,7 @@ PROMPT = "$ "
 CONTINUATION = "> "
 LONGEST_PAUSE = 2.0
 PAUSE_SHOWN_AS = 0.5
+STEP_PAUSE = 1.0
 HOLD_AT_MOST = 4096
 """Characters of an unfinished line held back for masking; a longer line goes out as it is."""
 
@@ -129,6 +132,7 @@ class Recorder:
         env: Mapping[str, str] = DEFAULT_ENV,
         longest_pause: float = LONGEST_PAUSE,
         pause_shown_as: float = PAUSE_SHOWN_AS,
+        step_pause: float = STEP_PAUSE,
     ) -> None:
         self.path = path
         self._mask = mask
@@ -139,7 +143,9 @@ class Recorder:
             "timestamp": int(time.time()),
             "title": mask(title),
             "env": dict(env),
+            "step_pause": step_pause,
         }
+        self._step_pause = step_pause
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._pending = ""
         self._events: list[tuple[float, str, str]] = []
@@ -172,6 +178,8 @@ class Recorder:
         """A step starts: a chapter for players (`step_label` makes the label)."""
         self._flush(at)
         when = self._clock.shown(at)
+        if self._events:
+            when = self._clock.hold(self._events[-1][0] + self._step_pause)
         self._events.append((when, "m", self._mask(clean_text(label))))
 
     def close(self, at: float | None = None) -> None:
@@ -231,6 +239,11 @@ class _Clock:
             self.cut += gap - self.shown_as
             gap = self.shown_as
         self.played += gap
+        return self.played
+
+    def hold(self, until: float) -> float:
+        """Play nothing until `until` (a pause a reader needs that the run did not have)."""
+        self.played = max(self.played, until)
         return self.played
 
     def shortened(self) -> dict[str, float] | None:

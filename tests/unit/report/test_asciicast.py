@@ -71,12 +71,12 @@ def test_commands_and_step_markers(tmp_path: Path):
     _, events = load(path)
     assert [e for e in events if e[1] == "m"] == [
         [0.0, "m", "12: echo one"],
-        [0.5, "m", "20: cat <<EOF …"],
+        [1.25, "m", "20: cat <<EOF …"],  # a step pause after "one"
     ]
     assert screen(events) == "$ echo one\r\none\r\n$ cat <<EOF\r\n> x\r\n> EOF\r\nx\r\n"
     assert read_markers(path) == (
         Marker(0.0, "12: echo one", 12),
-        Marker(0.5, "20: cat <<EOF …", 20),
+        Marker(1.25, "20: cat <<EOF …", 20),
     )
 
 
@@ -101,7 +101,7 @@ def test_secrets_are_masked_everywhere_even_split_across_reads(tmp_path: Path):
 
 def test_long_pauses_are_shortened_and_the_header_says_so(tmp_path: Path):
     path = tmp_path / "page.cast"
-    with Recorder(path, "page") as recorder:
+    with Recorder(path, "page", step_pause=0.0) as recorder:
         recorder.marker("1: build", 100.0)
         recorder.output(b"step 1\r\n", 101.0)  # 1 s: kept
         recorder.output(b"step 2\r\n", 103.0)  # 2 s: kept (not over the limit)
@@ -117,9 +117,22 @@ def test_long_pauses_are_shortened_and_the_header_says_so(tmp_path: Path):
     }
 
 
+def test_fast_steps_leave_the_reader_time_to_read(tmp_path: Path):
+    path = tmp_path / "page.cast"
+    with Recorder(path, "page", step_pause=1.5) as recorder:
+        for n in range(3):  # three commands done within 30 ms
+            recorder.marker(f"{n}: true", n * 0.01)
+            recorder.command("true", n * 0.01)
+            recorder.output(b"ok\r\n", n * 0.01 + 0.005)
+    header, events = load(path)
+    assert [e[0] for e in events if e[1] == "m"] == [0.0, 1.505, 3.01]
+    assert header["step_pause"] == 1.5
+    assert header["shortened"] is None, "nothing was cut"
+
+
 def test_the_pause_limits_can_be_chosen(tmp_path: Path):
     path = tmp_path / "page.cast"
-    with Recorder(path, "page", longest_pause=10.0, pause_shown_as=1.0) as recorder:
+    with Recorder(path, "page", longest_pause=10.0, pause_shown_as=1.0, step_pause=0) as recorder:
         recorder.output(b"a\r\n", 0.0)
         recorder.output(b"b\r\n", 9.0)
         recorder.output(b"c\r\n", 30.0)

@@ -31,7 +31,7 @@ def test_entries_are_json_and_hold_the_english_block_times(entries, tmp_path: Pa
     assert json.loads(json.dumps(entries)) == entries
     entry = entries["a.md"]
     assert entry["cast"] == "assets/recordings/a.cast"
-    assert entry["times"] == [0.0, 0.5]  # the ten-second pause plays as half a second
+    assert entry["times"] == [0.0, 1.0]  # the ten-second pause plays as a step pause
     assert entry["languages"] == ["en", "fr"]
     assert entry["source"] == str((tmp_path / "casts" / "a.cast").resolve())
 
@@ -43,7 +43,7 @@ def test_a_page_gets_its_player_under_the_title_and_its_marks(entries):
     assert lines[2].startswith('<details class="recording" id="recording">')
     assert 'data-cast="../assets/recordings/a.cast"' in page
     assert page.count('class="verified-mark"') == 2
-    assert 'data-recording-time="0.5"' in page
+    assert 'data-recording-time="1.0"' in page
 
 
 def test_a_translation_with_the_same_plan_shows_the_english_recording(entries):
