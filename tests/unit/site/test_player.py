@@ -1,0 +1,167 @@
+"""The site's player: its npm install, the files it copies, "Watch this page run"."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from runner.errors import MissingPiece
+from runner.report.recording import Marker, Recording, Shortened
+from runner.site.markup import insert_after_title
+from runner.site.player import (
+    BUNDLE,
+    WORDS,
+    PlayerUnavailable,
+    ensure_player,
+    install_player,
+    install_recording,
+    player_html,
+    to_root,
+)
+
+ROOT = Path(__file__).resolve().parents[3]
+RECORDING = Recording(
+    "docs/a.md",
+    (Marker(0.0, "12: echo one", 12), Marker(3.25, "20: cat <<EOF …", 20), Marker(4.0, "x", None)),
+    Shortened(real_duration=192.4, played_duration=9.5, pauses_over=2.0, played_as=0.5),
+)
+
+
+def fake_project(tmp_path: Path, pinned: str, installed: str | None) -> Path:
+    """A project whose player/ pins `pinned` and has `installed` in node_modules (or nothing)."""
+    folder = tmp_path / "player"
+    folder.mkdir()
+    lock = {"packages": {"node_modules/asciinema-player": {"version": pinned}}}
+    (folder / "package-lock.json").write_text(json.dumps(lock), encoding="utf-8")
+    if installed is not None:
+        package = folder / "node_modules" / "asciinema-player"
+        for name in BUNDLE:
+            (package / name).parent.mkdir(parents=True, exist_ok=True)
+            (package / name).write_text(f"/* {name} */", encoding="utf-8")
+        (package / "package.json").write_text(json.dumps({"version": installed}), "utf-8")
+    return tmp_path
+
+
+def test_the_project_pins_one_exact_version():
+    manifest = json.loads((ROOT / "player" / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((ROOT / "player" / "package-lock.json").read_text(encoding="utf-8"))
+    wanted = manifest["dependencies"]["asciinema-player"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", wanted), "an exact version, no range"
+    assert lock["packages"]["node_modules/asciinema-player"]["version"] == wanted
+    assert "node_modules/" in (ROOT / ".gitignore").read_text(encoding="utf-8").split("\n")
+
+
+def test_an_installed_player_is_used_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    project = fake_project(tmp_path, "3.18.0", "3.18.0")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # npm would not be found
+    assert ensure_player(project) == project / "player" / "node_modules" / "asciinema-player"
+
+
+@pytest.mark.parametrize("installed", [None, "3.9.0"], ids=["missing", "another-version"])
+def test_without_npm_the_error_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: str | None
+):
+    project = fake_project(tmp_path, "3.18.0", installed)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(PlayerUnavailable, match=r"^no npm on PATH, .*install it with `apt-get install npm`$"):
+        ensure_player(project)
+    assert isinstance(PlayerUnavailable("x"), MissingPiece), "exit 3: the machine lacks it"
+
+
+def test_a_failed_npm_ci_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    project = fake_project(tmp_path, "3.18.0", None)
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    npm = tools / "npm"
+    npm.write_text('#!/bin/sh\necho "npm ERR! cannot reach the registry: $*" >&2\nexit 1\n')
+    npm.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tools))
+    with pytest.raises(PlayerUnavailable) as failed:
+        ensure_player(project)
+    message = str(failed.value)
+    assert "\n" not in message
+    assert message.startswith(f"npm ci --prefix {project / 'player'} failed: npm ERR!")
+    assert "ci --prefix" in message
+
+
+def test_the_player_and_recordings_go_under_one_folder(tmp_path: Path):
+    package = fake_project(tmp_path, "1.0.0", "1.0.0") / "player/node_modules/asciinema-player"
+    site = tmp_path / "site"
+    folder = install_player(package, site)
+    assert folder == site / "assets" / "recordings" / "player"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == [
+        "LICENSE",
+        "asciinema-player.css",
+        "asciinema-player.min.js",
+        "recording.css",
+        "recording.js",
+    ]
+    cast = tmp_path / "a.cast"
+    cast.write_text('{"version": 2}\n', encoding="utf-8")
+    assert install_recording(cast, site, "guides/a.md") == "assets/recordings/guides/a.cast"
+    assert (site / "assets/recordings/guides/a.cast").read_text() == '{"version": 2}\n'
+
+
+def test_the_snippet_is_collapsed_and_local():
+    snippet = player_html(RECORDING, "assets/recordings/a.cast", "../", WORDS["en"])
+    assert snippet.startswith('<details class="recording" id="recording">\n<summary>')
+    assert "<summary>Watch this page run</summary>" in snippet
+    assert " open" not in snippet.split("\n")[0]
+    assert "\n\n" not in snippet, "one HTML block for Markdown"
+    assert 'data-cast="../assets/recordings/a.cast"' in snippet
+    assert 'src="../assets/recordings/player/recording.js"' in snippet
+    urls = re.findall(r'(?:src|href|data-cast|data-player)="([^"]*)"', snippet)
+    assert len(urls) == 5
+    assert all(url.startswith("../assets/recordings/") for url in urls), urls
+    assert (
+        "Shortened: pauses longer than 2 s play as 0.5 s. "
+        "The run took 3 min 12 s; this recording plays in 10 s." in snippet
+    )
+
+
+def test_one_chapter_per_marker():
+    snippet = player_html(RECORDING, "assets/recordings/a.cast", "./", WORDS["en"])
+    chapters = re.findall(
+        r'<button type="button" data-time="([^"]*)"([^>]*)>([^<]*)</button>', snippet
+    )
+    assert chapters == [
+        ("0.0", ' title="line 12"', "$ echo one"),
+        ("3.25", ' title="line 20"', "$ cat &lt;&lt;EOF …"),
+        ("4.0", "", "x"),
+    ]
+
+
+def test_french_words():
+    snippet = player_html(RECORDING, "assets/recordings/a.cast", "../../", WORDS["fr"])
+    assert "<summary>Voir cette page s&#x27;exécuter</summary>" in snippet
+    assert "pauses de plus de 2\u00a0s durent 0,5\u00a0s" in snippet
+    assert 'title="ligne 12"' in snippet
+    assert "Étapes" in snippet
+
+
+def test_no_note_when_nothing_was_shortened():
+    recording = Recording("a", (), None)
+    snippet = player_html(recording, "assets/recordings/a.cast", "./", WORDS["en"])
+    assert "recording-note" not in snippet
+    assert "recording-chapters" not in snippet
+
+
+def test_markdown_passes_the_snippet_through():
+    markdown = pytest.importorskip("markdown")
+    snippet = player_html(RECORDING, "assets/recordings/a.cast", "../", WORDS["en"])
+    page = insert_after_title("# Title\n\nText.\n", snippet)
+    rendered = markdown.markdown(page)
+    assert snippet in rendered
+    assert "<p><details" not in rendered
+
+
+@pytest.mark.parametrize(
+    ("page_url", "language_root", "root"),
+    [("", "", "./"), ("a/", "", "../"), ("a/", "fr/", "../../"), ("a/b/", "", "../../")],
+)
+def test_to_root(page_url: str, language_root: str, root: str):
+    assert to_root(page_url, language_root) == root

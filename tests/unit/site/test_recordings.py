@@ -1,0 +1,76 @@
+"""What `runner publish` prepares for each recorded page, and what the plugin adds to it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from runner.report.asciicast import Recorder, step_label
+from runner.site.recordings import decorate, install_recordings, recording_entries
+
+PAGE = "# Title\n\nText.\n\n```console\n$ echo one\none\n```\n\n```console\n$ echo two\ntwo\n```\n"
+FRENCH = PAGE.replace("Text.", "Du texte,\nsur deux lignes.")
+
+
+@pytest.fixture
+def entries(tmp_path: Path) -> dict[str, dict[str, object]]:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text(PAGE, encoding="utf-8")
+    cast = tmp_path / "casts" / "a.cast"
+    with Recorder(cast, "a.md") as recorder:
+        for at, (line, command) in enumerate([(6, "echo one"), (11, "echo two")]):
+            recorder.marker(step_label(line, command), at * 10.0)
+            recorder.command(command, at * 10.0)
+    return recording_entries({"a.md": cast}, docs, {"a.md": {"en", "fr"}})
+
+
+def test_entries_are_json_and_hold_the_english_block_times(entries, tmp_path: Path):
+    assert json.loads(json.dumps(entries)) == entries
+    entry = entries["a.md"]
+    assert entry["cast"] == "assets/recordings/a.cast"
+    assert entry["times"] == [0.0, 1.0]  # the ten-second pause plays as a step pause
+    assert entry["languages"] == ["en", "fr"]
+    assert entry["source"] == str((tmp_path / "casts" / "a.cast").resolve())
+
+
+def test_a_page_gets_its_player_under_the_title_and_its_marks(entries):
+    page = decorate(PAGE, entries["a.md"], "a/", "", "en")
+    lines = page.split("\n")
+    assert lines[0] == "# Title"
+    assert lines[2].startswith('<details class="recording" id="recording">')
+    assert 'data-cast="../assets/recordings/a.cast"' in page
+    assert page.count('class="verified-mark"') == 2
+    assert 'data-recording-time="1.0"' in page
+
+
+def test_a_translation_with_the_same_plan_shows_the_english_recording(entries):
+    page = decorate(FRENCH, entries["a.md"], "a/", "fr/", "fr")
+    assert "<summary>Voir cette page s&#x27;exécuter</summary>" in page
+    assert 'data-cast="../../assets/recordings/a.cast"' in page
+    assert page.count("✓ vérifié") == 2
+
+
+def test_no_recording_or_another_plan_leaves_the_page_alone(entries):
+    assert decorate(PAGE, None, "a/", "", "en") == PAGE
+    only_english = {**entries["a.md"], "languages": ["en"]}
+    assert decorate(FRENCH, only_english, "a/", "fr/", "fr") == FRENCH
+
+
+def test_the_site_gets_the_player_and_each_recording(entries, tmp_path: Path):
+    package = tmp_path / "package"
+    for name in (
+        "dist/bundle/asciinema-player.min.js",
+        "dist/bundle/asciinema-player.css",
+        "LICENSE",
+    ):
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text(name, encoding="utf-8")
+    site = tmp_path / "site"
+    install_recordings(entries, package, site)
+    assert (site / "assets/recordings/a.cast").read_bytes() == Path(
+        str(entries["a.md"]["source"])
+    ).read_bytes()
+    assert (site / "assets/recordings/player/recording.js").is_file()
