@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from runner.cache import content_hash
+from runner.store.cache import content_hash
 
 from runner.cli import main as i18n_main
 from runner.i18n.language import load_glossary
