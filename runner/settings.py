@@ -8,6 +8,7 @@ is one place to look:
           sample: sample-solution
           timeout: 120
           placeholders: {myorg: stockkube}
+          builder: buildkit     # or legacy; RUNNER_BUILDER, then `--builder`, override it
 """
 
 from __future__ import annotations
@@ -17,14 +18,21 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 from runner.errors import UsageError
 
 CONFIG_NAME = "mkdocs.yml"
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_READY_TIMEOUT = 60.0
-KNOWN_KEYS = frozenset({"sample", "timeout", "ready_timeout", "placeholders", "env", "fuzzy"})
+KNOWN_KEYS = frozenset(
+    {"sample", "timeout", "ready_timeout", "placeholders", "env", "fuzzy", "builder"}
+)
+Builder = Literal["buildkit", "legacy"]
+"""How a page's `docker build` builds: BuildKit (what readers have since Docker 23) or legacy."""
+BUILDERS: tuple[Builder, ...] = ("buildkit", "legacy")
+DEFAULT_BUILDER: Builder = "buildkit"
+BUILDER_VARIABLE = "RUNNER_BUILDER"
 
 
 def placeholder_variable(name: str) -> str:
@@ -90,6 +98,8 @@ class Settings:
     """Variables set in every page's shell."""
     environ: Mapping[str, str] = field(default_factory=dict)
     """The runner's own environment (for `unless=VAR` and placeholder overrides)."""
+    builder: Builder = DEFAULT_BUILDER
+    """The Docker builder every page's `docker build` uses (runner.run.builder)."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -108,6 +118,7 @@ def load_settings(
     sample: str | None = None,
     timeout: float | None = None,
     given: Mapping[str, str] | None = None,
+    builder: str | None = None,
 ) -> Settings:
     """Resolve the settings: mkdocs.yml < environment (RUNNER_*) < arguments."""
     env = dict(os.environ if environ is None else environ)
@@ -124,7 +135,35 @@ def load_settings(
         placeholders=Placeholders(_strings(entry.get("placeholders")), env, given or {}),
         env=_strings(entry.get("env")),
         environ=env,
+        builder=_builder(builder, env, entry, config),
     )
+
+
+def _builder(
+    given: str | None, env: Mapping[str, str], entry: Mapping[str, Any], config: Path | None
+) -> Builder:
+    """The builder: `--builder`, else RUNNER_BUILDER, else mkdocs.yml, else BuildKit.
+
+    A bad value is a UsageError naming where it came from.
+
+    >>> _builder(None, {"RUNNER_BUILDER": "legacy"}, {"builder": "buildkit"}, None)
+    'legacy'
+    >>> _builder("buildx", {}, {}, None)
+    Traceback (most recent call last):
+    runner.errors.UsageError: --builder: unknown builder 'buildx' (buildkit or legacy)
+    """
+    for value, source in (
+        (given, "--builder"),
+        (env.get(BUILDER_VARIABLE), BUILDER_VARIABLE),
+        (entry.get("builder"), f"{config or CONFIG_NAME}: runner setting builder"),
+    ):
+        if value is None or value == "":
+            continue
+        if value not in BUILDERS:
+            choices = " or ".join(BUILDERS)
+            raise UsageError(f"{source}: unknown builder {value!r} ({choices})")
+        return cast(Builder, value)
+    return DEFAULT_BUILDER
 
 
 def _runner_entry(config: Path) -> tuple[dict[str, Any], str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,11 @@ def page_arguments(parser: argparse.ArgumentParser, *, one: bool = False) -> Non
     parser.add_argument("--timeout", type=float, help="default seconds per command")
     parser.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="a placeholder's value"
+    )
+    parser.add_argument(
+        "--builder",
+        metavar="{buildkit,legacy}",
+        help="the Docker builder of the pages' `docker build` (default: buildkit)",
     )
 
 
@@ -69,6 +75,20 @@ def page_options(
     )
 
 
+def for_plan(options: PageOptions, plan: Plan, settings: Settings) -> PageOptions:
+    """A Docker page's options gain the builder's environment layer (runner.run.builder).
+
+    Only Docker pages: a page without Docker must not need a client that can use the builder.
+    """
+    if not plan.uses_docker:
+        return options
+    from runner.run.builder import BuilderLayer
+
+    extensions = options.extensions
+    layers = (*extensions.environment, BuilderLayer(settings.builder))
+    return replace(options, extensions=replace(extensions, environment=layers))
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
     """The settings: the given or nearest mkdocs.yml, then the environment, then the options."""
     config = args.config
@@ -80,6 +100,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         sample=args.sample,
         timeout=args.timeout,
         given=_assignments(args.set),
+        builder=getattr(args, "builder", None),
     )
 
 

@@ -31,6 +31,6 @@ def step_command(args: argparse.Namespace) -> int:
     plan = pages.plans([page], settings)[0]
     session.check_start(plan, args.start)
     live = LiveOutput(sys.stdout)
-    options = pages.page_options(settings, [], echo=live)
+    options = pages.for_plan(pages.page_options(settings, [], echo=live), plan, settings)
     with keys_for(sys.stdin) as keys:
         return session.step_page(plan, pages.read(page), options, args.start, keys, live)

@@ -84,7 +84,8 @@ def verify_command(args: argparse.Namespace) -> int:
             results.append(PageResult(plan.path, (), 0.0, cached=hit.at))
             continue
         cut = plan if args.until is None else replace(plan, steps=plan.steps[: args.until])
-        result = run_page(cut, options, judge, keep_going=args.keep_going)
+        page_options = pages.for_plan(options, plan, settings)
+        result = run_page(cut, page_options, judge, keep_going=args.keep_going)
         if args.until is None:
             verified.remember(Path(plan.path), hashes[plan.path], passed=result.passed)
         results.append(result)

@@ -18,6 +18,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from runner.settings import BUILDERS, DEFAULT_BUILDER
 from runner.site.additions import stale_notice, stemmed_search
 from runner.site.badge import relabel
 from runner.site.markup import (
@@ -87,6 +88,7 @@ class RunnerConfig(Config):  # type: ignore[no-untyped-call]
     placeholders = options.Type(dict, default={})
     env = options.Type(dict, default={})
     fuzzy = options.Choice(FUZZY_POLICIES, default=FUZZY_POLICIES[0])
+    builder = options.Choice(BUILDERS, default=DEFAULT_BUILDER)
 
 
 class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]
