@@ -7,10 +7,11 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from runner.cli import pages
 from runner.errors import ExitCode, UsageError
-from runner.model import PageResult
+from runner.model import PageResult, Plan
 from runner.report import Reporter
 from runner.report.terminal import TerminalReporter
 
@@ -59,6 +60,7 @@ def verify_command(args: argparse.Namespace) -> int:
     (runner.store.cache), unless `--no-cache`; `--until` and `--keep-workspace` always run.
     """
     from runner.match import judge
+    from runner.run.fingerprint import page_fingerprint
     from runner.run.lifecycle import run_page
     from runner.store import cache
 
@@ -69,7 +71,13 @@ def verify_command(args: argparse.Namespace) -> int:
     hashes = cache.content_hashes(plans, settings.sample, settings.env)
     verified = cache.verify_cache(os.environ)
     use_cache = not (args.no_cache or args.until or args.keep_workspace)
-    reporters = _reporters(args, hashes)
+    prints: dict[str, dict[str, Any]] = {}  # each page's fingerprint, filled as pages run
+
+    def fingerprint(plan: Plan) -> dict[str, Any]:
+        found = page_fingerprint(plan, settings.sample, settings.builder, os.environ)
+        return found.as_json()
+
+    reporters = _reporters(args, hashes, prints)
     options = pages.page_options(
         settings,
         reporters,
@@ -78,23 +86,30 @@ def verify_command(args: argparse.Namespace) -> int:
     )
     results = []
     for plan in plans:
-        hit = verified.hit(Path(plan.path), hashes[plan.path]) if use_cache else None
+        environment = fingerprint(plan) if use_cache else None
+        hit = verified.hit(Path(plan.path), hashes[plan.path], environment) if environment else None
         if hit is not None:
             print(f"cached: {plan.path} (passed at {hit.shown}, content unchanged)")
+            prints[plan.path] = environment or {}
             results.append(PageResult(plan.path, (), 0.0, cached=hit.at))
             continue
         cut = plan if args.until is None else replace(plan, steps=plan.steps[: args.until])
         page_options = pages.for_plan(options, plan, settings)
         result = run_page(cut, page_options, judge, keep_going=args.keep_going)
+        prints[plan.path] = environment = fingerprint(plan)  # an image it pulled is known now
         if args.until is None:
-            verified.remember(Path(plan.path), hashes[plan.path], passed=result.passed)
+            verified.remember(
+                Path(plan.path), hashes[plan.path], passed=result.passed, environment=environment
+            )
         results.append(result)
     for reporter in reporters:
         reporter.run_finished(results)
     return ExitCode.OK if all(r.passed for r in results) else ExitCode.FAILED
 
 
-def _reporters(args: argparse.Namespace, hashes: dict[str, str]) -> list[Reporter]:
+def _reporters(
+    args: argparse.Namespace, hashes: dict[str, str], prints: dict[str, dict[str, Any]]
+) -> list[Reporter]:
     reporters: list[Reporter] = [TerminalReporter()]
     if args.junit:
         from runner.report.junit import JUnitReporter
@@ -103,7 +118,7 @@ def _reporters(args: argparse.Namespace, hashes: dict[str, str]) -> list[Reporte
     if args.json:
         from runner.report.json_report import JsonReporter
 
-        reporters.append(JsonReporter(args.json, page_hashes=hashes))
+        reporters.append(JsonReporter(args.json, page_hashes=hashes, fingerprints=prints))
     return reporters
 
 

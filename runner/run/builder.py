@@ -64,7 +64,8 @@ class Client:
 
         >>> Client("/d", "20.10.24+dfsg1", False).can_use("buildkit")
         True
-        >>> Client("/d", "28.2.2", False).can_use("buildkit"), Client("/d", "28.2.2", True).can_use("buildkit")
+        >>> without, with_buildx = Client("/d", "28.2.2", False), Client("/d", "28.2.2", True)
+        >>> without.can_use("buildkit"), with_buildx.can_use("buildkit")
         (False, True)
         """
         if self.version is None:
@@ -105,7 +106,8 @@ def docker_clients(env: Mapping[str, str]) -> tuple[Client, ...]:
 def choose_client(builder: Builder, clients: Sequence[Client]) -> Client:
     """The first client that can use `builder`; a MissingPiece naming what to install if none.
 
-    >>> old, new = Client("/usr/bin/docker", "20.10", False), Client("/usr/local/bin/docker", "28.2", False)
+    >>> old = Client("/usr/bin/docker", "20.10", False)
+    >>> new = Client("/usr/local/bin/docker", "28.2", False)
     >>> choose_client("buildkit", [new, old]).path, choose_client("legacy", [new, old]).path
     ('/usr/bin/docker', '/usr/local/bin/docker')
     """
@@ -154,9 +156,7 @@ class BuilderLayer:
 
 
 @functools.cache
-def _probe(
-    path: str, size: int, mtime: int, plugins: tuple[str, ...]
-) -> tuple[str | None, bool]:
+def _probe(path: str, size: int, mtime: int, plugins: tuple[str, ...]) -> tuple[str | None, bool]:
     """(version, buildx works) of one binary; size, date and plugin folders key the cache."""
     del size, mtime  # only keys: a replaced binary is asked again
     env = {**os.environ, **dict(zip(PLUGIN_VARIABLES, plugins, strict=True))}

@@ -138,9 +138,11 @@ def _digest_of(name: str, digests: Sequence[str]) -> str | None:
     >>> _digest_of("a/b:1", ["c/d@sha256:1", "a/b@sha256:2"]), _digest_of("x", [])
     ('a/b@sha256:2', None)
     """
-    repository = name.split("@")[0].rsplit(":", 1)[0] if "/" in name or ":" in name else name
+    repository = name.split("@", maxsplit=1)[0]
+    if ":" in repository.rsplit("/", 1)[-1]:
+        repository = repository.rsplit(":", 1)[0]
     for digest in digests:
-        if digest.split("@")[0] == repository:
+        if digest.split("@", maxsplit=1)[0] == repository:
             return digest
     return digests[0] if digests else None
 

@@ -1,4 +1,4 @@
-"""Which base images a page uses, read from its plan and its sample solution, without running it.
+r"""Which base images a page uses, read from its plan and its sample solution, without running it.
 
 An image counts when the page depends on what it holds:
 
@@ -13,7 +13,7 @@ product, not its base. Names are kept as the page writes them, in order, each on
 
 >>> from runner.model import Plan, Span, WriteFile
 >>> dockerfile = WriteFile(Span("p.md", 1, 3), "src/Dockerfile",
-...     "FROM sdk:10 AS build\\nRUN make\\nFROM aspnet:10\\nCOPY --from=build /app .\\n")
+...     "FROM sdk:10 AS build\nRUN make\nFROM aspnet:10\nCOPY --from=build /app .\n")
 >>> images_used(Plan("p.md", (dockerfile,), uses_docker=True), None)
 ('sdk:10', 'aspnet:10')
 """
@@ -31,10 +31,10 @@ from runner.model import Command, Plan, StartService, WriteFile
 SKIPPED_FOLDERS = frozenset({"bin", "obj", ".git", "node_modules"})
 SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")", "\n"})
 RUN_FLAGS = frozenset(
-    "--detach --interactive --tty --rm --init --privileged --publish-all --read-only "
-    "--sig-proxy --disable-content-trust --no-healthcheck --oom-kill-disable --help "
-    "--quiet".split()
-)
+    {"--detach", "--interactive", "--tty", "--rm", "--init", "--privileged", "--publish-all",
+     "--read-only", "--sig-proxy", "--disable-content-trust", "--no-healthcheck",
+     "--oom-kill-disable", "--help", "--quiet"}
+)  # fmt: skip
 """docker run's long options that take no value (the others take one, unless given `=`)."""
 RUN_SHORT_VALUES = frozenset("acehlmpuvw")
 """docker run's one-letter options that take a value (`-p 80:80`, `-e A=1`)."""
@@ -55,9 +55,9 @@ def images_used(plan: Plan, sample: Path | None) -> tuple[str, ...]:
 
 
 def from_images(dockerfile: str) -> list[str]:
-    """The images a Dockerfile builds from (FROM, `COPY --from=`), not its own stages.
+    r"""The images a Dockerfile builds from (FROM, `COPY --from=`), not its own stages.
 
-    >>> from_images("FROM --platform=$P a:1 AS b\\nFROM b\\nCOPY --from=c:2 /x /y\\nFROM scratch")
+    >>> from_images("FROM --platform=$P a:1 AS b\nFROM b\nCOPY --from=c:2 /x /y\nFROM scratch")
     ['a:1', 'c:2']
     """
     stages: set[str] = set()
@@ -171,7 +171,7 @@ def normal(name: str) -> str:
 
 def _subcommand(words: list[str], *forms: tuple[str, ...]) -> list[str] | None:
     """The words after `docker FORM` (e.g. `docker container run`), or None."""
-    if not words or os.path.basename(words[0]) != "docker":
+    if not words or Path(words[0]).name != "docker":
         return None
     for form in forms:
         if tuple(words[1 : 1 + len(form)]) == form:

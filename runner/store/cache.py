@@ -2,8 +2,10 @@
 
 A page's *content hash* covers what decides its outcome and nothing else: the plan's steps
 (placeholders filled), the variables every shell gets, and the sample solution's files. Prose is
-not in the plan, so a prose edit keeps the hash. The *verify key* adds the tool versions: the
-same page against a new Docker or .NET must run again. The site's badge uses the content hash,
+not in the plan, so a prose edit keeps the hash. The *verify key* adds the tool versions and
+the page's environment fingerprint (runner.run.fingerprint: Docker client and engine, builder,
+base images): the same page against a new Docker or .NET, under the other builder or on a
+rebuilt base image must run again. The site's badge uses the content hash,
 so that a site built on a machine without Docker still recognises a verified page.
 
 Both live outside the repository, under `${XDG_CACHE_HOME:-~/.cache}/stockkube-runner/`.
@@ -83,13 +85,20 @@ def _page_hash(plan: Plan, files: bytes, env: Mapping[str, str]) -> str:
     return digest.hexdigest()
 
 
-def verify_key(content: str, tools: Mapping[str, str | None]) -> str:
-    """The content hash and the tool versions: what a cached pass must match.
+def verify_key(
+    content: str, tools: Mapping[str, str | None], environment: Mapping[str, Any] | None = None
+) -> str:
+    """The content hash, the tool versions and the page's fingerprint: what a pass must match.
 
     >>> verify_key("ab", {"bash": "5"}) == verify_key("ab", {"bash": "5"}) != verify_key("ab", {})
     True
+    >>> verify_key("ab", {}, {"builder": "legacy"}) != verify_key("ab", {}, {"builder": "buildkit"})
+    True
     """
-    text = json.dumps({"content": content, "tools": dict(tools)}, sort_keys=True)
+    document: dict[str, Any] = {"content": content, "tools": dict(tools)}
+    if environment:
+        document["environment"] = dict(environment)
+    text = json.dumps(document, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -182,26 +191,37 @@ class VerifyCache:
     tools: Mapping[str, str | None]
     """The tool versions this run has: a pass with other versions does not count."""
 
-    def hit(self, page: Path, content: str) -> Pass | None:
-        """The page's last pass when it was with this content and these tools."""
-        found = self.last_pass(page)
-        return found if found is not None and found.key == verify_key(content, self.tools) else None
+    def hit(
+        self, page: Path, content: str, environment: Mapping[str, Any] | None = None
+    ) -> Pass | None:
+        """The page's last pass when it was with this content, these tools and environment."""
+        found = self.last_pass(page, environment)
+        key = verify_key(content, self.tools, environment)
+        return found if found is not None and found.key == key else None
 
-    def last_pass(self, page: Path) -> Pass | None:
-        """The page's last recorded pass, whatever it was with."""
-        entry = _read_json(self.folder / VERIFIED_FILE).get(page_id(page))
+    def last_pass(self, page: Path, environment: Mapping[str, Any] | None = None) -> Pass | None:
+        """The page's last recorded pass under this builder, whatever else it was with."""
+        entry = _read_json(self.folder / VERIFIED_FILE).get(entry_id(page, environment))
         if not isinstance(entry, dict) or not {"key", "at"} <= set(entry):
             return None
         return Pass(str(entry["key"]), str(entry["at"]))
 
-    def remember(self, page: Path, content: str, *, passed: bool) -> None:
+    def remember(
+        self,
+        page: Path,
+        content: str,
+        *,
+        passed: bool,
+        environment: Mapping[str, Any] | None = None,
+    ) -> None:
         """Record a pass now; a failure forgets the last pass, so the next run runs it."""
         path = self.folder / VERIFIED_FILE
         entries = _read_json(path)
         if passed:
             now = datetime.now(UTC).isoformat(timespec="seconds")
-            entries[page_id(page)] = {"key": verify_key(content, self.tools), "at": now}
-        elif entries.pop(page_id(page), None) is None:
+            key = verify_key(content, self.tools, environment)
+            entries[entry_id(page, environment)] = {"key": key, "at": now}
+        elif entries.pop(entry_id(page, environment), None) is None:
             return
         _write_json(path, entries)
 
@@ -210,6 +230,16 @@ def verify_cache(environ: Mapping[str, str]) -> VerifyCache:
     """The record under the user's cache folder, for the tools this machine has now."""
     folder = cache_dir(environ)
     return VerifyCache(folder, cached_tool_versions(folder, tool_versions, tuple(TOOLS)))
+
+
+def entry_id(page: Path, environment: Mapping[str, Any] | None) -> str:
+    """A page's key in the record, one per builder: `./dev main` alternates the two.
+
+    >>> entry_id(Path("/d/a.md"), {"builder": "legacy"}), entry_id(Path("/d/a.md"), None)
+    ('/d/a.md builder=legacy', '/d/a.md')
+    """
+    builder = (environment or {}).get("builder")
+    return page_id(page) + (f" builder={builder}" if builder else "")
 
 
 def page_id(page: Path) -> str:
