@@ -21,7 +21,6 @@ version`: about 60 ms each), keyed on the binary and where it looks for plugins.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import subprocess
@@ -98,9 +97,16 @@ def docker_clients(env: Mapping[str, str]) -> tuple[Client, ...]:
         seen.add(real)
         stat = candidate.stat()
         plugins = tuple(env.get(name, "") for name in PLUGIN_VARIABLES)
-        version, buildx = _probe(str(candidate), stat.st_size, stat.st_mtime_ns, plugins)
+        key = (real, stat.st_size, stat.st_mtime_ns, _plugin_folder(env))
+        version, buildx = _probe(str(candidate), plugins, key)
         found.append(Client(str(candidate), version, buildx))
     return tuple(found)
+
+
+def _plugin_folder(env: Mapping[str, str]) -> str:
+    """The user's CLI plugin folder, resolved: a scratch home links it, and is new per page."""
+    config = env.get("DOCKER_CONFIG") or str(Path(env.get("HOME") or "/nonexistent") / ".docker")
+    return str((Path(config) / "cli-plugins").resolve())
 
 
 def choose_client(builder: Builder, clients: Sequence[Client]) -> Client:
@@ -155,16 +161,21 @@ class BuilderLayer:
         return variables
 
 
-@functools.cache
-def _probe(path: str, size: int, mtime: int, plugins: tuple[str, ...]) -> tuple[str | None, bool]:
-    """(version, buildx works) of one binary; size, date and plugin folders key the cache."""
-    del size, mtime  # only keys: a replaced binary is asked again
-    env = {**os.environ, **dict(zip(PLUGIN_VARIABLES, plugins, strict=True))}
-    env = {k: v for k, v in env.items() if v}
-    said = _run([path, "--version"], env)
-    found = VERSION.search(said or "")
-    version = found[1] if found else None
-    return version, version is not None and _run([path, "buildx", "version"], env) is not None
+def _probe(path: str, plugins: tuple[str, ...], key: tuple[object, ...]) -> tuple[str | None, bool]:
+    """(version, buildx works) of one binary, asked once per process for each key."""
+    if key not in _PROBED:
+        env = {**os.environ, **dict(zip(PLUGIN_VARIABLES, plugins, strict=True))}
+        env = {k: v for k, v in env.items() if v}
+        said = _run([path, "--version"], env)
+        found = VERSION.search(said or "")
+        version = found[1] if found else None
+        buildx = version is not None and _run([path, "buildx", "version"], env) is not None
+        _PROBED[key] = (version, buildx)
+    return _PROBED[key]
+
+
+_PROBED: dict[tuple[object, ...], tuple[str | None, bool]] = {}
+"""What each binary (path, size, date, plugin folder) could do, for the life of the process."""
 
 
 def _run(argv: list[str], env: Mapping[str, str]) -> str | None:
