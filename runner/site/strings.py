@@ -37,6 +37,13 @@ BADGE_KEYS = {
     "months": "months",
     "date": "date_format",
     "first_day": "first_day",
+    "buildkit": "buildkit",
+    "legacy": "legacy",
+    "images": "images",
+    "stand_ins": "stand_ins",
+    "microsoft": "microsoft",
+    "pulled": "pulled",
+    "local": "local",
 }
 """site.yml's `badge` keys -> runner.site.badge.Words fields."""
 
