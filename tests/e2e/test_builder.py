@@ -44,7 +44,8 @@ $ readlink -f "$(command -v docker)"
 $ docker build -q -t {tag} .
 ...
 sha256:[0-9a-f]{{64}} (re)
-$ docker history --no-trunc --format '{{{{.CreatedBy}}}}' {tag} | head -n 1 | grep -c '# buildkit' || true
+$ docker history --no-trunc --format '{{{{.CreatedBy}}}}' {tag} | head -n 1 > history.txt
+$ grep -c '# buildkit' history.txt || true
 {marks}
 $ docker image inspect --format '{{{{.Id}}}}' {tag}
 sha256:[0-9a-f]{{64}} (re)
