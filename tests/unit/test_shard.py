@@ -56,9 +56,7 @@ def test_the_split_does_not_depend_on_the_order_pages_are_given_in(total: int):
 
 def test_select_names_one_shard_counted_from_one():
     shards = split(PAGES, 3, DURATIONS)
-    assert [select(PAGES, ShardSpec(k, 3, "--shard"), DURATIONS) for k in (1, 2, 3)] == list(
-        shards
-    )
+    assert [select(PAGES, ShardSpec(k, 3, "--shard"), DURATIONS) for k in (1, 2, 3)] == list(shards)
 
 
 def test_another_process_with_another_hash_seed_computes_the_same_split():
