@@ -141,3 +141,13 @@ def test_every_pod_of_the_job_gets_its_own_shard():
     specs = [shard_from(None, {"JOB_COMPLETION_INDEX": str(i)}, total) for i in range(total)]
     assert [s.index for s in specs if s is not None] == list(range(1, total + 1))
     assert sorted(p for s in split(pages, total) for p in s) == sorted(pages)
+
+
+def test_the_excerpts_on_the_ci_page_are_in_the_files():
+    """docs/run-in-ci.md quotes the files: each of its yaml blocks must be found in one of them."""
+    page = (ROOT / "docs" / "run-in-ci.md").read_text(encoding="utf-8")
+    blocks = [part.split("\n```", 1)[0] for part in page.split("```yaml\n")[1:]]
+    assert len(blocks) >= 3
+    files = WORKFLOW.read_text(encoding="utf-8") + JOB.read_text(encoding="utf-8")
+    for block in blocks:
+        assert block + "\n" in files, block
