@@ -18,15 +18,17 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import subprocess
+import signal
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from runner.toolchain import netns, proc
+from runner.toolchain import netns, ns_registry, proc
 from runner.toolchain.errors import ToolchainError
+from runner.toolchain.image_copy import copy_image
 from runner.toolchain.images import TAGS
+from runner.toolchain.settings import DEFAULT_REGISTRY_PORT
 
 PROCESS = "dockerd"
 START_TIMEOUT = 60.0
@@ -94,6 +96,8 @@ class Engine:
     """Seconds from launch to `docker info` answering (images not counted)."""
     copied: tuple[str, ...] = ()
     """The images copied in from the main engine by this start."""
+    registry_port: int | None = None
+    """The port of its own registry on the namespace's loopback, if it has one."""
 
     def environ(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
         """`base` (or ours) with DOCKER_HOST pointing at this engine."""
@@ -126,8 +130,15 @@ def dockerd_args(layout: EngineLayout) -> list[str]:
     ]
 
 
-def start(layout: EngineLayout, images: Sequence[str] = TAGS) -> Engine:
+def start(
+    layout: EngineLayout,
+    images: Sequence[str] = TAGS,
+    registry_port: int | None = DEFAULT_REGISTRY_PORT,
+) -> Engine:
     """Create the namespace, start dockerd in it, copy `images` in; on failure undo it all.
+
+    With `registry_port`, a registry of its own answers on that port of the namespace's
+    loopback, where the main toolchain's registry answers on the host's (see ns_registry).
 
     An engine or namespace of that name already there is another run's: refused, untouched.
     """
@@ -145,17 +156,20 @@ def start(layout: EngineLayout, images: Sequence[str] = TAGS) -> Engine:
         pid = proc.spawn(dockerd_args(layout), layout.log, env=proc.daemon_env())
         _wait_ready(layout, pid)
         started_in = time.monotonic() - began
-        copied = tuple(image for image in images if copy_image(image, layout))
+        copied = tuple(i for i in images if copy_image(i, layout.docker_host, COPY_TIMEOUT))
+        if registry_port is not None:
+            ns_registry.start(layout.ns, layout.base / "registry", registry_port)
     except BaseException:
         with contextlib.suppress(ToolchainError):
             stop(layout)
         raise
-    return Engine(layout, pid, started_in, copied)
+    return Engine(layout, pid, started_in, copied, registry_port)
 
 
 def answers(layout: EngineLayout) -> bool:
     """Whether the engine's socket answers `docker info`."""
-    done = _docker(layout, ["info", "--format", "{{.ServerVersion}}"], check=False)
+    argv = ["docker", "--host", layout.docker_host, "info", "--format", "{{.ServerVersion}}"]
+    done = proc.run(argv, timeout=30, check=False)
     return done.returncode == 0 and bool(done.stdout.strip())
 
 
@@ -168,56 +182,6 @@ def _wait_ready(layout: EngineLayout, pid: int) -> None:
         raise ToolchainError(
             f"the second Docker engine {state} (log {layout.log}): {proc.log_tail(layout.log)}"
         )
-
-
-def copy_image(image: str, layout: EngineLayout) -> bool:
-    """`docker save | docker load` from the main engine, unless it holds that image id already."""
-    wanted = _image_id(image, None)
-    if wanted is None:
-        raise ToolchainError(f"the main engine has no {image}: run `runner toolchain up` first")
-    if _image_id(image, layout) == wanted:
-        return False
-    save = subprocess.Popen(
-        ["docker", "save", image], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-    )
-    try:
-        load = subprocess.run(
-            ["docker", "--host", layout.docker_host, "load", "--quiet"],
-            stdin=save.stdout,
-            capture_output=True,
-            text=True,
-            timeout=COPY_TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise ToolchainError(f"copying {image} took more than {COPY_TIMEOUT:.0f}s") from None
-    finally:
-        if save.stdout is not None:
-            save.stdout.close()
-        _finish(save)
-    if load.returncode != 0 or save.returncode != 0:
-        raise ToolchainError(f"could not copy {image}: {proc.tail(load.stderr or load.stdout)}")
-    return True
-
-
-def _image_id(image: str, layout: EngineLayout | None) -> str | None:
-    done = _docker(layout, ["image", "inspect", "--format", "{{.Id}}", image], check=False)
-    return done.stdout.strip() or None if done.returncode == 0 else None
-
-
-def _docker(
-    layout: EngineLayout | None, args: list[str], *, check: bool = True
-) -> subprocess.CompletedProcess[str]:
-    host = ["--host", layout.docker_host] if layout is not None else []
-    return proc.run(["docker", *host, *args], timeout=30, check=check)
-
-
-def _finish(child: subprocess.Popen[bytes]) -> None:
-    try:
-        child.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        child.kill()
-        child.wait(timeout=10)
 
 
 # --- stop --------------------------------------------------------------------------------------
@@ -239,10 +203,7 @@ def stop(layout: EngineLayout) -> list[str]:
             done.append(f"stopped dockerd (pid {pid}) in {time.monotonic() - began:.1f}s")
         except ToolchainError as error:
             failed.append(str(error))
-    for leftover in _processes_under(layout.exec_root):
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(leftover, 9)
-        done.append(f"killed leftover process {leftover}")
+    done += _end(_processes_under(layout.base))
     done += _unmount_under([layout.base, layout.data])
     try:
         done += netns.remove(layout.ns)
@@ -256,8 +217,24 @@ def stop(layout: EngineLayout) -> list[str]:
     return done
 
 
+def _end(pids: Sequence[int]) -> list[str]:
+    """SIGTERM, up to 5 s to exit, then SIGKILL: for our registry and what dockerd left."""
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    proc.wait_for(lambda: not any(Path(f"/proc/{p}").exists() for p in pids), 5.0)
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return [f"stopped process {pid} (registry, or left by dockerd)" for pid in pids]
+
+
 def _processes_under(folder: Path) -> list[int]:
-    """Processes whose command line names `folder` (containerd and its shims use the exec root)."""
+    """Processes whose command line names `folder`.
+
+    That is our registry (its config is there), and containerd and its shims should dockerd
+    leave them behind (they use the exec root).
+    """
     marker = str(folder).encode()
     found = []
     for entry in Path("/proc").iterdir():
@@ -280,9 +257,13 @@ def _unmount_under(folders: Sequence[Path]) -> list[str]:
 
 
 @contextlib.contextmanager
-def running(layout: EngineLayout, images: Sequence[str] = TAGS) -> Iterator[Engine]:
+def running(
+    layout: EngineLayout,
+    images: Sequence[str] = TAGS,
+    registry_port: int | None = DEFAULT_REGISTRY_PORT,
+) -> Iterator[Engine]:
     """A second engine for the length of a `with`, stopped on the way out whatever happened."""
-    engine = start(layout, images)
+    engine = start(layout, images, registry_port)
     try:
         yield engine
     finally:

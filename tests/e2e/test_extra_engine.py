@@ -173,6 +173,30 @@ def test_its_containers_reach_the_host_networks_through_our_nat(engine: extra_en
     assert answer == f"main saw {gateway}"
 
 
+def test_its_shard_has_a_registry_of_its_own_on_the_same_port(engine: extra_engine.Engine):
+    layout, port = engine.layout, engine.registry_port
+    assert port is not None
+    name = f"localhost:{port}/probe-{uuid.uuid4().hex[:8]}"
+    docker("tag", ASPNET_TAG, f"{name}:1", host=layout.docker_host)
+    docker("push", f"{name}:1", host=layout.docker_host, timeout=120)
+    inside = subprocess.run(
+        [*layout.ns.enter(), "curl", "-sf", f"http://127.0.0.1:{port}/v2/_catalog"],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=True,
+    ).stdout
+    assert name.split("/", 1)[1] in inside
+    outside = subprocess.run(
+        ["curl", "-s", f"http://127.0.0.1:{port}/v2/_catalog"],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    ).stdout
+    assert name.split("/", 1)[1] not in outside
+
+
 def test_a_second_start_of_the_same_engine_is_refused_and_harms_nothing(
     engine: extra_engine.Engine,
 ):
@@ -184,9 +208,10 @@ def test_a_second_start_of_the_same_engine_is_refused_and_harms_nothing(
 
 def test_stop_removes_everything_even_with_containers_running():
     layout = new_layout("skstop")
-    engine = extra_engine.start(layout, (ASPNET_TAG,))
+    engine = extra_engine.start(layout, (ASPNET_TAG,), registry_port=free_port())
     try:
         docker("run", "-d", ASPNET_TAG, "sleep", "600", host=layout.docker_host)
+        assert len(extra_engine._processes_under(layout.base)) >= 3  # registry, containerd, shim
         assert leftovers(layout) != []
     finally:
         done = extra_engine.stop(layout)
@@ -202,5 +227,5 @@ def test_stop_removes_everything_even_with_containers_running():
 def test_a_failed_start_leaves_nothing_behind():
     layout = new_layout("skfail")
     with pytest.raises(ToolchainError, match="the main engine has no stockkube/none:never"):
-        extra_engine.start(layout, ("stockkube/none:never",))
+        extra_engine.start(layout, ("stockkube/none:never",), registry_port=None)
     assert leftovers(layout) == []
