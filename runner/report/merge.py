@@ -122,6 +122,18 @@ def _shard_summary(report: ShardReport) -> Document:
     }
 
 
+def merge_files(sources: Sequence[Path], json_out: Path, junit_out: Path | None = None) -> Document:
+    """`runner report merge A.json B.json ... --json OUT [--junit OUT.xml]`: read, merge, write.
+
+    Every input is read (and refused) before anything is written.
+    """
+    merged = merge([load_report(source) for source in sources])
+    write_json(merged, json_out)
+    if junit_out is not None:
+        write_junit(merged, junit_out)
+    return merged
+
+
 def write_json(document: Document, path: Path) -> None:
     """Write the merged report as `runner verify --json` writes its own."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from runner.report.merge import MergeError, load_report, merge, write_json, write_junit
+from runner.report.merge import (
+    MergeError,
+    load_report,
+    merge,
+    merge_files,
+    write_json,
+    write_junit,
+)
 from runner.site.badge import badge_html
 
 pytestmark = pytest.mark.timeout(120)
@@ -185,3 +192,17 @@ def test_bad_reports_are_one_line_errors(tmp_path: Path, content: str | None, me
 def test_nothing_to_merge_is_an_error():
     with pytest.raises(MergeError, match="nothing to merge"):
         merge([])
+
+
+def test_merge_files_reads_them_all_and_writes_both_files(shards, tmp_path: Path):
+    out = tmp_path / "merged"
+    merged = merge_files([shards["a"], shards["b"]], out / "report.json", out / "junit.xml")
+    assert read(out / "report.json") == merged
+    assert len(ET.parse(out / "junit.xml").getroot().findall("testsuite")) == 2
+
+
+def test_merge_files_writes_nothing_when_one_input_is_bad(shards, tmp_path: Path):
+    out = tmp_path / "merged"
+    with pytest.raises(MergeError, match="no such report"):
+        merge_files([shards["a"], tmp_path / "missing.json"], out / "report.json")
+    assert not out.exists()
