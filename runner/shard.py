@@ -135,40 +135,55 @@ def _whole(text: str, what: str) -> int:
 
 
 def split(
-    pages: Sequence[str], total: int, durations: Mapping[str, float] | None = None
+    pages: Sequence[str],
+    total: int,
+    durations: Mapping[str, float] | None = None,
+    together: Mapping[str, str] | None = None,
 ) -> tuple[tuple[str, ...], ...]:
     """All `total` shards: disjoint, their union is `pages`, each in the order of `pages`.
 
-    A duplicated page is kept once (its first place). Shards may be empty when there are fewer
-    pages than shards.
+    `together` maps a page to a group name: the pages of a group go to the same shard, so
+    that a French page whose plan is its English page's can take that page's verdict (map
+    both to the English page). A duplicated page is kept once (its first place). Shards may be
+    empty when there are fewer pages (groups) than shards.
     """
     if total < 1:
         raise ValueError(f"shard count must be 1 or more, not {total}")
     unique = list(dict.fromkeys(pages))
     weights = page_weights(unique, durations or {})
+    group_of = {page: (together or {}).get(page, page) for page in unique}
+    group_weights: dict[str, int] = {}
+    for page in unique:
+        group_weights[group_of[page]] = group_weights.get(group_of[page], 0) + weights[page]
     loads = [0] * total
     chosen: dict[str, int] = {}
-    for page in sorted(unique, key=lambda p: (-weights[p], p)):
+    for group in sorted(group_weights, key=lambda g: (-group_weights[g], g)):
         lightest = min(range(total), key=lambda s: (loads[s], s))
-        loads[lightest] += weights[page]
-        chosen[page] = lightest
-    return tuple(tuple(p for p in unique if chosen[p] == shard) for shard in range(total))
+        loads[lightest] += group_weights[group]
+        chosen[group] = lightest
+    return tuple(tuple(p for p in unique if chosen[group_of[p]] == shard) for shard in range(total))
 
 
 def select(
-    pages: Sequence[str], spec: ShardSpec, durations: Mapping[str, float] | None = None
+    pages: Sequence[str],
+    spec: ShardSpec,
+    durations: Mapping[str, float] | None = None,
+    together: Mapping[str, str] | None = None,
 ) -> tuple[str, ...]:
     """The pages of shard `spec`, in the order of `pages`."""
-    return split(pages, spec.total, durations)[spec.index - 1]
+    return split(pages, spec.total, durations, together)[spec.index - 1]
 
 
 def page_weights(pages: Iterable[str], durations: Mapping[str, float]) -> dict[str, int]:
     """Each page's expected duration in whole milliseconds; the median for pages with none.
 
-    A duration that is not a finite number of seconds, 0 or more, counts as no history.
+    A duration that is not a finite number of seconds, 0 or more, counts as no history. A
+    page recorded at 0 s (its verdict carried over from another page) weighs 1 ms, and stays
+    out of the median: the median is that of the pages that ran.
     """
     known = {p: _millis(durations[p]) for p in pages if _valid(durations.get(p))}
-    fallback = statistics.median_low(sorted(known.values())) if known else DEFAULT_WEIGHT_MS
+    ran = sorted(w for p, w in known.items() if durations[p] > 0)
+    fallback = statistics.median_low(ran) if ran else DEFAULT_WEIGHT_MS
     return {p: known.get(p, fallback) for p in pages}
 
 
@@ -184,14 +199,19 @@ def _millis(seconds: float) -> int:
 def durations_from_report(document: Mapping[str, Any]) -> dict[str, float]:
     """Each page's duration from a JSON report (`runner verify --json`, or a merged one).
 
-    Pages that were not run (cached, or carried over from the English page) have no duration
-    worth keeping and are left out, so that they count as the median rather than as free.
+    A cached page did not run, so its 0 s says nothing: it is left out, and counts as the
+    median. A page whose verdict was carried over from its English page (`same_plan_as`) costs
+    nothing as long as its plan stays the same: it is kept at 0 s.
     """
     found: dict[str, float] = {}
     for entry in document.get("pages") or []:
-        if not isinstance(entry, dict) or entry.get("cached") or entry.get("same_plan_as"):
+        if not isinstance(entry, dict) or entry.get("cached"):
             continue
         path, duration = entry.get("path"), entry.get("duration")
-        if isinstance(path, str) and _valid(duration) and duration > 0:
+        if not isinstance(path, str):
+            continue
+        if entry.get("same_plan_as"):
+            found[path] = 0.0
+        elif _valid(duration) and duration > 0:
             found[path] = float(duration)
     return found

@@ -141,7 +141,32 @@ def test_durations_from_a_report_leave_out_pages_that_did_not_run():
             "not a page",
         ]
     }
-    assert durations_from_report(report) == {"docs/a.md": 12.5}
+    assert durations_from_report(report) == {"docs/a.md": 12.5, "fr/a.md": 0.0}
+
+
+def test_a_carried_over_page_weighs_nothing_and_stays_out_of_the_median():
+    weights = page_weights(
+        ["a", "b", "c", "fr/a", "new"], {"a": 1.0, "b": 3.0, "c": 9.0, "fr/a": 0}
+    )
+    assert weights == {"a": 1000, "b": 3000, "c": 9000, "fr/a": 1, "new": 3000}
+
+
+@pytest.mark.parametrize("total", range(1, 8))
+def test_pages_kept_together_land_in_one_shard(total: int):
+    english = [p for p in PAGES if p.startswith("docs/")]
+    french = [f"build/docs/fr/{p.removeprefix('docs/')}" for p in english]
+    together = dict(zip(french, english, strict=True))
+    shards = split(english + french, total, DURATIONS, together)
+    assert sorted(p for s in shards for p in s) == sorted(set(english + french))
+    for shard in shards:
+        for fr, en in together.items():
+            assert (fr in shard) == (en in shard)
+
+
+def test_a_group_weighs_the_sum_of_its_pages():
+    durations = {"a": 6.0, "fr/a": 6.0, "b": 10.0, "c": 1.0}
+    shards = split(["a", "b", "c", "fr/a"], 2, durations, {"fr/a": "a"})
+    assert shards == (("a", "fr/a"), ("b", "c"))
 
 
 # --- where K/N comes from ---------------------------------------------------------------------
