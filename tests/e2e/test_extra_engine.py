@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -21,6 +22,7 @@ import pytest
 from runner.toolchain import extra_engine, netns
 from runner.toolchain.errors import ToolchainError
 from runner.toolchain.images import ASPNET_TAG, TAGS
+from tests.conftest import ROOT
 
 pytestmark = [
     pytest.mark.docker,
@@ -229,3 +231,52 @@ def test_a_failed_start_leaves_nothing_behind():
     with pytest.raises(ToolchainError, match="the main engine has no stockkube/none:never"):
         extra_engine.start(layout, ("stockkube/none:never",), registry_port=None)
     assert leftovers(layout) == []
+
+
+PAGE = """\
+# Page {who}
+
+```console
+$ docker run -d --name page-{who}-{run} -e WHO={who} -p 127.0.0.1:{port}:8080 \\
+    {image} perl -e '{server}' >/dev/null
+$ ask() {{ bash -c 'exec 3<>/dev/tcp/127.0.0.1/{port} && echo hi >&3 && cat <&3' 2>/dev/null; }}
+$ for i in $(seq 100); do answer=$(ask); [ -n "$answer" ] && break; sleep 0.2; done
+$ echo "$answer"
+{who} saw ...
+```
+"""
+
+
+def test_two_shards_run_at_once_one_per_engine_then_merge(
+    engine: extra_engine.Engine, tmp_path: Path
+):
+    """Two runner processes, each with a page that publishes the same port: both pass."""
+    from runner.report.merge import load_report, merge
+
+    port, run = free_port(), uuid.uuid4().hex[:8]
+    server = SERVER.replace("<$c>", "readline($c)")
+    for who in ("one", "two"):
+        text = PAGE.format(who=who, run=run, port=port, image=ASPNET_TAG, server=server)
+        (tmp_path / f"{who}.md").write_text(text, encoding="utf-8")
+    verify = [sys.executable, "-m", "runner", "verify", "--no-cache", "--json"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    shards = [
+        subprocess.Popen([*verify, "one.json", "one.md"], cwd=tmp_path, env=env),
+        subprocess.Popen(
+            [*engine.layout.ns.enter(), *verify, "two.json", "two.md"],
+            cwd=tmp_path,
+            env=engine.environ(env),
+        ),
+    ]
+    assert [shard.wait(timeout=240) for shard in shards] == [0, 0]
+    merged = merge([load_report(tmp_path / "one.json"), load_report(tmp_path / "two.json")])
+    assert [(p["path"], p["passed"]) for p in merged["pages"]] == [
+        ("one.md", True),
+        ("two.md", True),
+    ]
+    # Each runner cleaned up after its page, on its own engine.
+    assert docker("ps", "-aq", "--filter", f"name=page-one-{run}") == ""
+    assert (
+        docker("ps", "-aq", "--filter", f"name=page-two-{run}", host=engine.layout.docker_host)
+        == ""
+    )
