@@ -40,10 +40,10 @@ from runner.toolchain import extra_engine, netns  # noqa: E402
 OUT = ROOT / "bench" / "out" / "two-engines"
 
 
-def verify(pages: list[str], report: Path, enter: list[str]) -> list[str]:
-    """The command line of one `runner verify` run, from the repository's root."""
+def verify(arguments: list[str], report: Path, enter: list[str]) -> list[str]:
+    """The command line of one `runner verify` run (pages or options), from the root."""
     runner = [sys.executable, "-m", "runner", "verify", "--no-cache", "--json", str(report)]
-    return [*enter, "env", f"PYTHONPATH={ROOT}", *runner, *pages]
+    return [*enter, "env", f"PYTHONPATH={ROOT}", *runner, *arguments]
 
 
 def timed(commands: list[list[str]], envs: list[dict[str, str]], timeout: float) -> list[float]:
@@ -72,17 +72,10 @@ def timed(commands: list[list[str]], envs: list[dict[str, str]], timeout: float)
     return [times[n] for n in range(len(children))]
 
 
-def all_pages() -> list[str]:
-    """Every page, English then French (this writes the French pages into build/docs/fr/)."""
-    from runner.pages import chosen
-    from runner.settings import find_config, load_settings
-
-    settings = load_settings(find_config(ROOT))
-    return [str(p.resolve().relative_to(ROOT)) for p in chosen("all", [], settings)]
-
-
 def on_engines(shards: list[list[str]], label: str, timeout: float) -> list[float]:
-    """Run each shard on a fresh engine of its own, all at once; the seconds each took.
+    """Run each shard (its pages, or options) on a fresh engine of its own, all at once.
+
+    Returns the seconds each took.
 
     The engines start (images copied, registry up) before the clock starts, and each is
     removed with its data afterwards, so that every run starts from the same clean engine.
@@ -112,12 +105,12 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=1200.0)
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    pages = all_pages()
-    print(f"one engine, every page ({len(pages)}):")
-    (sequential,) = on_engines([pages], "skone", args.timeout)
+    print("one engine, every page (--lang all):")
+    (sequential,) = on_engines([["--lang", "all"]], "skone", args.timeout)
     history = load_report(OUT / "skone-1.json")
+    pages = [str(entry["path"]) for entry in history.document["pages"]]
     shards = [list(s) for s in split(pages, 2, durations_from_report(history.document))]
-    print(f"  {sequential:.1f} s, passed {history.document['passed']}")
+    print(f"  {len(pages)} pages in {sequential:.1f} s, passed {history.document['passed']}")
     print("two engines at once:")
     for number, shard in enumerate(shards, 1):
         print(f"  shard {number}: {', '.join(shard)}")
