@@ -7,7 +7,7 @@ Needs root and the main toolchain (`runner toolchain up`). Steps, each timed (wa
 1. one engine: `runner verify --no-cache` on every page (English and French) on one fresh
    engine of our own (runner.toolchain.extra_engine: its own network namespace, the stand-in
    images copied in, a registry of its own); its report is the history the split uses;
-2. two engines: the pages split in 2 shards (runner.shard, by the durations of step 1), each
+2. two engines: the pages split in 2 shards (runner.store.shard, by the durations of step 1), each
    shard on a fresh engine of its own, in its own namespace, both at the same time;
 3. the two reports merged (runner.report.merge): every page once.
 
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from runner.report.merge import load_report, merge, write_json  # noqa: E402
-from runner.shard import durations_from_report, split  # noqa: E402
+from runner.store.shard import durations_from_report, split  # noqa: E402
 from runner.toolchain import extra_engine, netns  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "two-engines"

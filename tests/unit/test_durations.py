@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from runner.durations import FILE, load_durations, record_durations
-from runner.shard import split
+from runner.store.durations import FILE, load_durations, record_durations
+from runner.store.shard import split
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -3,7 +3,7 @@
 Kept with the verify cache (`${XDG_CACHE_HOME:-~/.cache}/stockkube-runner/durations.json`),
 beside the record of passes, so that a developer's machine balances its shards without being
 given a report; CI machines start empty and get the durations from an earlier report instead
-(runner.shard.durations_from_report). Only pages that ran to their end are worth recording:
+(runner.store.shard.durations_from_report). Only pages that ran to their end are worth recording:
 a cached page or a run cut short by `--until` says nothing about the page's length.
 """
 
