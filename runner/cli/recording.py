@@ -6,7 +6,8 @@ masks every text with the page's own output filters, the ones its reports get. T
 index (runner.report.recording_index) is written after every page, so an interrupted run keeps
 what it recorded.
 
-A French page whose plan is the English one (same content hash) runs, but is not recorded
+Steps of hidden blocks are left out (no chapter, no command, no output), as the site leaves
+them out. A French page whose plan is the English one (same content hash) runs, but is not recorded
 again: the English recording shows the same steps. A page the cache would skip runs anyway
 when the folder has no recording of its plan yet.
 """
@@ -17,9 +18,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from runner.model import Observation, PageResult, Plan, Verdict
+from runner.model import Block, Observation, PageResult, Plan, Verdict
+from runner.parse import parse_guide
 from runner.report.asciicast import Recorder
-from runner.report.page_recording import PageRecording, combined
+from runner.report.page_recording import PageRecording, combined, hidden_steps
 from runner.report.recording_index import Recorded, cast_file, read_index, recorded, write_index
 from runner.run.lifecycle import PageOptions, run_page
 from runner.settings import Settings
@@ -42,6 +44,16 @@ def page_key(path: str, settings: Settings) -> tuple[str, str]:
         if where.is_relative_to(folder.resolve()):
             return lang, where.relative_to(folder.resolve()).as_posix()
     return "en", where.name
+
+
+def _hidden_blocks(path: str) -> list[tuple[int, int]]:
+    """The lines of a page's hidden blocks, which a recording leaves out as the site does."""
+    guide = parse_guide(path, Path(path).read_text(encoding="utf-8"))
+    return [
+        (item.span.start, item.span.end)
+        for item in guide.items
+        if isinstance(item, Block) and item.hidden
+    ]
 
 
 class PageRecorder:
@@ -81,7 +93,7 @@ class PageRecorder:
         extensions = options.extensions
         mask = combined(extensions.output_filters)
         with Recorder(self.folder / name, page, mask=mask) as recorder:
-            recording = PageRecording(recorder)
+            recording = PageRecording(recorder, hidden=hidden_steps(_hidden_blocks(plan.path)))
             seams = replace(
                 extensions,
                 raw_observers=(*extensions.raw_observers, recording.raw),

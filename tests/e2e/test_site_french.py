@@ -14,13 +14,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from runner.store.cache import content_hash
 
 from runner.cli import main as i18n_main
 from runner.i18n.language import load_glossary
 from runner.parse import parse_guide
 from runner.plan import plan_guide, plan_settings
 from runner.settings import load_settings
+from runner.store.cache import content_hash
 from tests.conftest import ROOT
 
 pytest.importorskip("material", reason="needs the `site` extra (mkdocs-material)")
