@@ -6,10 +6,10 @@ masks every text with the page's own output filters, the ones its reports get. T
 index (runner.report.recording_index) is written after every page, so an interrupted run keeps
 what it recorded.
 
-Steps of hidden blocks are left out (no chapter, no command, no output), as the site leaves
-them out. A French page whose plan is the English one (same content hash) runs, but is not recorded
-again: the English recording shows the same steps. A page the cache would skip runs anyway
-when the folder has no recording of its plan yet.
+A page without steps gets no recording. Steps of hidden blocks are left out (no chapter, no
+command, no output), as the site leaves them out. A French page whose plan is the English one
+(same content hash) runs, but is not recorded again: the English recording shows the same
+steps. A page the cache would skip runs anyway when the folder has no recording of its plan.
 """
 
 from __future__ import annotations
@@ -85,6 +85,8 @@ class PageRecorder:
         lang, page = page_key(plan.path, self._settings)
         digest = self._hashes[plan.path]
         english = recorded(self._index, self.folder, "en", page, digest)
+        if not plan.steps:  # nothing to watch: no recording, and no player on the site
+            return run_page(plan, options, judge, keep_going=keep_going)
         if lang != "en" and english is not None:
             result = run_page(plan, options, judge, keep_going=keep_going)
             self._remember(lang, page, Recorded(english.cast, digest, result.passed))

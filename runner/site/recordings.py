@@ -78,7 +78,7 @@ def site_entries(
         entries[lang] = {}
         for page, digest in sorted(pages.items()):
             found = recorded(index, folder, lang, page, digest)
-            if found is None:
+            if found is None or not read_recording(folder / found.cast).markers:
                 continue
             english = index.get(SOURCE, {}).get(page)
             source = SOURCE if english is not None and english.cast == found.cast else lang

@@ -109,7 +109,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         patch.setattr(pages, "page_options", with_mask)
         verified = main(
             ["verify", "--lang", "all", "--record", str(record), "--json", str(report),
-             "docs/authoring.md", "docs/secret.md"]
+             "docs/authoring.md", "docs/secret.md", "docs/index.md"]
         )  # fmt: skip
         started = time.monotonic()
         published = main(["publish", "--recordings", str(record), "--report", str(report)])
@@ -125,6 +125,7 @@ def test_one_recording_per_page_french_reuses_the_english(built: dict[str, Any])
     assert index["en"]["authoring.md"]["cast"] == "authoring.cast"
     assert index["fr"]["authoring.md"] == index["en"]["authoring.md"], "same plan, same file"
     assert not (record / "fr").exists()
+    assert not (record / "index.cast").exists(), "a page without steps has nothing to watch"
     markers = read_recording(record / "authoring.cast").markers
     assert len(markers) > 10
     assert any(SEEK_TO in m.label for m in markers)
@@ -152,6 +153,7 @@ def test_the_built_pages_carry_the_player_under_the_badge(built: dict[str, Any])
         assert html.index('<p class="verified" ') < html.index('<details class="recording"')
         assert html.count('class="verified-mark"') >= 10
     assert (site / "assets/recordings/player/asciinema-player.min.js").is_file()
+    assert 'class="recording"' not in (site / "index.html").read_text(encoding="utf-8")
     assert not (site / "assets/recordings/fr").exists(), "French shows the English recording"
 
 
