@@ -208,7 +208,7 @@ def test_the_recording_has_a_marker_per_step_and_was_shortened(cast: Path):
     typed = next(e[0] for e in events if e[1] == "o" and "$ sleep 2.5" in e[2])
     printed = next(e[0] for e in events if e[1] == "o" and "second: " in e[2])
     assert printed - typed < 2.0, "the 2.5 s sleep plays shorter"
-    assert "777" not in cast.read_text(encoding="utf-8")
+    assert "]777;" not in cast.read_text(encoding="utf-8")  # OSC 777, not a time
 
 
 def test_player_loads_from_the_site_plays_and_seeks_to_a_step(page: tuple[object, list, list]):

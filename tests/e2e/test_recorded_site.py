@@ -131,7 +131,7 @@ def test_one_recording_per_page_french_reuses_the_english(built: dict[str, Any])
     assert any(SEEK_TO in m.label for m in markers)
     text = (record / "authoring.cast").read_text(encoding="utf-8")
     assert "the file is there" not in text, "a hidden block stays out, as on the site"
-    assert "777" not in text
+    assert "]777;" not in text, "no runner marker (OSC 777)"
     sizes = {p.name: p.stat().st_size for p in record.glob("*.cast")}
     print(f"recordings: {sizes}; publish took {built['publish']:.2f} s")
 
