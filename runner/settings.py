@@ -24,7 +24,10 @@ from runner.errors import UsageError
 CONFIG_NAME = "mkdocs.yml"
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_READY_TIMEOUT = 60.0
-KNOWN_KEYS = frozenset({"sample", "timeout", "ready_timeout", "placeholders", "env", "fuzzy"})
+KNOWN_KEYS = frozenset(
+    {"sample", "timeout", "ready_timeout", "placeholders", "env", "fuzzy", "secrets"}
+)
+DEFAULT_SECRETS = ("*_TOKEN", "*_PASSWORD", "*_SECRET", "*_KEY")
 
 
 def placeholder_variable(name: str) -> str:
@@ -90,6 +93,8 @@ class Settings:
     """Variables set in every page's shell."""
     environ: Mapping[str, str] = field(default_factory=dict)
     """The runner's own environment (for `unless=VAR` and placeholder overrides)."""
+    secrets: tuple[str, ...] = DEFAULT_SECRETS
+    """Name patterns of the variables whose values are masked in everything shown."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -124,6 +129,7 @@ def load_settings(
         placeholders=Placeholders(_strings(entry.get("placeholders")), env, given or {}),
         env=_strings(entry.get("env")),
         environ=env,
+        secrets=_patterns(entry.get("secrets"), DEFAULT_SECRETS),
     )
 
 
@@ -183,3 +189,11 @@ def _strings(value: object) -> dict[str, str]:
     if not isinstance(value, dict):
         raise UsageError(f"expected a mapping, got {value!r}")
     return {str(k): str(v) for k, v in value.items()}
+
+
+def _patterns(value: object, default: tuple[str, ...]) -> tuple[str, ...]:
+    if value is None:
+        return default
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UsageError(f"`secrets` wants a list of variable names or patterns, got {value!r}")
+    return tuple(value)

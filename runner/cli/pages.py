@@ -54,9 +54,11 @@ def page_options(
     echo: Echo | None = None,
 ) -> PageOptions:
     """How every command runs a page: from the settings, the runner's environment and record."""
+    from runner.run.home import scratch_home
     from runner.run.lifecycle import PageOptions
     from runner.run.record import record_dir
     from runner.run.seams import Extensions
+    from runner.run.secrets import SecretMask, secret_values
 
     return PageOptions(
         sample=settings.sample,
@@ -65,7 +67,13 @@ def page_options(
         record=record_dir(os.environ),
         keep_workspace=keep_workspace,
         echo=echo,
-        extensions=Extensions(listeners=tuple(listeners)),
+        extensions=Extensions(
+            environment=(scratch_home,),
+            output_filters=(
+                SecretMask(secret_values({**os.environ, **settings.env}, settings.secrets)),
+            ),
+            listeners=tuple(listeners),
+        ),
     )
 
 

@@ -103,6 +103,7 @@ class PageRun:
         self._docker: DockerOwnership | None = None
         self._recorded = DockerObjects()
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._pending = ""
         self.workspace: Path | None = None
         """The scratch workspace, once the page has started."""
 
@@ -162,6 +163,8 @@ class PageRun:
         for started in extensions.step_started:
             started(self.plan.path, step)
         observation = self._filtered(observe(step, self.context))
+        if self._pending:
+            self._echo(self._pending, final=True)
         if observation.skipped is None:
             self._note_docker()
         verdict = self._judge(observation)
@@ -205,9 +208,16 @@ class PageRun:
         for observer in self.options.extensions.raw_observers:
             observer(chunk)
         if self.options.echo is not None:
-            text = self._filter(self._decoder.decode(chunk))
-            if text:
-                self.options.echo(text)
+            self._echo(self._pending + self._decoder.decode(chunk), final=False)
+
+    def _echo(self, text: str, *, final: bool) -> None:
+        """Echo `text` filtered, keeping back a tail that a filter needs to see completed."""
+        filters = self.options.extensions.output_filters
+        keep = 0 if final else max((f.held_back(text) for f in filters), default=0)
+        self._pending = text[len(text) - keep :] if keep else ""
+        shown = self._filter(text[: len(text) - keep])
+        if shown and self.options.echo is not None:
+            self.options.echo(shown)
 
     # --- Docker ------------------------------------------------------------------------------
 

@@ -63,10 +63,13 @@ class OutputFilter(Protocol):
     """Rewrites output text before anyone sees it (reporters, JSON, live echo, matching)."""
 
     def __call__(self, text: str) -> str:
-        """The text to show instead.
+        """The text to show instead; observations are filtered whole."""
 
-        Live echo hands over chunks as they arrive, so a filter must not rely on seeing a
-        whole line there; observations are filtered whole.
+    def held_back(self, text: str) -> int:
+        """How many trailing characters of a live chunk must wait for the next one.
+
+        Live echo hands over chunks as they arrive: a secret cut in two would pass a filter
+        that sees each half alone, so the lifecycle keeps back what might be its start.
         """
 
 
