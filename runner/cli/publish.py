@@ -1,4 +1,9 @@
-"""`runner publish`: the bilingual site, English at / and French at /fr/ of site/."""
+"""`runner publish`: the bilingual site, English at / and French at /fr/ of site/.
+
+With recordings (`runner verify --record`, by default out/recordings when it is there), each
+page whose plan was recorded passing gets its player and "verified" marks, and the player's
+files (npm, runner.site.player) are copied into the site after the builds.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +22,9 @@ if TYPE_CHECKING:
     from runner.i18n.project import Layout
 
 BADGES_VARIABLE = "RUNNER_BADGES"  # read by runner.site.plugin in the mkdocs process
+RECORDINGS_VARIABLE = "RUNNER_RECORDINGS"  # the same, for the recordings
+DEFAULT_RECORDINGS = Path("out") / "recordings"
+"""Under the project's root: where `./dev main` records."""
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,6 +34,12 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="FILE",
         help="a `runner verify --json` report: pages it verified say so",
+    )
+    parser.add_argument(
+        "--recordings",
+        type=Path,
+        metavar="DIR",
+        help="a `runner verify --record` folder (default: out/recordings when it exists)",
     )
     config_argument(parser)
 
@@ -37,13 +52,22 @@ def publish_command(args: argparse.Namespace) -> int:
 
     layout = project.layout(args.config)
     translated = project.translate_docs(layout)
-    os.environ[BADGES_VARIABLE] = str(write_badges(layout, args.report))
+    hashes = {"en": page_hashes(layout, layout.docs), "fr": page_hashes(layout, translated)}
+    os.environ[BADGES_VARIABLE] = str(write_badges(layout, args.report, hashes["en"]))
+    docs = {"en": layout.docs, "fr": translated}
+    recordings = write_recordings(layout, _recordings_folder(args, layout), hashes, docs)
+    os.environ[RECORDINGS_VARIABLE] = str(layout.build / "recordings.json")
     strings = load_site_strings(layout.translations / "site.yml")
     builds = [
         SiteBuild(LANGUAGES[0], layout.docs, {}),
         SiteBuild(LANGUAGES[1], translated, strings),
     ]
     build_site(layout.config, layout.site, layout.build, builds)
+    if recordings:
+        from runner.site.player import ensure_player
+        from runner.site.recordings import install_recordings
+
+        install_recordings(recordings, ensure_player(layout.config.parent), layout.site)
     problems = audit_site(layout.site)
     print_findings(problems)
     roots = ", ".join(f"{b.language.name} at /{b.language.root}" for b in builds)
@@ -51,23 +75,26 @@ def publish_command(args: argparse.Namespace) -> int:
     return ExitCode.FAILED if problems else ExitCode.OK
 
 
-def write_badges(layout: Layout, report_path: Path | None) -> Path:
-    """build/badges.json: each page's "verified on" line per language, for the site plugin."""
+def page_hashes(layout: Layout, docs: Path) -> dict[str, str]:
+    """The content hash of each page's plan in one language's docs folder, by page."""
     from runner.i18n import project
     from runner.parse import parse_guide
     from runner.plan import plan_guide, plan_settings
     from runner.settings import load_settings
-    from runner.site.badge import badge_html
-    from runner.site.build import LANGUAGES
     from runner.store.cache import content_hashes
 
     settings = load_settings(layout.config)
-    report = _report(report_path)
     for_plan = plan_settings(settings)
-    plans = [
-        plan_guide(parse_guide(p, project.read(layout.docs / p)), for_plan) for p in layout.pages()
-    ]
-    hashes = content_hashes(plans, settings.sample, settings.env)
+    plans = [plan_guide(parse_guide(p, project.read(docs / p)), for_plan) for p in layout.pages()]
+    return content_hashes(plans, settings.sample, settings.env)
+
+
+def write_badges(layout: Layout, report_path: Path | None, hashes: dict[str, str]) -> Path:
+    """build/badges.json: each page's "verified on" line per language, for the site plugin."""
+    from runner.site.badge import badge_html
+    from runner.site.build import LANGUAGES
+
+    report = _report(report_path)
     badges = {
         lang.code: {
             page: badge_html(page, digest, report, lang.code) for page, digest in hashes.items()
@@ -78,6 +105,42 @@ def write_badges(layout: Layout, report_path: Path | None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(badges, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
+
+
+def write_recordings(
+    layout: Layout,
+    folder: Path | None,
+    hashes: Mapping[str, Mapping[str, str]],
+    docs: Mapping[str, Path],
+) -> dict[str, dict[str, Any]]:
+    """build/recordings.json: each page's recording per language, for the site plugin.
+
+    Returns every recording the site gets (none without a folder), to install after the builds.
+    """
+    from runner.report.recording_index import read_index
+    from runner.site.recordings import site_entries
+
+    entries: dict[str, dict[str, dict[str, Any]]] = {}
+    if folder is not None:
+        try:
+            entries = site_entries(read_index(folder), folder, hashes, docs)
+        except (OSError, ValueError) as error:
+            raise UsageError(f"cannot read the recordings in {folder}: {error}") from None
+    path = layout.build / "recordings.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(entries, ensure_ascii=False, indent=1), encoding="utf-8")
+    for lang, pages in entries.items():
+        print(f"recordings ({lang}): {len(pages)} of {len(hashes[lang])} pages")
+    return {entry["cast"]: entry for pages in entries.values() for entry in pages.values()}
+
+
+def _recordings_folder(args: argparse.Namespace, layout: Layout) -> Path | None:
+    if args.recordings is not None:
+        if not args.recordings.is_dir():
+            raise UsageError(f"no recordings folder: {args.recordings}")
+        return Path(args.recordings)
+    default = layout.config.parent / DEFAULT_RECORDINGS
+    return default if default.is_dir() else None
 
 
 def _report(path: Path | None) -> dict[str, Any] | None:

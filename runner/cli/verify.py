@@ -7,13 +7,17 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from runner.cli import pages
 from runner.errors import ExitCode, UsageError
 from runner.model import PageResult, Plan
 from runner.report import Reporter
 from runner.report.terminal import TerminalReporter
+from runner.settings import Settings
+
+if TYPE_CHECKING:
+    from runner.cli.recording import PageRecorder
 
 
 def list_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,6 +55,9 @@ def verify_arguments(parser: argparse.ArgumentParser) -> None:
         default="en",
         help="verify the English pages, the French ones built from them, or both",
     )
+    parser.add_argument(
+        "--record", type=Path, metavar="DIR", help="record each page's run as DIR/<page>.cast"
+    )
 
 
 def verify_command(args: argparse.Namespace) -> int:
@@ -84,10 +91,13 @@ def verify_command(args: argparse.Namespace) -> int:
         keep_workspace=args.keep_workspace,
         echo=_echo if args.verbose else None,
     )
+    recorder = _recorder(args.record, settings, hashes)
     results = []
     for plan in plans:
         environment = fingerprint(plan) if use_cache else None
         hit = verified.hit(Path(plan.path), hashes[plan.path], environment) if environment else None
+        if hit is not None and recorder is not None and not recorder.has(plan):
+            hit = None  # run it: its recording is missing
         if hit is not None:
             print(f"cached: {plan.path} (passed at {hit.shown}, content unchanged)")
             prints[plan.path] = environment or {}
@@ -95,7 +105,10 @@ def verify_command(args: argparse.Namespace) -> int:
             continue
         cut = plan if args.until is None else replace(plan, steps=plan.steps[: args.until])
         page_options = pages.for_plan(options, plan, settings)
-        result = run_page(cut, page_options, judge, keep_going=args.keep_going)
+        if recorder is not None and args.until is None:
+            result = recorder.run(cut, page_options, judge, keep_going=args.keep_going)
+        else:
+            result = run_page(cut, page_options, judge, keep_going=args.keep_going)
         prints[plan.path] = environment = fingerprint(plan)  # an image it pulled is known now
         if args.until is None:
             verified.remember(
@@ -105,6 +118,17 @@ def verify_command(args: argparse.Namespace) -> int:
     for reporter in reporters:
         reporter.run_finished(results)
     return ExitCode.OK if all(r.passed for r in results) else ExitCode.FAILED
+
+
+def _recorder(
+    folder: Path | None, settings: Settings, hashes: dict[str, str]
+) -> PageRecorder | None:
+    """`--record DIR`: what records each page (not with `--until`, which runs part of one)."""
+    if folder is None:
+        return None
+    from runner.cli.recording import PageRecorder
+
+    return PageRecorder(folder, settings, hashes)
 
 
 def _reporters(

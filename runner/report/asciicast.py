@@ -16,6 +16,8 @@ What the file holds is made safe and short on the way in:
   still seen whole.
 - Each step starts at least `step_pause` after what came before, so that a reader can read a
   fast command's output before the next one (`step_pause` in the header).
+- A command's output starts at least `command_pause` after the command, as when a reader types
+  it: the command is on screen alone a moment, so seeking to its step shows it without output.
 - Pauses longer than `longest_pause` play as `pause_shown_as`, and the header says so, with
   the real duration (`shortened`).
 
@@ -45,6 +47,7 @@ CONTINUATION = "> "
 LONGEST_PAUSE = 2.0
 PAUSE_SHOWN_AS = 0.5
 STEP_PAUSE = 1.0
+COMMAND_PAUSE = 0.25
 HOLD_AT_MOST = 4096
 """Characters of an unfinished line held back for masking; a longer line goes out as it is."""
 
@@ -133,6 +136,7 @@ class Recorder:
         longest_pause: float = LONGEST_PAUSE,
         pause_shown_as: float = PAUSE_SHOWN_AS,
         step_pause: float = STEP_PAUSE,
+        command_pause: float = COMMAND_PAUSE,
     ) -> None:
         self.path = path
         self._mask = mask
@@ -146,6 +150,7 @@ class Recorder:
             "step_pause": step_pause,
         }
         self._step_pause = step_pause
+        self._command_pause = command_pause
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._pending = ""
         self._events: list[tuple[float, str, str]] = []
@@ -173,6 +178,7 @@ class Recorder:
         """The prompt and the command as the reader types them (the page's pty does not echo)."""
         self._flush(at)
         self._write(typed_text(text, prompt), at)
+        self._clock.hold(self._clock.shown(at) + self._command_pause)
 
     def marker(self, label: str, at: float) -> None:
         """A step starts: a chapter for players (`step_label` makes the label)."""

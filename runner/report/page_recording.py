@@ -2,8 +2,9 @@
 
 `raw` is a RawObserver (the shell's bytes, as the reader's terminal shows them) and
 `step_started` a StepStarted (a chapter, and the command as the reader types it). A step the
-page skips gets neither, since the reader would not see it run. The page's output filters
-(secret masking) become the recorder's mask through `combined`.
+page skips gets neither, since the reader would not see it run; nor does a step of a hidden
+block (`hidden`, which the site never shows), whose output is left out too. The page's
+output filters (secret masking) become the recorder's mask through `combined`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable, Sequence
 from runner.model import Command, StartService, Step
 from runner.report.asciicast import CONTINUATION, PROMPT, Mask, Recorder, step_label
 
-__all__ = ["PageRecording", "combined", "step_entry", "unprompted"]
+__all__ = ["PageRecording", "combined", "hidden_steps", "step_entry", "unprompted"]
 
 Clock = Callable[[], float]
 
@@ -44,6 +45,19 @@ def unprompted(shown: str) -> str:
     )
 
 
+def hidden_steps(spans: Sequence[tuple[int, int]]) -> Callable[[Step], bool]:
+    """Whether a step comes from a hidden block, given those blocks' first and last lines.
+
+    >>> from runner.model import Span, WriteFile
+    >>> hidden = hidden_steps([(10, 14)])
+    >>> hidden(WriteFile(Span("p.md", 11, 13), "a", ""))
+    True
+    >>> hidden(WriteFile(Span("p.md", 3, 5), "a", ""))
+    False
+    """
+    return lambda step: any(start <= step.span.start <= end for start, end in spans)
+
+
 def combined(filters: Sequence[Callable[[str], str]]) -> Mask:
     """The page's output filters, in order, as one mask.
 
@@ -62,17 +76,28 @@ def combined(filters: Sequence[Callable[[str], str]]) -> Mask:
 class PageRecording:
     """Turns a page's events into a Recorder's calls, with the time of each."""
 
-    def __init__(self, recorder: Recorder, clock: Clock = time.monotonic) -> None:
+    def __init__(
+        self,
+        recorder: Recorder,
+        clock: Clock = time.monotonic,
+        hidden: Callable[[Step], bool] = lambda step: False,
+    ) -> None:
         self.recorder = recorder
         self._clock = clock
+        self._hidden = hidden
+        self._muted = False
 
     def raw(self, chunk: bytes) -> None:
-        """A RawObserver: what the page's shell wrote to its terminal."""
-        self.recorder.output(chunk, self._clock())
+        """A RawObserver: what the page's shell wrote to its terminal (not during hidden steps)."""
+        if not self._muted:
+            self.recorder.output(chunk, self._clock())
 
     def step_started(self, path: str, step: Step) -> None:
         """A StepStarted: a marker for the step, then the prompt and its command, if typed."""
         if step.skip is not None:
+            return
+        self._muted = self._hidden(step)
+        if self._muted:
             return
         now = self._clock()
         label, typed = step_entry(step)

@@ -1,5 +1,6 @@
 """The `runner` mkdocs plugin: accepts the runner's settings, keeps its comments off the site,
-and puts each language's own words on it (badge, stale notice, theme strings, search)."""
+and puts each language's own words on it (badge, stale notice, theme strings, search), and
+each recorded page's "Watch this page run" player and "verified" marks."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import config_options as options
 from mkdocs.config.base import Config
@@ -28,9 +30,11 @@ from runner.site.markup import (
     link_alternates,
     strip_runner_comments,
 )
+from runner.site.recordings import decorate
 from runner.site.strings import strings_of
 
 BADGES_VARIABLE = "RUNNER_BADGES"  # set by `runner publish`: build/badges.json
+RECORDINGS_VARIABLE = "RUNNER_RECORDINGS"  # set by `runner publish`: build/recordings.json
 STALE_KEY = "runner_stale"  # extra.runner_stale: page -> lagging messages (runner.site.build)
 WORDS_KEY = "runner_words"  # extra.runner_words: what overrides/ templates show
 FUZZY_POLICIES = ("fail", "notice")
@@ -46,11 +50,21 @@ def _strip_comments(markdown: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def _add_badge(markdown: str, page: Page, config: MkDocsConfig) -> str:
-    badges = _badges(os.environ.get(BADGES_VARIABLE, ""))
+    badges = _published(os.environ.get(BADGES_VARIABLE, ""))
     badge = badges.get(config.theme["language"], {}).get(page.file.src_uri)
     if not badge:
         return markdown
     return insert_after_title(markdown, relabel(badge, strings_of(config.extra).badge))
+
+
+def _add_recording(markdown: str, page: Page, config: MkDocsConfig) -> str:
+    """The page's player under the title and its "verified" marks, when it was recorded."""
+    lang = config.theme["language"]
+    entry = _published(os.environ.get(RECORDINGS_VARIABLE, "")).get(lang, {}).get(page.file.src_uri)
+    if not entry:
+        return markdown
+    root = language_root(config.extra.get("alternate") or [], lang)
+    return decorate(markdown, entry, page.url, root, lang)
 
 
 def _add_stale_notice(markdown: str, page: Page, config: MkDocsConfig) -> str:
@@ -64,8 +78,8 @@ def _add_stale_notice(markdown: str, page: Page, config: MkDocsConfig) -> str:
 
 
 @functools.cache
-def _badges(path: str) -> dict[str, dict[str, str]]:
-    """The badges `runner publish` wrote, by language and page; none without it."""
+def _published(path: str) -> dict[str, dict[str, Any]]:
+    """What `runner publish` wrote (badges, recordings), by language and page; none without it."""
     if not path:
         return {}
     with contextlib.suppress(OSError, ValueError):
@@ -75,8 +89,15 @@ def _badges(path: str) -> dict[str, dict[str, str]]:
     return {}
 
 
-MARKDOWN_STEPS: tuple[MarkdownStep, ...] = (_add_stale_notice, _add_badge, _strip_comments)
-"""What each page's Markdown goes through, in order (the badge ends up above the notice)."""
+MARKDOWN_STEPS: tuple[MarkdownStep, ...] = (
+    _add_stale_notice,
+    _add_recording,
+    _add_badge,
+    _strip_comments,
+)
+"""What each page's Markdown goes through, in order. Each addition goes right under the title,
+so the last one added is on top: the badge, then the player, then the stale notice. The
+recording's marks need the runner's comments, which go last."""
 
 
 class RunnerConfig(Config):  # type: ignore[no-untyped-call]

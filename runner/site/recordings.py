@@ -1,8 +1,8 @@
 """Each page's recording on the site: what `runner publish` prepares, and what a page gets.
 
-`runner publish` calls `recording_entries` before the mkdocs builds (the plugin reads the
-entries from a JSON file, as it does the badges), and `install_recordings` after them, since
-each build cleans its folder. The plugin calls `decorate` on a page's Markdown before it adds
+`runner publish` calls `site_entries` (one `recording_entries` per language) before the mkdocs
+builds (the plugin reads the entries from a JSON file, as it does the badges), and
+`install_recordings` after them, since each build cleans its folder. The plugin calls `decorate` on a page's Markdown before it adds
 the badge, so that the badge stays right under the title and the player comes under it.
 
 A French page shows the English recording only when its plan is the same as the English one
@@ -11,18 +11,23 @@ A French page shows the English recording only when its plan is the same as the 
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
 from runner.report.recording import read_recording
+from runner.report.recording_index import Index, recorded
 from runner.site.markup import insert_after_title
-from runner.site.player import WORDS, install_player, install_recording, player_html, to_root
+from runner.site.player import ASSETS, WORDS, install_player, player_html, to_root
 from runner.site.player import recording_path as site_path
 from runner.site.verified_marks import WORDS as MARK_WORDS
 from runner.site.verified_marks import add_verified_marks, block_times
 
-__all__ = ["decorate", "install_recordings", "recording_entries"]
+__all__ = ["decorate", "install_recordings", "recording_entries", "site_entries"]
+
+SOURCE = "en"
+"""The language the pages are written in."""
 
 
 def recording_entries(
@@ -52,13 +57,49 @@ def recording_entries(
     return entries
 
 
+def site_entries(
+    index: Index,
+    folder: Path,
+    hashes: Mapping[str, Mapping[str, str]],
+    docs: Mapping[str, Path],
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Each language's recorded pages, with what the plugin needs, by language and page.
+
+    `index` and `folder` are `runner verify --record`'s, `hashes[lang][page]` the content hash
+    of a page's plan now, `docs[lang]` the folder of that language's pages. A page shows a
+    recording only of a passing run of that very plan; a translation whose plan is the
+    English one shows the English recording (its marks timed from the English page).
+
+    Raises:
+        OSError, ValueError: a recording cannot be read.
+    """
+    entries: dict[str, dict[str, dict[str, Any]]] = {}
+    for lang, pages in hashes.items():
+        entries[lang] = {}
+        for page, digest in sorted(pages.items()):
+            found = recorded(index, folder, lang, page, digest)
+            if found is None or not read_recording(folder / found.cast).markers:
+                continue
+            english = index.get(SOURCE, {}).get(page)
+            source = SOURCE if english is not None and english.cast == found.cast else lang
+            entry = recording_entries({page: folder / found.cast}, docs[source], {page: [lang]})
+            entries[lang][page] = {**entry[page], "cast": ASSETS + found.cast}
+    return entries
+
+
 def install_recordings(
     entries: Mapping[str, Mapping[str, Any]], player_package: Path, site_dir: Path
 ) -> None:
-    """Copy the player and every recording into the built site (after mkdocs)."""
+    """Copy the player and every recording into the built site (after mkdocs).
+
+    `entries` maps any key to an entry of `recording_entries` or `site_entries`; each file
+    goes where its entry's `cast` says.
+    """
     install_player(player_package, site_dir)
-    for page, entry in entries.items():
-        install_recording(Path(entry["source"]), site_dir, page)
+    for entry in entries.values():
+        target = site_dir / entry["cast"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(entry["source"], target)
 
 
 def decorate(

@@ -61,7 +61,7 @@ def test_header_is_asciicast_v2(tmp_path: Path):
 
 def test_commands_and_step_markers(tmp_path: Path):
     path = tmp_path / "page.cast"
-    with Recorder(path, "page") as recorder:
+    with Recorder(path, "page", command_pause=0) as recorder:
         recorder.marker(step_label(12, "echo one"), 1.0)
         recorder.command("echo one", 1.0)
         recorder.output(b"one\r\n", 1.25)
@@ -119,7 +119,7 @@ def test_long_pauses_are_shortened_and_the_header_says_so(tmp_path: Path):
 
 def test_fast_steps_leave_the_reader_time_to_read(tmp_path: Path):
     path = tmp_path / "page.cast"
-    with Recorder(path, "page", step_pause=1.5) as recorder:
+    with Recorder(path, "page", step_pause=1.5, command_pause=0) as recorder:
         for n in range(3):  # three commands done within 30 ms
             recorder.marker(f"{n}: true", n * 0.01)
             recorder.command("true", n * 0.01)
@@ -128,6 +128,16 @@ def test_fast_steps_leave_the_reader_time_to_read(tmp_path: Path):
     assert [e[0] for e in events if e[1] == "m"] == [0.0, 1.505, 3.01]
     assert header["step_pause"] == 1.5
     assert header["shortened"] is None, "nothing was cut"
+
+
+def test_a_command_shows_alone_before_its_output(tmp_path: Path):
+    path = tmp_path / "page.cast"
+    with Recorder(path, "page", command_pause=0.25) as recorder:
+        recorder.marker("1: echo hi", 0.0)
+        recorder.command("echo hi", 0.0)
+        recorder.output(b"hi\r\n", 0.0004)  # a fast command: output within a millisecond
+    _, events = load(path)
+    assert [(e[0], e[1]) for e in events] == [(0.0, "m"), (0.0, "o"), (0.2504, "o")]
 
 
 def test_the_pause_limits_can_be_chosen(tmp_path: Path):
@@ -222,7 +232,7 @@ def test_a_real_bash_session_records_cleanly(tmp_path: Path):
                 statuses.append(shell.run(command, 20).status)
     assert statuses == [0, 0, 0, 1]
     raw = path.read_text(encoding="utf-8")
-    assert "777" not in raw
+    assert "]777;" not in raw  # OSC 777 (a time may hold 777)
     assert SECRET not in raw
     _, events = load(path)
     shown = re.sub(r"\r", "", screen(events))

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from runner.report.asciicast import Recorder, step_label
-from runner.site.recordings import decorate, install_recordings, recording_entries
+from runner.report.recording_index import Recorded
+from runner.site.recordings import decorate, install_recordings, recording_entries, site_entries
 
 PAGE = "# Title\n\nText.\n\n```console\n$ echo one\none\n```\n\n```console\n$ echo two\ntwo\n```\n"
 FRENCH = PAGE.replace("Text.", "Du texte,\nsur deux lignes.")
@@ -74,3 +75,48 @@ def test_the_site_gets_the_player_and_each_recording(entries, tmp_path: Path):
         str(entries["a.md"]["source"])
     ).read_bytes()
     assert (site / "assets/recordings/player/recording.js").is_file()
+
+
+def _record(cast: Path, steps: list[tuple[int, str]]) -> None:
+    with Recorder(cast, cast.name) as recorder:
+        for at, (line, command) in enumerate(steps):
+            recorder.marker(step_label(line, command), at * 10.0)
+            recorder.command(command, at * 10.0)
+
+
+def test_site_entries_choose_each_language_s_recording(tmp_path: Path):
+    english, french = tmp_path / "docs", tmp_path / "fr"
+    shifted = PAGE.replace("Text.", "Un.\n\nDeux.\n\nTrois.")  # blocks 4 lines further
+    for folder, text in ((english, PAGE), (french, shifted)):
+        folder.mkdir()
+        (folder / "a.md").write_text(text, encoding="utf-8")
+        (folder / "b.md").write_text(text, encoding="utf-8")
+    rec = tmp_path / "rec"
+    _record(rec / "a.cast", [(6, "echo one"), (11, "echo two")])
+    _record(rec / "fr" / "b.cast", [(10, "echo one"), (15, "echo two")])
+    index = {
+        "en": {"a.md": Recorded("a.cast", "A", True), "b.md": Recorded("b.cast", "B", True)},
+        "fr": {"a.md": Recorded("a.cast", "A", True), "b.md": Recorded("fr/b.cast", "B2", True)},
+    }
+    hashes = {"en": {"a.md": "A", "b.md": "B"}, "fr": {"a.md": "A", "b.md": "B2"}}
+    entries = site_entries(index, rec, hashes, {"en": english, "fr": french})
+    assert set(entries["en"]) == {"a.md"}, "b.cast is missing: no player"
+    assert entries["fr"]["a.md"]["cast"] == entries["en"]["a.md"]["cast"] == (
+        "assets/recordings/a.cast"
+    )
+    assert entries["fr"]["a.md"]["languages"] == ["fr"]
+    assert entries["fr"]["b.md"]["cast"] == "assets/recordings/fr/b.cast"
+    assert entries["fr"]["b.md"]["times"] == [0.0, 1.0], "timed from the French page"
+    stale = site_entries(index, rec, {"en": {"a.md": "changed"}}, {"en": english})
+    assert stale == {"en": {}}
+
+
+def test_install_puts_each_recording_where_its_entry_says(tmp_path: Path, entries):
+    package = tmp_path / "pkg"
+    for name in ("dist/bundle/asciinema-player.min.js", "dist/bundle/asciinema-player.css", "LICENSE"):
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text("x")
+    moved = {"k": {**entries["a.md"], "cast": "assets/recordings/fr/a.cast"}}
+    install_recordings(moved, package, tmp_path / "site")
+    assert (tmp_path / "site/assets/recordings/fr/a.cast").is_file()
+    assert (tmp_path / "site/assets/recordings/player/recording.js").is_file()
