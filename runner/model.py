@@ -73,6 +73,8 @@ class Variant:
 
     span: Span
     """The comment, from `<!--` to `-->`."""
+    fence: int
+    """The line of its block's opening fence (its first command is on the next line)."""
     facts: tuple[tuple[str, str], ...]
     """Every `key=value` the run's facts must hold for this output to be expected."""
     body: tuple[str, ...]

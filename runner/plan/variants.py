@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from runner.errors import GuideError
-from runner.model import Block, Variant
+from runner.model import Block, Span, Variant
 from runner.plan.commands import Incomplete, PageCommand, split_commands
 
 
@@ -23,7 +23,8 @@ def chosen_output(
     chosen: list[PageCommand] | None = None
     for variant in block.variants:
         _check_keys(variant, facts)
-        theirs = list(split_commands(replace(block, span=variant.span, body=variant.body), incomplete))
+        span = Span(variant.span.path, variant.fence, variant.span.end)
+        theirs = list(split_commands(replace(block, span=span, body=variant.body), incomplete))
         _check_same_commands(variant, theirs, commands)
         if chosen is None and all(facts[key] == value for key, value in variant.facts):
             chosen = [
