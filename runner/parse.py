@@ -96,7 +96,9 @@ def _items(
         elif token.type == "code_block":
             _reject_indented_block(path, token, span)
     if pending:
-        raise GuideError(path, pending.first_line(), "directive at the end of the page has no block")
+        raise GuideError(
+            path, pending.first_line(), "directive at the end of the page has no block"
+        )
 
 
 def _comment_lines(path: str, token: Token, span: Span) -> tuple[list[str], int]:
@@ -109,7 +111,7 @@ def _comment_lines(path: str, token: Token, span: Span) -> tuple[list[str], int]
 
 
 def _inner_blocks(
-    path: str, raw: list[str], fence_at: int, close: int, span: Span, notices: list[Notice]
+    path: str, raw: list[str], fence_at: int, close: int, span: Span, *, notices: list[Notice]
 ) -> list[Block]:
     """The blocks a hidden or `when` comment holds, with their lines on the page."""
     if raw[close].strip() != "-->":
@@ -132,7 +134,7 @@ def _variant(path: str, token: Token, span: Span) -> Variant:
         raise GuideError(path, span.start, "`when` wants KEY=VALUE facts (`when builder=legacy`)")
     if fence_at is None:
         raise GuideError(path, span.start, "a `when` comment holds a console block")
-    blocks = _inner_blocks(path, raw, fence_at, close, span, [])
+    blocks = _inner_blocks(path, raw, fence_at, close, span, notices=[])
     if len(blocks) != 1 or blocks[0].kind != "console":
         raise GuideError(path, span.start, "a `when` comment holds one console block")
     return Variant(span=span, fence=blocks[0].span.start, facts=facts, body=blocks[0].body)
@@ -167,7 +169,7 @@ def _directive(
         raise GuideError(path, span.start, "a hidden directive ends with a line of its own: `-->`")
     blocks = [
         replace(item, hidden=True, options=_block_options(path, item, options, span))
-        for item in _inner_blocks(path, raw, fence_at, close, span, notices)
+        for item in _inner_blocks(path, raw, fence_at, close, span, notices=notices)
     ]
     if not blocks:
         raise GuideError(path, span.start, "hidden directive holds no console or titled block")

@@ -19,7 +19,6 @@ from runner.model import (
     Guide,
     LinePattern,
     Plan,
-    Span,
     StartService,
     Step,
     StopMark,
@@ -47,7 +46,7 @@ __all__ = [
 MAX_LINE = 4000  # a terminal in canonical mode cuts input lines at 4095 bytes
 DOCKER = re.compile(r"\bdocker\b")
 DEFAULT_FACTS: Mapping[str, str] = MappingProxyType({"builder": "buildkit"})
-"""The run's facts when the settings say nothing: what `runner: when` comments are checked against."""
+"""The run's facts when the settings say nothing; `runner: when` comments are checked on them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +130,9 @@ def _block_steps(
     if block.kind == "file":
         yield replace(_write_file(block, settings.sample), skip=_skip(block, settings))
         return
-    typed = chosen_output(block, list(split_commands(block, incomplete)), settings.facts, incomplete)
+    typed = chosen_output(
+        block, list(split_commands(block, incomplete)), settings.facts, incomplete
+    )
     service = block.options.service
     if service is None:
         yield from (_command(t, block, settings) for t in typed)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import subprocess
 import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 from types import TracebackType
 
 from runner.errors import missing_command
@@ -60,7 +61,10 @@ class BashParser:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -78,12 +82,14 @@ class BashParser:
         """For each text, "" when bash parses it, else bash's message (one line)."""
         if not texts:
             return []
-        assert self._bash.stdin is not None and self._bash.stdout is not None
+        assert self._bash.stdin is not None
+        assert self._bash.stdout is not None
         with tempfile.TemporaryDirectory(prefix="runner-parse-") as folder:
-            questions = f"{folder}/texts"
-            with open(questions, "w", encoding="utf-8") as file:
-                file.write("".join(f"{text.replace(chr(0), '')}\0" for text in texts))
-            self._bash.stdin.write(questions + "\n")
+            questions = Path(folder) / "texts"
+            questions.write_text(
+                "".join(f"{text.replace(chr(0), '')}\0" for text in texts), encoding="utf-8"
+            )
+            self._bash.stdin.write(f"{questions}\n")
             self._bash.stdin.flush()
             answers = []
             for line in self._bash.stdout:
@@ -109,7 +115,7 @@ def is_incomplete(message: str) -> bool:
 
 
 def _message(answer: str) -> str:
-    """bash's first complaint without its `bash: eval: line N: ` prefix."""
+    """The first complaint of bash, without its `bash: eval: line N: ` prefix."""
     parts = [p for p in answer.split(" | ") if "warning: here-document" not in p] or [answer]
     first = parts[0]
     for prefix in ("syntax error near ", "syntax error: ", "unexpected EOF"):

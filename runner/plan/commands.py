@@ -107,11 +107,13 @@ def _continues(current: list[str], line: str, incomplete: Incomplete) -> bool:
     return is_continuation(line) and incomplete(typed(current))
 
 
-def _command(
-    path: str, start: int, current: list[str], output: list[str]
-) -> Iterator[PageCommand]:
+def _command(path: str, start: int, current: list[str], output: list[str]) -> Iterator[PageCommand]:
     if not current:
         return
-    if len(current) == 1 and current[0].rstrip() == PROMPT.strip() and not any(o.strip() for o in output):
+    if (
+        len(current) == 1
+        and current[0].rstrip() == PROMPT.strip()
+        and not any(o.strip() for o in output)
+    ):
         return  # an idle prompt, as terminals show after the last command
     yield PageCommand(Span(path, start, start + len(current) - 1), tuple(current), tuple(output))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runner.model import Command, Step, Verdict
+from runner.model import Command, StartService, Step, Verdict
 
 TAIL = 15  # lines of output shown under a failure
 
@@ -25,6 +25,12 @@ def step_summary(step: Step) -> str:
         notes.append(f"timeout {step.timeout:g}s")
     suffix = f"  ({', '.join(notes)})" if notes else ""
     return f"{kind(step):<7}  {describe(step)}{suffix}"
+
+
+def step_lines(step: Step) -> list[str]:
+    """`step_summary`, then the rest of a multi-line command, as `runner list` shows it."""
+    rest = step.shown.split("\n")[1:] if isinstance(step, Command | StartService) else []
+    return [step_summary(step), *rest]
 
 
 def failure_details(verdict: Verdict) -> str:

@@ -133,9 +133,17 @@ def test_plain_html_comments_are_ignored():
         ("<!-- runner: timeout=3\n```console\n$ a\n```\n-->\n", 2, "needs `hidden`"),
         ('=== "Linux"\n\n    ```console\n    $ a\n    ```\n', 3, "cannot be indented"),
         ("> ```console\n> $ a\n\nprose\n", 1, "never closed"),
-        ("<!-- runner: when builder=legacy\n```console\n$ a\n```\n-->\n\nprose\n", 1, "just before a console block"),
+        (
+            "<!-- runner: when builder=legacy\n```console\n$ a\n```\n-->\n\nprose\n",
+            1,
+            "just before a console block",
+        ),
         ("<!-- runner: when\n```console\n$ a\n```\n-->\n```console\n$ a\n```\n", 1, "KEY=VALUE"),
-        ("<!-- runner: when builder\n```console\n$ a\n```\n-->\n```console\n$ a\n```\n", 1, "KEY=VALUE"),
+        (
+            "<!-- runner: when builder\n```console\n$ a\n```\n-->\n```console\n$ a\n```\n",
+            1,
+            "KEY=VALUE",
+        ),
         ("<!-- runner: when builder=x -->\n```console\n$ a\n```\n", 1, "holds a console block"),
     ],
 )
