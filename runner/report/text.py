@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from runner.match.show import CUT, LIMIT
 from runner.model import Command, StartService, Step, Verdict
 
 TAIL = 15  # lines of output shown under a failure
@@ -45,7 +46,14 @@ def failure_details(verdict: Verdict) -> str:
     if observation.output.strip():
         shown = output[-TAIL:]
         lines.append(f"    output (last {len(shown)} of {len(output)} lines):")
-        lines += [f"      | {line}" for line in shown]
+        lines += [f"      | {_clip(line)}" for line in shown]
     if observation.status is not None:
         lines.append(f"    exit status: {observation.status}")
     return "\n".join(lines) + "\n"
+
+
+def _clip(line: str) -> str:
+    """A long output line cut to stay readable, saying how long it was."""
+    if len(line) <= LIMIT:
+        return line
+    return f"{line[:LIMIT]}{CUT} ({len(line)} characters)"
