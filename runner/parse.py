@@ -80,16 +80,19 @@ def _items(
         if directive and WHEN.match(token.content):
             pending.variants.append(_variant(path, token, span))
             continue
+        if directive and pending.options is None:
+            found, pending.options = _directive(path, token, span, notices)
+            if found and pending.variants:
+                yield pending.attach(path, None)  # a `when` before a hidden block or a stop
+            yield from found
+            continue
         if pending:
             fence = token.type == "fence"
             block = _fence_block(path, token, span, notices) if fence else None
             yield pending.attach(path, block)
             pending = _Pending()
             continue
-        if directive:
-            found, pending.options = _directive(path, token, span, notices)
-            yield from found
-        elif token.type == "fence":
+        if token.type == "fence":
             block = _fence_block(path, token, span, notices)
             if block is not None:
                 yield block

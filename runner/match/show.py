@@ -70,7 +70,7 @@ def clipped(text: str, at: int = 0) -> tuple[str, int]:
     if len(shown) <= LIMIT:
         return shown, width(visible(text[:at]))
     start = max(0, at - BEFORE)
-    end = min(len(text), at + AFTER)
+    end = min(len(text), max(at + AFTER, LIMIT))
     head = CUT if start else ""
     tail = f"{CUT} ({len(text)} characters)" if end < len(text) else ""
     return head + visible(text[start:end]) + tail, width(head + visible(text[start:at]))
