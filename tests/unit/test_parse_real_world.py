@@ -22,7 +22,7 @@ def test_a_console_block_inside_an_admonition_after_a_sentence_is_found():
 @pytest.mark.parametrize(
     "text",
     [
-        "??? note \"Details\"\n    ```console\n    $ echo hi\n    ```\n",
+        '??? note "Details"\n    ```console\n    $ echo hi\n    ```\n',
         "1. First:\n\n   ```console\n   $ echo hi\n   ```\n",
         "> Quoted:\n>\n> ```console\n> $ echo hi\n> ```\n",
     ],
@@ -40,8 +40,13 @@ def test_session_fences_run(lang: str):
 
 @pytest.mark.parametrize(
     ("fence", "named"),
-    [("```bash", "a `bash` fence"), ("```sh", "a `sh` fence"), ("```shell", "a `shell` fence"),
-     ("```zsh", "a `zsh` fence"), ("```", "an unlabelled fence")],
+    [
+        ("```bash", "a `bash` fence"),
+        ("```sh", "a `sh` fence"),
+        ("```shell", "a `shell` fence"),
+        ("```zsh", "a `zsh` fence"),
+        ("```", "an unlabelled fence"),
+    ],
 )
 def test_prompt_lines_in_script_fences_are_not_run_but_noticed(fence: str, named: str):
     guide = parse_guide("p.md", f"Text\n\n{fence}\n$ echo a\na\n$ echo b\n$ ls\n```\n")

@@ -49,7 +49,7 @@ def test_github_style_output_lines_are_output_not_commands():
         (["$ printf 'a\\n' |", "> tr a b"], "printf 'a\\n' |\ntr a b"),
         (["$ true &&", "> echo ok"], "true &&\necho ok"),
         (["$ for x in 1 2; do", ">   echo $x", "> done"], "for x in 1 2; do\n  echo $x\ndone"),
-        (['$ echo "$(printf', "> x)\""], 'echo "$(printf\nx)"'),
+        (['$ echo "$(printf', '> x)"'], 'echo "$(printf\nx)"'),
     ],
 )
 def test_incomplete_commands_take_their_continuation_lines(lines: list[str], typed: str):
