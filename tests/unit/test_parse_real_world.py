@@ -75,7 +75,10 @@ def test_a_titled_script_without_prompts_is_still_a_file():
 
 @pytest.mark.parametrize("odd", ["\f", "\u2028", "\u0085", "\u2029", "\x1c", "\x0b"])
 def test_line_separators_that_markdown_does_not_split_on_do_not_break_fences(odd: str):
-    text = f"Intro{odd}text\n\n```console\n$ printf 'a{odd}b'\n```\n\nEnd{odd}\n```console\n$ true\n```\n"
+    text = (
+        f"Intro{odd}text\n\n```console\n$ printf 'a{odd}b'\n```\n\n"
+        f"End{odd}\n```console\n$ true\n```\n"
+    )
     first, second = blocks(text)
     assert (first.span.start, first.span.end) == (3, 5)
     assert (second.span.start, second.span.end) == (8, 10)
