@@ -18,6 +18,7 @@ from runner.model import (
     Command,
     Guide,
     LinePattern,
+    Notice,
     Plan,
     StartService,
     Step,
@@ -26,7 +27,13 @@ from runner.model import (
     WriteFile,
 )
 from runner.plan.bash import BashParser, is_incomplete
-from runner.plan.commands import Incomplete, PageCommand, questions, split_commands
+from runner.plan.commands import (
+    Incomplete,
+    PageCommand,
+    nested_prompts,
+    questions,
+    split_commands,
+)
 from runner.plan.commands import typed as typed_lines
 from runner.plan.expect import PatternError, compile_lines
 from runner.plan.placeholders import PLACEHOLDER, filler
@@ -94,18 +101,19 @@ def plan_guide(guide: Guide, settings: PlanSettings) -> Plan:
         incomplete = _oracle(bash, [b for b in blocks if isinstance(b, Block)])
         steps: list[Step] = []
         running: dict[str, StartService] = {}
+        notices = list(guide.notices)
         for item in blocks:
             if isinstance(item, StopMark):
                 steps.append(_stop(item, running))
             else:
-                steps.extend(_block_steps(item, settings, running, incomplete))
+                steps.extend(_block_steps(item, settings, running, incomplete, notices=notices))
         steps.extend(_stop_at_end(start) for start in reversed(running.values()))
         check_syntax([s for s in steps if isinstance(s, Command | StartService)], bash)
     uses_docker = any(
         isinstance(s, Command | StartService) and s.skip is None and DOCKER.search(s.text)
         for s in steps
     )
-    return Plan(guide.path, tuple(steps), uses_docker, notices=guide.notices)
+    return Plan(guide.path, tuple(steps), uses_docker, notices=tuple(notices))
 
 
 def _oracle(bash: BashParser, blocks: list[Block]) -> Incomplete:
@@ -126,13 +134,15 @@ def _block_steps(
     settings: PlanSettings,
     running: dict[str, StartService],
     incomplete: Incomplete,
+    *,
+    notices: list[Notice],
 ) -> Iterator[Step]:
     if block.kind == "file":
         yield replace(_write_file(block, settings.sample), skip=_skip(block, settings))
         return
-    typed = chosen_output(
-        block, list(split_commands(block, incomplete)), settings.facts, incomplete
-    )
+    commands = list(split_commands(block, incomplete))
+    notices.extend(n for command in commands for n in nested_prompts(command))
+    typed = chosen_output(block, commands, settings.facts, incomplete)
     service = block.options.service
     if service is None:
         yield from (_command(t, block, settings) for t in typed)

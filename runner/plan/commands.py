@@ -9,14 +9,20 @@ line is output, even one that starts with `> ` (GitHub's docs show output that w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from runner.errors import GuideError
-from runner.model import Block, Span
+from runner.model import Block, Notice, Span
 
 PROMPT = "$ "
 CONTINUATION = "> "
+
+SHELL_OPENER = re.compile(r"^\s*(?:sudo(?:\s+-\S+)*\s+(?:-[is]\b|su\b|bash\b|sh\b)|su\b)")
+"""A command after which a reader types into another shell (`sudo -i`, `su -`, `sudo bash`)."""
+NESTED_PROMPT = re.compile(r"^(?:# |\S+@\S+:\S*[#$] |/\S* # )\S")
+"""A line that reads as a typed command at a root or remote prompt (`# ...`, `root@box:/# ...`)."""
 
 Incomplete = Callable[[str], bool]
 """Typed text -> would bash wait for more lines?"""
@@ -117,3 +123,20 @@ def _command(path: str, start: int, current: list[str], output: list[str]) -> It
     ):
         return  # an idle prompt, as terminals show after the last command
     yield PageCommand(Span(path, start, start + len(current) - 1), tuple(current), tuple(output))
+
+
+def nested_prompts(command: PageCommand) -> Iterator[Notice]:
+    """Prompt lines a reader would type into a nested shell: taken as output, never run.
+
+    `$ sudo -i` then `# apt-get update`, or `root@box:/# ls` under `$ docker exec -it box sh`:
+    the runner types only `$ ` lines, so it says so instead of expecting them silently.
+    """
+    opener = SHELL_OPENER.match(typed(command.lines)) is not None
+    first = command.span.end + 1
+    for number, line in enumerate(command.output, first):
+        prompt = NESTED_PROMPT.match(line)
+        if prompt and (opener or not line.startswith("# ")):
+            where = Span(command.span.path, number, number)
+            message = "a prompt line under a command is expected output, not run; use `$ ` lines"
+            yield Notice(where, message)
+            return

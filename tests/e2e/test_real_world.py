@@ -164,3 +164,16 @@ def test_when_output_holds_under_each_builder_and_fails_when_broken(
     tmp_path: Path, builder: str, buildkit: str | None, passes: bool
 ):
     assert _builder_run(tmp_path, builder, buildkit) is passes
+
+
+def test_after_a_failure_a_step_with_its_own_skip_shows_its_reason(runner, tmp_path: Path):
+    page = tmp_path / "p.md"
+    page.write_text(
+        '```console\n$ false\n```\n\n<!-- runner: skip="needs an account" -->\n'
+        "```console\n$ login\n```\n\n```console\n$ true\n```\n",
+        encoding="utf-8",
+    )
+    run = runner("verify", "--no-cache", page)
+    assert run.status == 1
+    assert "[needs an account]" in run.out
+    assert "p.md:2 failed]" in run.out

@@ -214,3 +214,23 @@ def test_a_reader_s_plan_leaves_hidden_blocks_out():
     )
     assert [s.text for s in plan(text).steps] == ["touch setup", "ls setup"]
     assert [s.text for s in plan(text, reader=True).steps] == ["ls setup"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("```console\n$ sudo -i\n# apt-get update\n```\n", 3),
+        ("```console\n$ su -\nPassword:\n# whoami\nroot\n```\n", 4),
+        ("```console\n$ docker exec -it box sh\nroot@box:/# ls\nbin\n```\n", 3),
+    ],
+)
+def test_prompt_lines_of_a_nested_shell_are_named(text: str, line: int):
+    (notice,) = plan(text).notices
+    assert notice.span.start == line
+    assert "not run" in notice.message
+
+
+def test_comment_lines_in_a_file_s_output_are_not_prompts():
+    assert (
+        plan("```console\n$ printf '# syntax\\nFROM x\\n'\n# syntax\nFROM x\n```\n").notices == ()
+    )
