@@ -44,6 +44,7 @@ __all__ = [
     "PLACEHOLDER",
     "PageCommand",
     "PlanSettings",
+    "check_syntax",
     "checked_path",
     "plan_guide",
     "plan_settings",

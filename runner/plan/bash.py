@@ -44,18 +44,25 @@ class BashParser:
     """One bash process that parses texts without running them (a context manager)."""
 
     def __init__(self) -> None:
-        try:
-            self._bash = subprocess.Popen(
-                ["bash", "--noprofile", "--norc", "-i", "+m", "-c", _DRIVER],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                text=True,
-                env={"PATH": "/usr/bin:/bin", "LC_ALL": "C", "HOME": "/nonexistent"},
-                start_new_session=True,  # no controlling terminal: job control stays off
-            )
-        except FileNotFoundError:
-            raise missing_command("bash") from None
+        self._process: subprocess.Popen[str] | None = None
+
+    @property
+    def _bash(self) -> subprocess.Popen[str]:
+        """The bash process, started at the first question (a page without commands has none)."""
+        if self._process is None:
+            try:
+                self._process = subprocess.Popen(
+                    ["bash", "--noprofile", "--norc", "-i", "+m", "-c", _DRIVER],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    text=True,
+                    env={"PATH": "/usr/bin:/bin", "LC_ALL": "C", "HOME": "/nonexistent"},
+                    start_new_session=True,  # no controlling terminal: job control stays off
+                )
+            except FileNotFoundError:
+                raise missing_command("bash") from None
+        return self._process
 
     def __enter__(self) -> BashParser:
         return self
@@ -69,14 +76,19 @@ class BashParser:
         self.close()
 
     def close(self) -> None:
-        """End the bash process."""
-        assert self._bash.stdin is not None
-        self._bash.stdin.close()
+        """End the bash process, if it was started."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        assert process.stdin is not None
+        process.stdin.close()
         try:
-            self._bash.wait(timeout=10)
+            process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self._bash.kill()
-            self._bash.wait()
+            process.kill()
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
 
     def parse(self, texts: Sequence[str]) -> list[str]:
         """For each text, "" when bash parses it, else bash's message (one line)."""
