@@ -190,9 +190,9 @@ def _attach(path: str, block: Block | None, pending: tuple[Span, dict[str, str]]
 def _fence_block(path: str, token: Token, span: Span, notices: list[Notice]) -> Block | None:
     """The block a fence makes: a session (commands), a file (a title), or nothing to run.
 
-    A title on a session fence, or on a shell fence that shows prompts, is a caption (as in
-    Docusaurus and Material), not a file. Prompt lines in a shell fence that is not a session
-    are not run: the author hears about it.
+    A title is a caption (as in Docusaurus and Material), not a file, on a session fence, on a
+    shell fence that shows prompts or whose title is not a script's path (`Terminal`), and
+    whenever it holds a space. Prompts or captioned commands that do not run are reported.
     """
     info = token.info.strip()
     lang = info.split(maxsplit=1)[0] if info else ""
@@ -201,15 +201,29 @@ def _fence_block(path: str, token: Token, span: Span, notices: list[Notice]) -> 
     if lang.lower() in SESSIONS:
         _check_closed(path, token, span)
         return Block(span=span, kind="console", lang=lang, body=body)
-    if lang.lower() in SHELLS:
-        prompts = sum(1 for line in body if line.startswith("$ ") or line.rstrip() == "$")
-        if prompts:
-            notices.append(Notice(span, _prompt_notice(prompts, lang)))
-            return None
+    shell = lang.lower() in SHELLS or "session" in lang.lower()
+    prompts = sum(1 for line in body if line.startswith("$ ") or line.rstrip() == "$")
+    if shell and prompts:
+        notices.append(Notice(span, _prompt_notice(prompts, lang)))
+        return None
     if title is None:
+        return None
+    if _is_caption(lang, title):
+        notices.append(Notice(span, f"title {title!r} is a caption, not a file: nothing runs"))
         return None
     _check_closed(path, token, span)
     return Block(span=span, kind="file", lang=lang, body=body, title=title)
+
+
+def _is_caption(lang: str, title: str) -> bool:
+    """`Install the tools` or `bash title="Terminal"`: a caption; `setup.sh`, `Dockerfile`: a file.
+
+    >>> [_is_caption(*a) for a in [("bash", "Terminal"), ("bash", "setup.sh"), ("", "Makefile")]]
+    [True, False, False]
+    """
+    if any(char.isspace() for char in title):
+        return True
+    return lang.lower() in SHELLS - {""} and "." not in title and "/" not in title
 
 
 def _prompt_notice(prompts: int, lang: str) -> str:

@@ -105,3 +105,19 @@ def test_when_comments_attach_to_the_next_console_block():
         2,
     )
     assert block.options.timeout == 9.0
+
+
+@pytest.mark.parametrize(
+    "info", ['bash title="Terminal"', 'shell title="Install"', 'python title="Example script"']
+)
+def test_captions_on_scripts_write_nothing_and_say_so(info: str):
+    guide = parse_guide("p.md", f"```{info}\nnpm install\n```\n")
+    assert guide.items == ()
+    (notice,) = guide.notices
+    assert "is a caption, not a file" in notice.message
+
+
+@pytest.mark.parametrize("lang", ["sh-session", "shellsession", "bash-session"])
+def test_other_session_names_with_prompts_are_noticed(lang: str):
+    (notice,) = parse_guide("p.md", f"```{lang}\n$ ls\n```\n").notices
+    assert "not run" in notice.message
