@@ -234,3 +234,12 @@ def test_comment_lines_in_a_file_s_output_are_not_prompts():
     assert (
         plan("```console\n$ printf '# syntax\\nFROM x\\n'\n# syntax\nFROM x\n```\n").notices == ()
     )
+
+
+def test_one_bash_answers_every_question_even_after_a_fatal_parse_error():
+    from runner.plan.bash import BashParser
+
+    with BashParser() as bash:
+        answers = bash.incomplete(['echo "$(ls', "echo ok", "cat <<EOF", "echo a; fi", "x |"])
+        assert answers == [True, False, True, False, True]
+        assert bash.parse(["echo a; fi", "true"]) == ["unexpected token `fi'", ""]
