@@ -127,7 +127,14 @@ def _oracle(bash: BashParser, blocks: list[Block]) -> Incomplete:
         for text in questions(body)
     ]
     unique = list(dict.fromkeys(asked))
-    return dict(zip(unique, bash.incomplete(unique), strict=True)).__getitem__
+    answers = dict(zip(unique, bash.incomplete(unique), strict=True))
+
+    def incomplete(text: str) -> bool:
+        if text not in answers:  # not foreseen: ask now rather than guess
+            answers[text] = bash.incomplete([text])[0]
+        return answers[text]
+
+    return incomplete
 
 
 def _block_steps(
