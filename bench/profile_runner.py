@@ -44,6 +44,7 @@ from runner.cli import main as runner_main  # noqa: E402
 from runner.match import judge  # noqa: E402
 from runner.parse import parse_guide  # noqa: E402
 from runner.plan import PlanSettings, check_syntax, plan_guide  # noqa: E402
+from runner.plan.bash import BashParser  # noqa: E402
 from runner.report.terminal import TerminalReporter  # noqa: E402
 from runner.run.execute import observe  # noqa: E402
 from runner.run.lifecycle import PageOptions, PageRun  # noqa: E402
@@ -100,14 +101,15 @@ def phases(page: Path) -> Stopwatch:
         settings.environ,
     )
     saved = plan_module.check_syntax
-    plan_module.check_syntax = lambda commands: None
+    plan_module.check_syntax = lambda commands, bash: None
     try:
         watch.start()
         plan = plan_guide(guide, plan_settings)
         watch.stop("plan (no bash -n)")
     finally:
         plan_module.check_syntax = saved
-    check_syntax(list(plan.steps))  # type: ignore[arg-type]
+    with BashParser() as bash:
+        check_syntax(list(plan.steps), bash)  # type: ignore[arg-type]
     watch.stop("bash -n")
 
     reporter = TerminalReporter(io.StringIO(), color=False)

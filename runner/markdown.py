@@ -33,8 +33,9 @@ DIRECTIVE = re.compile(r"^\s*<!--\s*runner:(?P<body>.*)$", re.MULTILINE)
 """A runner comment's first line: `<!-- runner: ...`; `body` is the rest of that line."""
 
 # The guide parser needs only the block structure (fences, HTML comments): inline parsing is
-# skipped, which keeps long pages fast. Inline tokens still carry their source text.
-_blocks = MarkdownIt("commonmark").disable(["inline", "text_join"])
+# skipped, which keeps long pages fast. Inline tokens still carry their source text. It knows
+# admonitions, as the site does, so a fence inside one is found where the reader sees it.
+_blocks = MarkdownIt("commonmark").disable(["inline", "text_join"]).use(admon_plugin)
 # Prose as the site renders it: the extensions mkdocs.yml turns on.
 _prose = (
     MarkdownIt("commonmark")

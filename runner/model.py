@@ -68,6 +68,30 @@ class Options:
 
 
 @dataclass(frozen=True, slots=True)
+class Variant:
+    """A `runner: when KEY=VALUE` comment: the next block as it reads in one environment."""
+
+    span: Span
+    """The comment, from `<!--` to `-->`."""
+    fence: int
+    """The line of its block's opening fence (its first command is on the next line)."""
+    facts: tuple[tuple[str, str], ...]
+    """Every `key=value` the run's facts must hold for this output to be expected."""
+    body: tuple[str, ...]
+    """Its console block's lines: the same commands, the output of that environment."""
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something a page's author should hear about that does not stop the run."""
+
+    span: Span
+    """Where it stands."""
+    message: str
+    """One line."""
+
+
+@dataclass(frozen=True, slots=True)
 class Block:
     """One executable fenced block of a page."""
 
@@ -85,6 +109,8 @@ class Block:
     """What its directive asks for."""
     hidden: bool = False
     """True when it sits inside a `runner: hidden` comment and never shows on the site."""
+    variants: tuple[Variant, ...] = ()
+    """The `runner: when` comments before it: its output in other environments."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +131,8 @@ class Guide:
     """The page, as the user named it."""
     items: tuple[Block | StopMark, ...]
     """Blocks and stop marks in the order they appear."""
+    notices: tuple[Notice, ...] = ()
+    """Warnings for the author: prompt lines in fences that are not run."""
 
 
 # --- plan: Guide -> Plan ------------------------------------------------------------------
@@ -119,7 +147,9 @@ class LinePattern:
     text: str
     """The line as written (placeholders replaced)."""
     regex: re.Pattern[str] | None = None
-    """Compiled form for `inline` and `regex` lines."""
+    """Compiled form for `regex` lines (a Python regular expression, matched on one line)."""
+    pieces: tuple[str, ...] = ()
+    """For `inline` lines: the literal text around each `...`, found in order (linear time)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +263,8 @@ class Plan:
     """In execution order."""
     uses_docker: bool
     """True when some command calls docker: the run then cleans up containers and networks."""
+    notices: tuple[Notice, ...] = ()
+    """The guide's warnings, for the command line to print."""
 
 
 # --- run: Plan -> Observations -----------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -133,13 +134,33 @@ def chosen(lang: str, pages: Sequence[Path], settings: Settings) -> list[Path]:
     return french if lang == "fr" else english + french
 
 
-def plans(pages: Sequence[Path], settings: Settings) -> list[Plan]:
-    """Parse and plan every page before any runs, so that one bad page stops them all."""
+def plans(pages: Sequence[Path], settings: Settings, *, reader: bool = False) -> list[Plan]:
+    """Parse and plan every page before any runs, so that one bad page stops them all.
+
+    `reader` plans a reader's run: hidden blocks left out. Each page's notices (prompt lines
+    that will not run) go to stderr as `path:line: warning: ...`.
+    """
     chosen = list(pages) or sorted(settings.docs_dir.rglob("*.md"))
     if not chosen:
         raise UsageError(f"no pages given and none in {settings.docs_dir}")
-    for_plan = plan_settings(settings)
-    return [plan_guide(parse_guide(shown(page), read(page)), for_plan) for page in chosen]
+    return [plan_page(page, settings, reader=reader) for page in chosen]
+
+
+def plan_page(page: Path, settings: Settings, *, reader: bool = False) -> Plan:
+    """One page parsed and planned, its notices printed; GuideError or UsageError if invalid."""
+    for_plan = replace(plan_settings(settings), reader=reader)
+    plan = plan_guide(parse_guide(shown(page), read(page)), for_plan)
+    for notice in plan.notices:
+        print(f"{notice.span}: warning: {notice.message}", file=sys.stderr)
+    return plan
+
+
+def nothing_to_verify(plan: Plan) -> str:
+    """The message for a page named on the command line that has no step."""
+    return (
+        f"{plan.path}: nothing to verify (no `console`, `shell-session` or `terminal` block, "
+        "no titled block)"
+    )
 
 
 def read(page: Path) -> str:

@@ -26,15 +26,30 @@ def list_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def list_command(args: argparse.Namespace) -> int:
-    """Print each page's steps with their kind, line and options."""
-    from runner.report.text import step_summary
+    """Print each page's steps with their kind, line and options, the whole of each command.
+
+    A bad page does not stop the list: each one is named on stderr, and the status is 2.
+    """
+    from runner.report.text import step_lines
 
     settings = pages.settings_from(args)
-    for plan in pages.plans(args.pages, settings):
+    chosen = list(args.pages) or sorted(settings.docs_dir.rglob("*.md"))
+    if not chosen:
+        raise UsageError(f"no pages given and none in {settings.docs_dir}")
+    bad = 0
+    for page in chosen:
+        try:
+            plan = pages.plan_page(page, settings)
+        except UsageError as error:
+            print(f"runner: {error}", file=sys.stderr)
+            bad += 1
+            continue
         print(f"{plan.path}: {len(plan.steps)} steps")
         for number, step in enumerate(plan.steps, 1):
-            print(f"  {number:>3}  {step.span.start:>4}  {step_summary(step)}")
-    return ExitCode.OK
+            first, *rest = step_lines(step)
+            print(f"  {number:>3}  {step.span.start:>4}  {first}")
+            print("".join(f"{'':17}{line}\n" for line in rest), end="")
+    return ExitCode.USAGE if bad else ExitCode.OK
 
 
 def verify_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,6 +64,9 @@ def verify_arguments(parser: argparse.ArgumentParser) -> None:
         "--until", type=pages.step_number, metavar="N", help="run steps 1 to N only"
     )
     parser.add_argument("--no-cache", action="store_true", help="run pages even when unchanged")
+    parser.add_argument(
+        "--as-reader", action="store_true", help="leave hidden blocks out: run what the site shows"
+    )
     parser.add_argument(
         "--lang",
         choices=["en", "fr", "all"],
@@ -72,7 +90,10 @@ def verify_command(args: argparse.Namespace) -> int:
     from runner.store import cache
 
     settings = pages.settings_from(args)
-    plans = pages.plans(pages.chosen(args.lang, args.pages, settings), settings)
+    plans = _with_steps(
+        pages.plans(pages.chosen(args.lang, args.pages, settings), settings, reader=args.as_reader),
+        named=bool(args.pages),
+    )
     if settings.sample is not None and not settings.sample.is_dir():
         raise UsageError(f"sample solution not found: {settings.sample}")
     hashes = cache.content_hashes(plans, settings.sample, settings.env)
@@ -129,6 +150,16 @@ def _recorder(
     from runner.cli.recording import PageRecorder
 
     return PageRecorder(folder, settings, hashes)
+
+
+def _with_steps(plans: list[Plan], *, named: bool) -> list[Plan]:
+    """The pages that have something to verify; a named page without steps is an error."""
+    empty = [plan for plan in plans if not plan.steps]
+    if empty and named:
+        raise UsageError(pages.nothing_to_verify(empty[0]))
+    if empty:
+        print(f"{len(empty)} page(s) with nothing to verify: {', '.join(p.path for p in empty)}")
+    return [plan for plan in plans if plan.steps]
 
 
 def _reporters(

@@ -3,7 +3,8 @@
 The exit status is checked first; then the output, line by line, with the rules of
 `runner.plan.expect`. When they do not simply match one by one, runner.match.align finds the best
 alignment, and the diff shows only real differences: actual lines that a pattern accepted are
-shown as the pattern.
+shown as the pattern, invisible characters as escapes, and a caret under the first difference
+(runner.match.show).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from collections.abc import Sequence
 
 from runner.match.align import align
+from runner.match.show import render
 from runner.model import (
     Command,
     LinePattern,
@@ -73,7 +75,9 @@ def compare(expected: Sequence[LinePattern], actual: Sequence[str]) -> tuple[str
     wanted = [p.text for p in expected]
     if seen == wanted:
         return ()
-    return tuple(difflib.unified_diff(wanted, seen, "expected", "actual", lineterm=""))
+    return tuple(
+        render(list(difflib.unified_diff(wanted, seen, "expected", "actual", lineterm="")))
+    )
 
 
 def _matches_line_by_line(expected: Sequence[LinePattern], actual: Sequence[str]) -> bool:

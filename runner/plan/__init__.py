@@ -7,34 +7,54 @@ from __future__ import annotations
 
 import posixpath
 import re
-import subprocess
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 
-from runner.errors import GuideError, missing_command
+from runner.errors import GuideError
 from runner.model import (
     Block,
     Command,
     Guide,
     LinePattern,
+    Notice,
     Plan,
-    Span,
     StartService,
     Step,
     StopMark,
     StopService,
     WriteFile,
 )
+from runner.plan.bash import BashParser, is_incomplete
+from runner.plan.commands import (
+    Incomplete,
+    PageCommand,
+    nested_prompts,
+    questions,
+    split_commands,
+)
+from runner.plan.commands import typed as typed_lines
 from runner.plan.expect import PatternError, compile_lines
+from runner.plan.placeholders import PLACEHOLDER, filler
+from runner.plan.variants import chosen_output
 from runner.settings import Settings
 
-PLACEHOLDER = re.compile(r"<([A-Za-z][\w.-]*(?::\d+)?)>")
-PROMPT = "$ "
-CONTINUATION = "> "
+__all__ = [
+    "PLACEHOLDER",
+    "PageCommand",
+    "PlanSettings",
+    "check_syntax",
+    "checked_path",
+    "plan_guide",
+    "plan_settings",
+    "split_commands",
+]
+
 MAX_LINE = 4000  # a terminal in canonical mode cuts input lines at 4095 bytes
 DOCKER = re.compile(r"\bdocker\b")
+DEFAULT_FACTS: Mapping[str, str] = MappingProxyType({"builder": "buildkit"})
+"""The run's facts when the settings say nothing; `runner: when` comments are checked on them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,18 +71,10 @@ class PlanSettings:
     """The sample solution the workspace is copied from: titled paths are checked in it."""
     environ: Mapping[str, str]
     """The runner's environment, for `unless=VAR`."""
-
-
-@dataclass(frozen=True, slots=True)
-class PageCommand:
-    """One `$ ` command of a console block with the output printed under it."""
-
-    span: Span
-    """From the `$ ` line to its last continuation line."""
-    lines: tuple[str, ...]
-    """The command as shown, continuation lines included."""
-    output: tuple[str, ...]
-    """The expected output lines."""
+    facts: Mapping[str, str] = field(default_factory=lambda: DEFAULT_FACTS)
+    """What this run is (`builder`: `buildkit` or `legacy`), for `runner: when KEY=VALUE`."""
+    reader: bool = False
+    """A reader's run (`--as-reader`): hidden blocks are left out, only what the site shows runs."""
 
 
 def plan_settings(settings: Settings) -> PlanSettings:
@@ -73,34 +85,72 @@ def plan_settings(settings: Settings) -> PlanSettings:
         placeholders=settings.placeholders,
         sample=settings.sample,
         environ=settings.environ,
+        facts={**DEFAULT_FACTS, "builder": settings.builder},
     )
 
 
 def plan_guide(guide: Guide, settings: PlanSettings) -> Plan:
-    """Turn a page's blocks into steps; raises GuideError naming the line of any mistake."""
-    steps: list[Step] = []
-    running: dict[str, StartService] = {}
-    for item in guide.items:
-        if isinstance(item, StopMark):
-            steps.append(_stop(item, running))
-        else:
-            steps.extend(_block_steps(item, settings, running))
-    steps.extend(_stop_at_end(start) for start in reversed(running.values()))
-    check_syntax([s for s in steps if isinstance(s, Command | StartService)])
+    """Turn a page's blocks into steps; raises GuideError naming the line of any mistake.
+
+    One bash process per page parses the commands: first to tell where each command ends
+    (`runner.plan.commands`), then to check that each one parses.
+    """
+    blocks = [
+        i for i in guide.items if isinstance(i, StopMark) or not (settings.reader and i.hidden)
+    ]
+    with BashParser() as bash:
+        incomplete = _oracle(bash, [b for b in blocks if isinstance(b, Block)])
+        steps: list[Step] = []
+        running: dict[str, StartService] = {}
+        notices = list(guide.notices)
+        for item in blocks:
+            if isinstance(item, StopMark):
+                steps.append(_stop(item, running))
+            else:
+                steps.extend(_block_steps(item, settings, running, incomplete, notices=notices))
+        steps.extend(_stop_at_end(start) for start in reversed(running.values()))
+        check_syntax([s for s in steps if isinstance(s, Command | StartService)], bash)
     uses_docker = any(
         isinstance(s, Command | StartService) and s.skip is None and DOCKER.search(s.text)
         for s in steps
     )
-    return Plan(path=guide.path, steps=tuple(steps), uses_docker=uses_docker)
+    return Plan(guide.path, tuple(steps), uses_docker, notices=tuple(notices))
+
+
+def _oracle(bash: BashParser, blocks: list[Block]) -> Incomplete:
+    """Ask bash, once for the whole page, every completeness question its blocks raise."""
+    asked = [
+        text
+        for block in blocks
+        if block.kind == "console"
+        for body in (block.body, *(v.body for v in block.variants))
+        for text in questions(body)
+    ]
+    unique = list(dict.fromkeys(asked))
+    answers = dict(zip(unique, bash.incomplete(unique), strict=True))
+
+    def incomplete(text: str) -> bool:
+        if text not in answers:  # not foreseen: ask now rather than guess
+            answers[text] = bash.incomplete([text])[0]
+        return answers[text]
+
+    return incomplete
 
 
 def _block_steps(
-    block: Block, settings: PlanSettings, running: dict[str, StartService]
+    block: Block,
+    settings: PlanSettings,
+    running: dict[str, StartService],
+    incomplete: Incomplete,
+    *,
+    notices: list[Notice],
 ) -> Iterator[Step]:
     if block.kind == "file":
         yield replace(_write_file(block, settings.sample), skip=_skip(block, settings))
         return
-    typed = list(split_commands(block))
+    commands = list(split_commands(block, incomplete))
+    notices.extend(n for command in commands for n in nested_prompts(command))
+    typed = chosen_output(block, commands, settings.facts, incomplete)
     service = block.options.service
     if service is None:
         yield from (_command(t, block, settings) for t in typed)
@@ -116,38 +166,9 @@ def _block_steps(
     yield start
 
 
-def split_commands(block: Block) -> Iterator[PageCommand]:
-    r"""Split a console block into commands: `$ ` starts one; `\\` or `> ` lines continue it."""
-    path, first = block.span.path, block.span.start + 1
-    current: list[str] = []
-    output: list[str] = []
-    start = first
-    for number, line in enumerate(block.body, first):
-        if line.startswith(PROMPT) or line == PROMPT.strip():
-            if current:
-                yield PageCommand(
-                    Span(path, start, start + len(current) - 1), tuple(current), tuple(output)
-                )
-            current, output, start = [line], [], number
-        elif current and not output and _continues(current[-1], line):
-            current.append(line)
-        elif current:
-            output.append(line)
-        elif line.strip():
-            raise GuideError(path, number, "output before the first `$ ` command")
-    if current:
-        yield PageCommand(
-            Span(path, start, start + len(current) - 1), tuple(current), tuple(output)
-        )
-
-
-def _continues(previous: str, line: str) -> bool:
-    return previous.endswith("\\") or line.startswith(CONTINUATION) or line == CONTINUATION.strip()
-
-
-def _typed_text(typed: PageCommand) -> str:
-    first, *rest = typed.lines
-    text = "\n".join([first.removeprefix(PROMPT).removeprefix("$"), *(_unprompt(r) for r in rest)])
+def _typed_text(command: PageCommand) -> str:
+    typed = command
+    text = typed_lines(command.lines)
     if not text.strip():
         raise GuideError(typed.span.path, typed.span.start, "empty command")
     for offset, line in enumerate(text.split("\n")):
@@ -158,12 +179,8 @@ def _typed_text(typed: PageCommand) -> str:
     return text
 
 
-def _unprompt(line: str) -> str:
-    return line[len(CONTINUATION) :] if line.startswith(CONTINUATION) else line.removeprefix(">")
-
-
 def _command(typed: PageCommand, block: Block, settings: PlanSettings) -> Command:
-    fill = _filler(typed.span, settings.placeholders)
+    fill = filler(typed.span, settings.placeholders)
     return Command(
         span=typed.span,
         text=fill(_typed_text(typed), command=True),
@@ -185,7 +202,7 @@ def _skip(block: Block, settings: PlanSettings) -> str | None:
 def _start_service(typed: PageCommand, block: Block, settings: PlanSettings) -> StartService:
     service = block.options.service
     assert service is not None
-    fill = _filler(typed.span, settings.placeholders)
+    fill = filler(typed.span, settings.placeholders)
     try:
         ready = re.compile(service.ready)
     except re.error as error:
@@ -213,45 +230,6 @@ def _expected(
         raise GuideError(typed.span.path, typed.span.end + 1, str(error)) from None
 
 
-def _filler(span: Span, values: Mapping[str, str]) -> Callable[..., str]:
-    """Replace the placeholders that have a value; an unquoted one without a value is an error.
-
-    Outside quotes, `<name>` can only be a placeholder: as shell it would be two redirections
-    (`docker push <myorg>/app` would write a file named `/app`). Inside quotes, or in output,
-    an unknown `<name>` is left alone: it is text, such as an HTML tag.
-    """
-
-    def fill(text: str, *, command: bool = False) -> str:
-        if command:
-            for match in PLACEHOLDER.finditer(text):
-                if match[1] not in values and not _quoted(text, match.start()):
-                    raise GuideError(
-                        span.path, span.start, f"placeholder <{match[1]}> has no value"
-                    )
-        return PLACEHOLDER.sub(lambda m: values[m[1]] if m[1] in values else m[0], text)
-
-    return fill
-
-
-def _quoted(text: str, position: int) -> bool:
-    """Is `position` inside single or double quotes of a shell command?
-
-    >>> _quoted("grep '<h1>' x", 6), _quoted("echo <a> '<b>'", 5)
-    (True, False)
-    """
-    quote, escaped = "", False
-    for char in text[:position]:
-        if escaped:
-            escaped = False
-        elif char == "\\" and quote != "'":
-            escaped = True
-        elif quote and char == quote:
-            quote = ""
-        elif not quote and char in "'\"":
-            quote = char
-    return bool(quote)
-
-
 def _stop(mark: StopMark, running: dict[str, StartService]) -> StopService:
     start = running.pop(mark.name, None)
     if start is None:
@@ -265,6 +243,8 @@ def _stop_at_end(start: StartService) -> StopService:
 
 def _write_file(block: Block, sample: Path | None) -> WriteFile:
     assert block.title is not None
+    if not block.title.strip():
+        raise GuideError(block.span.path, block.span.start, "`title` is empty: give a file path")
     path = checked_path(block.title, sample)
     if path is None:
         raise GuideError(
@@ -300,37 +280,12 @@ def _stays_inside(root: Path, relative: str) -> bool:
     return target == base or base in target.parents
 
 
-def check_syntax(commands: list[Command | StartService]) -> None:
-    """Have bash parse every command (without running any), so a typo fails before the run.
-
-    One `bash -n` checks the whole page; only when it fails is each command checked alone,
-    to name the first one bash rejects.
-    """
-    if commands and _bash_rejects(commands):
-        for command in commands:
-            message = _bash_rejects([command])
-            if message:
-                raise GuideError(
-                    command.span.path, command.span.start, f"bash cannot parse it: {message}"
-                )
-
-
-def _bash_rejects(commands: list[Command | StartService]) -> str:
-    script = "".join(f"__runner_check_{i}() {{\n:\n{c.text}\n}}\n" for i, c in enumerate(commands))
-    # From a file, not a pipe: bash reads a pipe one byte at a time.
-    with tempfile.NamedTemporaryFile("w", suffix=".sh", prefix="runner-check-") as file:
-        file.write(script)
-        file.flush()
-        try:
-            done = subprocess.run(
-                ["bash", "--noprofile", "--norc", "-n", file.name],
-                capture_output=True,
-                text=True,
-                check=False,
+def check_syntax(commands: list[Command | StartService], bash: BashParser) -> None:
+    """Have bash parse every command (without running any), so a typo fails before the run."""
+    for command, message in zip(commands, bash.parse([c.text for c in commands]), strict=True):
+        if message:
+            if is_incomplete(message):
+                message = f"the command is incomplete ({message})"
+            raise GuideError(
+                command.span.path, command.span.start, f"bash cannot parse it: {message}"
             )
-        except FileNotFoundError:
-            raise missing_command("bash") from None
-    if done.returncode == 0:
-        return ""
-    lines = done.stderr.strip().splitlines()
-    return lines[-1].split(": ", 2)[-1] if lines else "syntax error"

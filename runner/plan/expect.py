@@ -31,7 +31,7 @@ class Rule:
     recognises: Callable[[str, bool], bool]
     """(line, block is in regex mode) -> does this rule own the line?"""
     compile: Callable[[str], re.Pattern[str] | None]
-    """The line -> its compiled form, or None when it is compared as text."""
+    """The line -> its compiled regex (` (re)` lines only), or None."""
 
 
 def _is_any_lines(line: str, _regex_block: bool) -> bool:
@@ -62,14 +62,10 @@ def _compile_regex(line: str) -> re.Pattern[str]:
         raise PatternError(f"invalid regular expression {source!r}: {error}") from None
 
 
-def _compile_inline(line: str) -> re.Pattern[str]:
-    return re.compile(".*".join(re.escape(part) for part in line.split(ELLIPSIS)), re.DOTALL)
-
-
 RULES: tuple[Rule, ...] = (
     Rule("any-lines", _is_any_lines, _no_regex),
     Rule("regex", _is_regex, _compile_regex),
-    Rule("inline", _has_inline_ellipsis, _compile_inline),
+    Rule("inline", _has_inline_ellipsis, _no_regex),
     Rule("exact", _always, _no_regex),
 )
 """First rule that recognises a line wins; `exact` takes the rest."""
@@ -79,7 +75,8 @@ def compile_line(line: str, *, regex: bool) -> LinePattern:
     """Compile one expected line with the first rule that owns it."""
     text = line.rstrip()
     rule = next(r for r in RULES if r.recognises(text, regex))
-    return LinePattern(kind=rule.kind, text=text, regex=rule.compile(text))
+    pieces = tuple(text.split(ELLIPSIS)) if rule.kind == "inline" else ()
+    return LinePattern(kind=rule.kind, text=text, regex=rule.compile(text), pieces=pieces)
 
 
 def compile_lines(lines: Sequence[str], *, regex: bool) -> tuple[LinePattern, ...]:
@@ -91,7 +88,36 @@ def compile_lines(lines: Sequence[str], *, regex: bool) -> tuple[LinePattern, ..
 
 
 def matches(pattern: LinePattern, line: str) -> bool:
-    """Does one actual line satisfy one (non `...`) expected line?"""
+    """Does one actual line satisfy one (non `...`) expected line?
+
+    A ` (re)` line is a user's Python regular expression, matched against one line only, so
+    its cost is bounded by that line. An inline `...` line never becomes a regex: its
+    literal pieces are found in order (`pieces_match`), in time linear in the line.
+    """
+    if pattern.kind == "inline":
+        return pieces_match(pattern.pieces, line)
     if pattern.regex is None:
         return pattern.kind == "exact" and pattern.text == line
     return pattern.regex.fullmatch(line) is not None
+
+
+def pieces_match(pieces: Sequence[str], line: str) -> bool:
+    """Does `line` read as the pieces in order, with any text where they were cut (`...`)?
+
+    The first piece must start the line and the last end it; each middle piece is taken at
+    its leftmost place after the one before, which is always right for `*`-like wildcards,
+    so there is no backtracking: at most one scan of the line per piece.
+
+    >>> pieces_match(["a ", " b ", " c"], "a x b y b z c"), pieces_match(["ab", "ba"], "aba")
+    (True, False)
+    """
+    first, *middle, last = pieces
+    if not line.startswith(first):
+        return False
+    position = len(first)
+    for piece in middle:
+        found = line.find(piece, position)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return len(line) - position >= len(last) and line.endswith(last)

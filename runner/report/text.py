@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from runner.model import Command, Step, Verdict
+from runner.match.show import CUT, LIMIT
+from runner.model import Command, StartService, Step, Verdict
 
 TAIL = 15  # lines of output shown under a failure
 
@@ -27,6 +28,12 @@ def step_summary(step: Step) -> str:
     return f"{kind(step):<7}  {describe(step)}{suffix}"
 
 
+def step_lines(step: Step) -> list[str]:
+    """`step_summary`, then the rest of a multi-line command, as `runner list` shows it."""
+    rest = step.shown.split("\n")[1:] if isinstance(step, Command | StartService) else []
+    return [step_summary(step), *rest]
+
+
 def failure_details(verdict: Verdict) -> str:
     """The command, why it failed, the diff, and the tail of its output, indented."""
     step, observation = verdict.step, verdict.observation
@@ -39,7 +46,14 @@ def failure_details(verdict: Verdict) -> str:
     if observation.output.strip():
         shown = output[-TAIL:]
         lines.append(f"    output (last {len(shown)} of {len(output)} lines):")
-        lines += [f"      | {line}" for line in shown]
+        lines += [f"      | {_clip(line)}" for line in shown]
     if observation.status is not None:
         lines.append(f"    exit status: {observation.status}")
     return "\n".join(lines) + "\n"
+
+
+def _clip(line: str) -> str:
+    """A long output line cut to stay readable, saying how long it was."""
+    if len(line) <= LIMIT:
+        return line
+    return f"{line[:LIMIT]}{CUT} ({len(line)} characters)"

@@ -182,7 +182,7 @@ class PageRun:
                 break
         failed_at = self.plan.steps[done - 1].span if done else None
         for step in self.plan.steps[done:]:
-            reason = f"not run: {failed_at} failed"
+            reason = step.skip or f"not run: {failed_at} failed"  # its own reason first
             verdict = Verdict(Observation(step, skipped=reason), "skipped", reason)
             self._tell(verdict)
             yield verdict

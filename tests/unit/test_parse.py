@@ -131,8 +131,20 @@ def test_plain_html_comments_are_ignored():
         ("<!-- runner: hidden\n```console\n$ a\n```\n", 1, "never closed with -->"),
         ("<!-- runner: hidden\n```console\n$ a\n``` -->\n", 1, "line of its own"),
         ("<!-- runner: timeout=3\n```console\n$ a\n```\n-->\n", 2, "needs `hidden`"),
-        ('```console title="x"\n$ a\n```\n', 1, "cannot have a title"),
-        ("!!! note\n\n    ```console\n    $ a\n    ```\n", 3, "cannot be indented"),
+        ('=== "Linux"\n\n    ```console\n    $ a\n    ```\n', 3, "cannot be indented"),
+        ("> ```console\n> $ a\n\nprose\n", 1, "never closed"),
+        (
+            "<!-- runner: when builder=legacy\n```console\n$ a\n```\n-->\n\nprose\n",
+            1,
+            "just before a console block",
+        ),
+        ("<!-- runner: when\n```console\n$ a\n```\n-->\n```console\n$ a\n```\n", 1, "KEY=VALUE"),
+        (
+            "<!-- runner: when builder\n```console\n$ a\n```\n-->\n```console\n$ a\n```\n",
+            1,
+            "KEY=VALUE",
+        ),
+        ("<!-- runner: when builder=x -->\n```console\n$ a\n```\n", 1, "holds a console block"),
     ],
 )
 def test_invalid_guides_name_the_line(text: str, line: int, message: str):

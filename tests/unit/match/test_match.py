@@ -34,7 +34,15 @@ def test_line_rules(expected: list[str], actual: list[str], result: str):
 def test_diff_shows_only_real_differences():
     expected = compile_lines(["start", "...", "id: ...", "end"], regex=False)
     diff = compare(expected, ["start", "noise 1", "noise 2", "id: 42", "END"])
-    assert list(diff[2:]) == ["@@ -1,4 +1,4 @@", " start", " ...", " id: ...", "-end", "+END"]
+    assert list(diff[2:]) == [
+        "@@ -1,4 +1,4 @@",
+        " start",
+        " ...",
+        " id: ...",
+        "-end",
+        "+END",
+        "?^ column 1",
+    ]
 
 
 def test_block_regex_mode():

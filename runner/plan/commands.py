@@ -1,0 +1,142 @@
+r"""A console block's lines -> its commands: where each command ends, as bash would see it.
+
+A `$ ` line starts a command. The lines under it continue it when the line before ends with
+`\`, or when they start with `> ` and bash says the command is still incomplete (an open quote,
+a heredoc, a trailing `|` or `&&`): that is when a terminal shows its `> ` prompt. Any other
+line is output, even one that starts with `> ` (GitHub's docs show output that way). A bare
+`$` line with nothing under it is an idle prompt, not a command.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from runner.errors import GuideError
+from runner.model import Block, Notice, Span
+
+PROMPT = "$ "
+CONTINUATION = "> "
+
+SHELL_OPENER = re.compile(r"^\s*(?:sudo(?:\s+-\S+)*\s+(?:-[is]\b|su\b|bash\b|sh\b)|su\b)")
+"""A command after which a reader types into another shell (`sudo -i`, `su -`, `sudo bash`)."""
+NESTED_PROMPT = re.compile(r"^(?:# |\S+@\S+:\S*[#$] |/\S* # )\S")
+"""A line that reads as a typed command at a root or remote prompt (`# ...`, `root@box:/# ...`)."""
+
+Incomplete = Callable[[str], bool]
+"""Typed text -> would bash wait for more lines?"""
+
+
+@dataclass(frozen=True, slots=True)
+class PageCommand:
+    """One `$ ` command of a console block with the output printed under it."""
+
+    span: Span
+    """From the `$ ` line to its last continuation line."""
+    lines: tuple[str, ...]
+    """The command as shown, continuation lines included."""
+    output: tuple[str, ...]
+    """The expected output lines."""
+
+
+def is_prompt(line: str) -> bool:
+    """Does the line start a command (`$ ...`, or a bare `$`)?"""
+    return line.startswith(PROMPT) or line.rstrip() == PROMPT.strip()
+
+
+def is_continuation(line: str) -> bool:
+    """Does the line look like a terminal's continuation (`> ...`, or a bare `>`)?"""
+    return line.startswith(CONTINUATION) or line.rstrip() == CONTINUATION.strip()
+
+
+def typed(lines: Sequence[str]) -> str:
+    """What the reader types for these shown lines: prompts removed."""
+    first, *rest = lines
+    return "\n".join([first.removeprefix(PROMPT).removeprefix("$"), *(_unprompt(r) for r in rest)])
+
+
+def _unprompt(line: str) -> str:
+    return line[len(CONTINUATION) :] if line.startswith(CONTINUATION) else line.removeprefix(">")
+
+
+def questions(body: Sequence[str]) -> list[str]:
+    """Every text whose completeness decides where a command of this block ends."""
+    asked: list[str] = []
+    current: list[str] = []
+    for line in body:
+        if is_prompt(line):
+            current = [line]
+        elif current and current[-1].endswith("\\"):
+            current.append(line)
+        elif current and is_continuation(line):
+            asked.append(typed(current))
+            current.append(line)
+        else:
+            current = []
+    return asked
+
+
+def split_commands(block: Block, incomplete: Incomplete | None = None) -> Iterator[PageCommand]:
+    """Split a console block into commands; `incomplete` defaults to asking bash once."""
+    if incomplete is None:
+        from runner.plan.bash import BashParser
+
+        asked = questions(block.body)
+        with BashParser() as bash:
+            answers = dict(zip(asked, bash.incomplete(asked), strict=True))
+        incomplete = answers.__getitem__
+    yield from _split(block, incomplete)
+
+
+def _split(block: Block, incomplete: Incomplete) -> Iterator[PageCommand]:
+    path, first = block.span.path, block.span.start + 1
+    current: list[str] = []
+    output: list[str] = []
+    start = first
+    for number, line in enumerate(block.body, first):
+        if is_prompt(line):
+            yield from _command(path, start, current, output)
+            current, output, start = [line], [], number
+        elif current and not output and _continues(current, line, incomplete):
+            current.append(line)
+        elif current:
+            output.append(line)
+        elif line.strip():
+            raise GuideError(path, number, "output before the first `$ ` command")
+    yield from _command(path, start, current, output)
+
+
+def _continues(current: list[str], line: str, incomplete: Incomplete) -> bool:
+    if current[-1].endswith("\\"):
+        return True
+    return is_continuation(line) and incomplete(typed(current))
+
+
+def _command(path: str, start: int, current: list[str], output: list[str]) -> Iterator[PageCommand]:
+    if not current:
+        return
+    if (
+        len(current) == 1
+        and current[0].rstrip() == PROMPT.strip()
+        and not any(o.strip() for o in output)
+    ):
+        return  # an idle prompt, as terminals show after the last command
+    yield PageCommand(Span(path, start, start + len(current) - 1), tuple(current), tuple(output))
+
+
+def nested_prompts(command: PageCommand) -> Iterator[Notice]:
+    """Prompt lines a reader would type into a nested shell: taken as output, never run.
+
+    `$ sudo -i` then `# apt-get update`, or `root@box:/# ls` under `$ docker exec -it box sh`:
+    the runner types only `$ ` lines, so it says so instead of expecting them silently.
+    """
+    opener = SHELL_OPENER.match(typed(command.lines)) is not None
+    first = command.span.end + 1
+    for number, line in enumerate(command.output, first):
+        prompt = NESTED_PROMPT.match(line)
+        if prompt and (opener or not line.startswith("# ")):
+            where = Span(command.span.path, number, number)
+            message = "a prompt line under a command is expected output, not run; use `$ ` lines"
+            yield Notice(where, message)
+            return
