@@ -1,0 +1,295 @@
+"""How the runner hears from the page's bash: prompt markers on the terminal, `$?` on a FIFO.
+
+The rcfile sets four hooks, each tagged with a per-session token that exists only in these
+shell variables, written there as `\\e` escapes (so `echo "$PS1"` or `set` never prints a
+marker) and never exported:
+
+- `PS0` prints `ESC ] 777 ; token ; 0 BEL` when a command starts;
+- `PS2` prints `...;2 BEL` when bash wants a continuation line;
+- `PROMPT_COMMAND` writes `$?` to a FIFO that only the runner reads, then prints `...;1 BEL`
+  (its own trace, under `set -x`, goes to /dev/null; bash keeps `$?` and `PIPESTATUS`);
+- `PS1` is `$ ` followed by `...;3 BEL`, the end of the prompt.
+
+`Channel.wait_prompt` turns the terminal stream and the FIFO into events; the bytes between
+the end of a prompt and the next end marker are the command's output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import select
+import shlex
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from runner.run.terminal import Terminal
+
+MARKER_GRACE = 0.5  # seconds the end marker may trail the status (stderr redirected: never)
+STALL = 0.25  # seconds without a byte before the foreground job is looked at
+
+
+class ShellGone(Exception):
+    """The terminal closed: bash exited."""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Where bash is now."""
+
+    DONE = "done"
+    MORE = "more"
+    TIMEOUT = "timeout"
+
+    kind: str
+    """DONE (a command ended, `status` holds `$?`), MORE (PS2) or TIMEOUT."""
+    status: int | None
+
+
+class Channel:
+    """The hooks of one bash session: its rcfile, its FIFO, and the parse of its terminal."""
+
+    def __init__(self, home: Path, token: str) -> None:
+        self._token = token
+        self.fifo = home / "status"
+        self.rcfile = home / "rc"
+        os.mkfifo(self.fifo, 0o600)
+        self._status_fd = os.open(self.fifo, os.O_RDONLY | os.O_NONBLOCK)
+        self._keep_open = os.open(self.fifo, os.O_WRONLY)  # bash's opens never block or fail
+        self._prefix = b"\x1b]777;" + token.encode() + b";"
+        self._marker = re.compile(rb"\x1b\]777;" + token.encode() + rb";([0-3])\x07")
+        self._hook = (
+            f'{{ printf "%d\\n" "$?" >|{shlex.quote(str(self.fifo))}; '
+            f'printf "\\e]777;{token};1\\a" >&3; }} 3>&2 2>/dev/null'
+        )
+        self._terminal: Terminal | None = None
+        self._argv: list[str] = []
+        self._armed: set[tuple[int, tuple[str, ...]]] = set()
+        self._rearmed = False
+        self._pending = bytearray()
+        self._output = bytearray()
+        self._statuses: list[int] = []
+        self._capturing = False
+        self._ended = False
+        self._in_prompt = False  # between the end marker and the end of PS1
+        self._ps1_marked = True  # does the page's PS1 still end with our marker?
+        self.executed = False
+        """Did a command of the current step start (PS0)? An empty line or a comment does not."""
+        self.echo: Callable[[bytes], None] | None = None
+
+    def write_rcfile(self) -> Path:
+        """The rcfile: the four hooks, no history file (line editing is off: --noediting)."""
+        mark = f"\\e]777;{self._token};"
+        self.rcfile.write_text(
+            f"PS1='\\$ {mark}3\\a'\nPS2='{mark}2\\a'\nPS0='{mark}0\\a'\n"
+            f"PROMPT_COMMAND={shlex.quote(self._hook)}\n"
+            "unset HISTFILE\nset +o history\n",
+            encoding="utf-8",
+        )
+        return self.rcfile
+
+    def attach(self, terminal: Terminal, argv: list[str]) -> None:
+        """Listen to this terminal, where bash runs as `argv` with our rcfile."""
+        self._terminal = terminal
+        os.set_blocking(terminal.fd, False)
+        self._argv = argv
+
+    def close(self) -> None:
+        """Close the FIFO's ends; never raises."""
+        for fd in (self._status_fd, self._keep_open):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    # --- typing ---------------------------------------------------------------------------
+
+    def start_command(self) -> None:
+        """A new step."""
+        self.executed = False
+        self._rearmed = False
+
+    def type_line(self, line: str, deadline: float) -> bool:
+        """Type one line; whatever the terminal shows from now on is output."""
+        assert self._terminal is not None
+        self._capturing = not (self._in_prompt and self._ps1_marked)
+        self._ended = False
+        return self._terminal.type_line(line.encode(), deadline)
+
+    def write(self, data: bytes) -> None:
+        """Type raw bytes (Ctrl-C)."""
+        assert self._terminal is not None
+        with contextlib.suppress(OSError):
+            os.write(self._terminal.fd, data)
+
+    def interrupt(self) -> None:
+        """Ctrl-C, as typed."""
+        self.write(b"\x03")
+
+    def terminate(self) -> None:
+        """SIGTERM to the foreground job (not to bash itself)."""
+        self._signal_foreground(signal.SIGTERM)
+
+    def kill(self) -> None:
+        """SIGKILL to the foreground job (not to bash itself)."""
+        self._signal_foreground(signal.SIGKILL)
+
+    def _signal_foreground(self, sig: signal.Signals) -> None:
+        assert self._terminal is not None
+        group = self._terminal.foreground()
+        if group is not None and group != self._terminal.pid:
+            with contextlib.suppress(OSError):
+                os.killpg(group, sig)
+
+    def take_output(self) -> bytes:
+        """The current step's output so far, markers and prompts removed."""
+        output = bytes(self._output)
+        self._output.clear()
+        return output
+
+    # --- listening ------------------------------------------------------------------------
+
+    def wait_prompt(self, deadline: float) -> Event:
+        """Read until bash wants a line (MORE) or a command ended (DONE), or the deadline."""
+        assert self._terminal is not None
+        fd, marker_deadline = self._terminal.fd, None
+        while True:
+            if self._ended and self._statuses:
+                self._ended = False
+                return Event(Event.DONE, self._statuses.pop(0))
+            now = time.monotonic()
+            if self._statuses and marker_deadline is None:
+                marker_deadline = now + MARKER_GRACE
+            if marker_deadline is not None and now >= marker_deadline:
+                return Event(Event.DONE, self._statuses.pop(0))
+            limit = min(deadline, marker_deadline or deadline)
+            if now >= limit:
+                return Event(Event.TIMEOUT, None)
+            ready = select.select([fd, self._status_fd], [], [], min(limit - now, STALL))[0]
+            if not ready:
+                self._look_at_foreground(deadline)
+                continue
+            if self._status_fd in ready:
+                self._read_statuses()
+            if fd in ready and self._read_terminal(fd):
+                return Event(Event.MORE, None)
+
+    def _read_statuses(self) -> None:
+        with contextlib.suppress(BlockingIOError):
+            data = os.read(self._status_fd, 4096)
+            self._statuses += [int(line) for line in data.split()]
+
+    def _read_terminal(self, fd: int) -> bool:
+        """Take what the terminal shows; True when it holds a continuation prompt (PS2)."""
+        try:
+            chunk = os.read(fd, 65536)
+        except BlockingIOError:
+            return False
+        except OSError:
+            chunk = b""
+        if not chunk:
+            raise ShellGone()
+        self._pending += chunk
+        return self._scan()
+
+    def _scan(self) -> bool:
+        more = False
+        start = 0
+        for match in self._marker.finditer(self._pending):
+            self._take(self._pending[start : match.start()])
+            start = match.end()
+            kind = match[1]
+            if kind != b"3" and self._in_prompt:
+                self._ps1_marked = self._in_prompt = False  # the page's PS1 dropped our marker
+            if kind == b"0":
+                self.executed, self._capturing = True, True
+            elif kind == b"1":
+                self._strip_verbose_hook()
+                self._capturing, self._ended, self._in_prompt = False, True, True
+            elif kind == b"2":
+                more = True
+            else:  # the prompt is shown: until a line is typed, nothing is output
+                self._in_prompt, self._ps1_marked = False, True
+        keep = self._partial_marker_start(start)
+        self._take(self._pending[start:keep])
+        del self._pending[:keep]
+        return more
+
+    def _partial_marker_start(self, start: int) -> int:
+        """Where a marker cut at the end of what has arrived begins (else the end)."""
+        buffer, prefix = self._pending, self._prefix
+        escape = buffer.rfind(b"\x1b", max(start, len(buffer) - len(prefix) - 2))
+        if escape < 0:
+            return len(buffer)
+        tail = bytes(buffer[escape:])
+        if prefix.startswith(tail) or (tail.startswith(prefix) and len(tail) <= len(prefix) + 1):
+            return escape
+        return len(buffer)
+
+    def _take(self, piece: bytearray) -> None:
+        if self._capturing and piece:
+            self._output += piece
+            if self.echo is not None:
+                self.echo(bytes(piece))
+
+    def _strip_verbose_hook(self) -> None:
+        """Under `set -v` bash prints the hook's text before running it: not the command's."""
+        echoed = self._hook.encode() + b"\r\n"
+        if self._output.endswith(echoed):
+            del self._output[-len(echoed) :]
+
+    # --- a shell without the hooks --------------------------------------------------------
+
+    def _look_at_foreground(self, deadline: float) -> None:
+        """Re-arm a bash that waits at a prompt without our hooks (once per step).
+
+        `exec bash`, `exec "$SHELL"` or a nested `bash` start a shell that has none of them,
+        and a page may overwrite PROMPT_COMMAND. Such a shell, seen waiting for a line on the
+        terminal, gets the hooks back by typing `. RCFILE` into it; what it printed meanwhile
+        (a greeting, its prompt) is not the command's output, and the step's status is 0.
+        """
+        assert self._terminal is not None
+        group = self._terminal.foreground()
+        if group is None or self._rearmed:
+            return
+        argv = _cmdline(group)
+        known = (group, tuple(argv)) in self._armed or (
+            argv == self._argv and group == self._terminal.pid
+        )
+        if known and not self._terminal.reads_prompt(group):
+            return  # ours, hooks set: a command of its own (`read`) waits, or it is busy
+        if not known and not (_interactive_bash(argv) and self._terminal.reads_terminal(group)):
+            return
+        self._armed.add((group, tuple(argv)))
+        self._rearmed = True
+        self._output.clear()
+        self._capturing = False
+        # Outside the rcfile: `set +o emacs` inside `.` would not outlast it.
+        rearm = f"set +o emacs +o vi; . {shlex.quote(str(self.rcfile))}"
+        self._terminal.type_line(rearm.encode(), deadline)
+
+
+def _cmdline(pid: int) -> list[str]:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return []
+    return raw.decode(errors="replace").split("\0")[:-1]
+
+
+def _interactive_bash(argv: list[str]) -> bool:
+    """`bash`, `-bash`, `/bin/bash -l`...: options only, no script and no -c."""
+    if not argv or os.path.basename(argv[0]).lstrip("-") != "bash":
+        return False
+    takes_value = {"--rcfile", "--init-file", "-O", "+O", "-o", "+o"}
+    args = iter(argv[1:])
+    for arg in args:
+        if arg in takes_value:
+            next(args, None)
+        elif arg == "-c" or not arg.startswith(("-", "+")):
+            return False
+    return True
+
+

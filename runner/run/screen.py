@@ -1,0 +1,40 @@
+"""What a terminal shows of a command's output: `\\r`, backspaces and cursor moves applied.
+
+`abcdef\\rXY` shows `XYcdef`; a progress bar redrawn in place shows its last state. Output
+without control bytes (the common case) is returned as it is, apart from `\\r\\n` -> `\\n`,
+without starting the emulator. Otherwise termscraper (a maintained fork of pyte) plays the
+bytes on a screen as wide as the longest line, so a long line is one line, not wrapped at 80
+columns, and as tall as the output, so nothing scrolls away. Tabs are kept as tabs (a
+placeholder cell stands for each), so that a tab and spaces still differ in a diff.
+Colours and other attributes are dropped; trailing blanks of each line are too.
+"""
+
+from __future__ import annotations
+
+import re
+
+CONTROL = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\r(?!\n)")
+TAB_CELL = "\ue000"  # a private-use character: one cell, never printed by a real program
+MIN_COLUMNS = 80
+
+
+def render(raw: bytes) -> bytes:
+    """The text a terminal would show for these bytes, as UTF-8 with `\\n` line ends."""
+    text = raw.replace(b"\r\n", b"\n")
+    if not CONTROL.search(text):
+        return text
+    return _emulate(raw.decode("utf-8", "replace")).encode("utf-8")
+
+
+def _emulate(text: str) -> str:
+    import termscraper  # only output with control bytes pays for the import
+
+    lines = text.replace("\t", TAB_CELL).split("\n")
+    width = max(MIN_COLUMNS, max(len(line) for line in lines) + 1)
+    screen = termscraper.Screen(width, len(lines) + 1, track_dirty_lines=False, styleless=True)
+    stream = termscraper.Stream(screen)
+    stream.feed("\r\n".join(line.rstrip("\r") for line in lines))
+    shown = screen.compressed_display(rstrip=True)[: len(lines)]
+    while len(shown) > 1 and not shown[-1] and lines[-1] != "":
+        shown.pop()
+    return "\n".join(line.replace(TAB_CELL, "\t") for line in shown)
