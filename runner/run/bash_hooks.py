@@ -1,7 +1,7 @@
-"""How the runner hears from the page's bash: prompt markers on the terminal, `$?` on a FIFO.
+r"""How the runner hears from the page's bash: prompt markers on the terminal, `$?` on a FIFO.
 
 The rcfile sets four hooks, each tagged with a per-session token that exists only in these
-shell variables, written there as `\\e` escapes (so `echo "$PS1"` or `set` never prints a
+shell variables, written there as `\e` escapes (so `echo "$PS1"` or `set` never prints a
 marker) and never exported:
 
 - `PS0` prints `ESC ] 777 ; token ; 0 BEL` when a command starts;
@@ -281,7 +281,7 @@ def _cmdline(pid: int) -> list[str]:
 
 def _interactive_bash(argv: list[str]) -> bool:
     """`bash`, `-bash`, `/bin/bash -l`...: options only, no script and no -c."""
-    if not argv or os.path.basename(argv[0]).lstrip("-") != "bash":
+    if not argv or Path(argv[0]).name.lstrip("-") != "bash":
         return False
     takes_value = {"--rcfile", "--init-file", "-O", "+O", "-o", "+o"}
     args = iter(argv[1:])
@@ -291,5 +291,3 @@ def _interactive_bash(argv: list[str]) -> bool:
         elif arg == "-c" or not arg.startswith(("-", "+")):
             return False
     return True
-
-

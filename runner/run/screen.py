@@ -1,7 +1,7 @@
-"""What a terminal shows of a command's output: `\\r`, backspaces and cursor moves applied.
+r"""What a terminal shows of a command's output: `\r`, backspaces and cursor moves applied.
 
-`abcdef\\rXY` shows `XYcdef`; a progress bar redrawn in place shows its last state. Output
-without control bytes (the common case) is returned as it is, apart from `\\r\\n` -> `\\n`,
+`abcdef\rXY` shows `XYcdef`; a progress bar redrawn in place shows its last state. Output
+without control bytes (the common case) is returned as it is, apart from `\r\n` -> `\n`,
 without starting the emulator. Otherwise termscraper (a maintained fork of pyte) plays the
 bytes on a screen as wide as the longest line, so a long line is one line, not wrapped at 80
 columns, and as tall as the output, so nothing scrolls away. Tabs are kept as tabs (a
@@ -19,7 +19,7 @@ MIN_COLUMNS = 80
 
 
 def render(raw: bytes) -> bytes:
-    """The text a terminal would show for these bytes, as UTF-8 with `\\n` line ends."""
+    r"""The text a terminal would show for these bytes, as UTF-8 with `\n` line ends."""
     text = raw.replace(b"\r\n", b"\n")
     if not CONTROL.search(text):
         return text
@@ -27,14 +27,15 @@ def render(raw: bytes) -> bytes:
 
 
 def _emulate(text: str) -> str:
-    import termscraper  # only output with control bytes pays for the import
+    import termscraper  # type: ignore[import-untyped]  # only control bytes pay the import
 
     lines = text.replace("\t", TAB_CELL).split("\n")
     width = max(MIN_COLUMNS, max(len(line) for line in lines) + 1)
     screen = termscraper.Screen(width, len(lines) + 1, track_dirty_lines=False, styleless=True)
     stream = termscraper.Stream(screen)
     stream.feed("\r\n".join(line.rstrip("\r") for line in lines))
-    shown = screen.compressed_display(rstrip=True)[: len(lines)]
-    while len(shown) > 1 and not shown[-1] and lines[-1] != "":
-        shown.pop()
+    rows = [str(row) for row in screen.compressed_display(rstrip=True)]
+    used = [number for number, row in enumerate(rows) if row]
+    last = max([int(screen.cursor_y), *used[-1:]])  # down to the cursor: a final newline shows
+    shown = rows[: last + 1]
     return "\n".join(line.replace(TAB_CELL, "\t") for line in shown)

@@ -1,4 +1,4 @@
-"""The page's shell: one interactive bash on a pseudo-terminal, typed into like a reader would.
+r"""The page's shell: one interactive bash on a pseudo-terminal, typed into like a reader would.
 
 A command is typed as the reader types it, line by line; each line waits for bash to ask for
 the next one. Bash itself says where it is, through its prompts and a hook:
@@ -9,7 +9,7 @@ the next one. Bash itself says where it is, through its prompts and a hook:
 - The output of a command is what the terminal shows between the typed line and the end
   sequence, without the markers; the prompt (whatever the page made of `PS1`) is not output.
 - The status comes from the FIFO: no output can fake it, and the token is never in the
-  environment, nor written raw anywhere bash prints (the prompts hold it as `\\e...` escapes).
+  environment, nor written raw anywhere bash prints (the prompts hold it as `\e...` escapes).
 - No function or variable of the runner's is in `env`, `declare -F` or a `set -x` trace: the
   hook runs with its trace sent to /dev/null, and `$?`, `$_` and `PIPESTATUS` survive it.
 - A line left incomplete (bash asks for more after the last line) is cancelled with Ctrl-C.
@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from runner.run.screen import render
 from runner.run.bash_hooks import Channel, Event, ShellGone
+from runner.run.screen import render
 from runner.run.terminal import Terminal
 
 INTERRUPT = b"\x03"
@@ -246,4 +246,3 @@ class ShellSession:
         result = self.run(script, 10)
         if result.status != 0:
             raise ShellDied("could not read the shell's state")
-

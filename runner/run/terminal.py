@@ -93,7 +93,9 @@ class Terminal:
         if len(line) >= LINE_LIMIT:
             return self.type_long(line, deadline)
         if any(byte < 32 or byte == 127 for byte in line):
-            line = b"".join(LITERAL_NEXT + bytes([b]) if b < 32 or b == 127 else bytes([b]) for b in line)
+            line = b"".join(
+                LITERAL_NEXT + bytes([b]) if b < 32 or b == 127 else bytes([b]) for b in line
+            )
         return self.write(line + b"\n", deadline)
 
     def type_long(self, line: bytes, deadline: float) -> bool:
@@ -107,9 +109,10 @@ class Terminal:
         reader = self.foreground() or self.pid
         before = _bytes_read(reader)
         saved = termios.tcgetattr(self.fd)  # on a pty master: the slave's settings
-        raw = [list(part) if isinstance(part, list) else part for part in saved]
-        raw[0] &= ~(termios.ICRNL | termios.INLCR | termios.IGNCR | termios.IXON)
-        raw[3] &= ~(termios.ICANON | termios.ISIG | termios.IEXTEN)
+        raw = list(saved)
+        raw[0] = saved[0] & ~(termios.ICRNL | termios.INLCR | termios.IGNCR | termios.IXON)
+        raw[3] = saved[3] & ~(termios.ICANON | termios.ISIG | termios.IEXTEN)
+        raw[6] = list(saved[6])
         raw[6][termios.VMIN], raw[6][termios.VTIME] = 1, 0
         termios.tcsetattr(self.fd, termios.TCSANOW, raw)
         try:
@@ -132,9 +135,9 @@ class Terminal:
             except BlockingIOError:
                 pass
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([], [self.fd], [], min(remaining, 0.05))[1]:
-                if time.monotonic() >= deadline:
-                    return False
+            if remaining <= 0:
+                return False
+            select.select([], [self.fd], [], min(remaining, 0.05))
         return True
 
     def foreground(self) -> int | None:
@@ -157,12 +160,11 @@ class Terminal:
         try:
             call = (proc / "syscall").read_text().split()
             if call and call[0] in READ_SYSCALLS:
-                return os.readlink(proc / "fd" / str(int(call[1], 16))) == self.tty
+                return str((proc / "fd" / str(int(call[1], 16))).readlink()) == self.tty
             waiting = call[0] in POLL_SYSCALLS or (proc / "wchan").read_text() in TTY_WAITS
-            return waiting and os.readlink(proc / "fd" / "0") == self.tty
+            return waiting and str((proc / "fd" / "0").readlink()) == self.tty
         except (OSError, ValueError, IndexError):
             return False
-
 
     def reads_prompt(self, pid: int) -> bool:
         """Is bash `pid` reading its next command line (a 1,024-byte read of stdin)?

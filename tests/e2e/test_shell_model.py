@@ -1,0 +1,203 @@
+"""The page's shell model (issue 13), with a real bash on a real pseudo-terminal.
+
+Commands are typed line by line; bash tells the runner where it is through its prompts and a
+PROMPT_COMMAND that writes `$?` to a FIFO. Each test states what a reader's terminal does.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from runner.run.cleanup import kill_session
+from runner.run.shell import ShellDied, ShellSession, Typed, new_nonce, shell_environment
+
+pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture
+def shell(tmp_path: Path) -> Iterator[ShellSession]:
+    nonce = new_nonce()
+    env = shell_environment(os.environ, {}, nonce)
+    try:
+        with ShellSession(tmp_path, env, nonce) as session:
+            yield session
+    finally:
+        kill_session(nonce)
+
+
+def text(typed: Typed) -> str:
+    return typed.output.decode()
+
+
+# --- item 1: long commands ----------------------------------------------------------------
+
+
+def test_a_10_kb_single_line_runs(shell):
+    typed = shell.run("echo " + "a" * 10_000 + " | wc -c", 10)
+    assert (typed.status, text(typed)) == (0, "10001\n")
+
+
+def test_a_200_line_heredoc_with_tabs_is_typed_line_by_line(shell):
+    body = [f"line {i}\t$HOME" for i in range(200)]
+    typed = shell.run("cat <<'EOF' > out.txt\n" + "\n".join(body) + "\nEOF", 10)
+    assert typed.status == 0
+    assert text(shell.run("wc -l < out.txt; grep -c '\t[$]HOME$' out.txt", 10)) == "200\n200\n"
+
+
+def test_a_heredoc_line_longer_than_the_terminal_line_limit_arrives_whole(shell):
+    typed = shell.run("cat <<EOF | wc -c\n" + "b" * 9_000 + "\nEOF", 10)
+    assert text(typed) == "9001\n"
+
+
+def test_control_bytes_in_a_command_are_typed_literally(shell):
+    typed = shell.run("x='a\x03b\x16c\x04'; echo ${#x}", 10)
+    assert (typed.status, text(typed)) == (0, "6\n")
+
+
+def test_the_terminal_is_back_in_canonical_mode_after_a_long_line(shell):
+    typed = shell.run(": " + "x" * 5_000 + "\nstty -a | grep -ow -- '-\\?icanon'", 10)
+    assert text(typed) == "icanon\n"
+
+
+# --- item 2: the prompt is not output -------------------------------------------------------
+
+
+def test_a_venv_style_prompt_prefix_does_not_reach_the_output(shell):
+    shell.run('PS1="(.venv) ${PS1:-}"', 10)
+    assert text(shell.run("echo after", 10)) == "after\n"
+    assert text(shell.run("printf no-newline", 10)) == "no-newline"
+
+
+def test_a_replaced_prompt_does_not_reach_the_output(shell):
+    shell.run("PS1='my-host:~$ '", 10)
+    assert text(shell.run("echo one", 10)) == "one\n"
+    assert text(shell.run("echo two", 10)) == "two\n"
+
+
+# --- item 3: set -e as in an interactive terminal -------------------------------------------
+
+
+def test_set_e_and_an_exempt_and_list_keep_the_shell(shell):
+    assert shell.run("set -e; false && echo x", 10).status == 1
+    assert text(shell.run("echo alive", 10)) == "alive\n"
+
+
+def test_set_e_and_a_failing_command_end_the_shell(shell):
+    shell.run("set -e", 10)
+    with pytest.raises(ShellDied, match="exited with status 1"):
+        shell.run("false", 10)
+
+
+# --- item 4: no internals ------------------------------------------------------------------
+
+
+def test_set_x_traces_only_the_command(shell):
+    shell.run("set -x", 10)
+    assert text(shell.run("echo traced", 10)) == "+ echo traced\ntraced\n"
+
+
+def test_no_runner_function_and_status_survives_the_hook(shell):
+    assert text(shell.run("declare -F | wc -l", 10)) == "0\n"
+    shell.run("false | true", 10)
+    assert text(shell.run("echo ${PIPESTATUS[@]}", 10)) == "1 0\n"
+    shell.run("(exit 3)", 10)
+    assert text(shell.run("echo $?", 10)) == "3\n"
+
+
+def test_set_v_shows_the_command_but_not_the_hook(shell):
+    shell.run("set -v", 10)
+    assert text(shell.run("echo v", 10)) == "echo v\nv\n"
+
+
+# --- item 5: a new bash or a lost hook is re-armed, fast ---------------------------------------
+
+
+@pytest.mark.parametrize("command", ["exec bash", 'exec "$SHELL"', "bash"])
+def test_a_new_interactive_bash_is_rearmed_quickly(shell, command):
+    started = time.monotonic()
+    typed = shell.run(command, 20)
+    assert typed.status == 0 and typed.error is None
+    assert time.monotonic() - started < 5
+    assert text(shell.run("echo still here", 10)) == "still here\n"
+    assert shell.run("false", 10).status == 1
+
+
+def test_an_overwritten_prompt_command_is_rearmed(shell):
+    assert shell.run("PROMPT_COMMAND='true'", 10).error is None
+    assert text(shell.run("echo ok", 10)) == "ok\n"
+
+
+# --- item 7: output cannot forge the end of a command -----------------------------------------
+
+
+def test_printing_every_marker_the_page_can_see_changes_nothing(shell):
+    forged = (
+        'printf "\\e]777;$RUNNER_SESSION;1\\a\\e]777;$RUNNER_SESSION;0\\a"; '
+        'echo "$PS0$PS1$PS2$PROMPT_COMMAND" | cat -v | wc -l; sleep 0.3; echo end'
+    )
+    typed = shell.run(forged, 10)
+    assert typed.status == 0
+    assert text(typed).endswith("end\n")
+    assert text(shell.run("echo next", 10)) == "next\n"
+
+
+# --- incomplete commands, empty lines, syntax errors -----------------------------------------
+
+
+def test_an_incomplete_command_fails_at_once(shell):
+    started = time.monotonic()
+    typed = shell.run("echo 'open quote", 30)
+    assert typed.status == 2
+    assert typed.error is not None and "incomplete" in typed.error
+    assert time.monotonic() - started < 5
+    assert text(shell.run("echo fine", 10)) == "fine\n"
+
+
+def test_a_syntax_error_is_output_with_status_2(shell):
+    typed = shell.run("echo )", 10)
+    assert typed.status == 2
+    assert "syntax error" in text(typed)
+
+
+def test_a_comment_succeeds_whatever_came_before(shell):
+    shell.run("false", 10)
+    assert shell.run("# just a comment", 10).status == 0
+
+
+# --- terminal semantics ---------------------------------------------------------------------
+
+
+def test_the_command_has_a_terminal(shell):
+    typed = shell.run("[ -t 0 ] && [ -t 1 ] && echo tty; stty size; : < /dev/tty && echo dev", 10)
+    assert text(typed) == "tty\n24 80\ndev\n"
+
+
+# --- item 13: what the terminal shows ---------------------------------------------------------
+
+
+def test_carriage_returns_and_backspaces_are_rendered(shell):
+    typed = shell.run(r"printf 'abcdef\rXY\n'; printf 'abc\b\bZ\n'; printf '10%%\r100%%\n'", 10)
+    assert text(typed) == "XYcdef\naZc\n100%\n"
+    assert b"\r" in typed.raw
+
+
+# --- item 14 and timeouts ---------------------------------------------------------------------
+
+
+def test_a_command_waiting_for_input_says_so(shell):
+    typed = shell.run("read answer", 1)
+    assert typed.status is None
+    assert typed.error == "timed out after 1s waiting for input"
+    assert text(shell.run("echo back", 10)) == "back\n"
+
+
+def test_a_busy_command_times_out_without_the_input_note(shell):
+    typed = shell.run("echo before; sleep 30", 1)
+    assert typed.error == "timed out after 1s"
+    assert text(typed).startswith("before\n")
+    assert text(shell.run("echo back", 10)) == "back\n"
