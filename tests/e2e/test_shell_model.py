@@ -121,7 +121,8 @@ def test_set_v_shows_the_command_but_not_the_hook(shell):
 def test_a_new_interactive_bash_is_rearmed_quickly(shell, command):
     started = time.monotonic()
     typed = shell.run(command, 20)
-    assert typed.status == 0 and typed.error is None
+    assert typed.status == 0
+    assert typed.error is None
     assert time.monotonic() - started < 5
     assert text(shell.run("echo still here", 10)) == "still here\n"
     assert shell.run("false", 10).status == 1
@@ -153,7 +154,8 @@ def test_an_incomplete_command_fails_at_once(shell):
     started = time.monotonic()
     typed = shell.run("echo 'open quote", 30)
     assert typed.status == 2
-    assert typed.error is not None and "incomplete" in typed.error
+    assert typed.error is not None
+    assert "incomplete" in typed.error
     assert time.monotonic() - started < 5
     assert text(shell.run("echo fine", 10)) == "fine\n"
 
