@@ -203,3 +203,37 @@ def test_a_busy_command_times_out_without_the_input_note(shell):
     assert typed.error == "timed out after 1s"
     assert text(typed).startswith("before\n")
     assert text(shell.run("echo back", 10)) == "back\n"
+
+
+# --- whole pages, as other projects write them ---------------------------------------------
+
+
+def test_a_page_with_venv_activation_set_e_set_x_and_a_long_heredoc_passes(page, runner):
+    heredoc = "\n".join(f"> line {i}" for i in range(90))
+    path = page(
+        "```console\n"
+        "$ python3 -m venv --without-pip .venv\n"
+        "$ source .venv/bin/activate\n"
+        "$ echo $VIRTUAL_ENV | grep -c venv\n1\n"
+        "$ set -e\n"
+        "```\n\n<!-- runner: exit=1 -->\n```console\n"
+        "$ false && echo never\n"
+        "```\n\n```console\n"
+        "$ set -x\n"
+        "$ echo traced\n+ echo traced\ntraced\n"
+        "$ set +x\n+ set +x\n"
+        f"$ cat <<'EOF' | wc -l\n{heredoc}\n> EOF\n90\n"
+        "$ printf 'downloading 10%%\\rdownloading 100%%\\n'\ndownloading 100%\n"
+        "$ exec bash\n"
+        "$ echo after exec\nafter exec\n"
+        "```\n"
+    )
+    run = runner("verify", "--no-cache", path)
+    assert run.status == 0, run.out
+
+
+def test_a_page_waiting_for_input_says_so(page, runner):
+    path = page("<!-- runner: timeout=1 -->\n```console\n$ read -p 'Name? ' name\n```\n")
+    run = runner("verify", "--no-cache", path)
+    assert run.status != 0
+    assert "timed out after 1s waiting for input" in run.out
