@@ -76,6 +76,9 @@ class Channel:
         self._capturing = False
         self._ended = False
         self._in_prompt = False  # between the end marker and the end of PS1
+        self._typed = False  # a line was typed since the end marker
+        self._started = False  # PS0 came since the end marker: a command runs
+        self._preamble = bytearray()  # before PS0 when PS1 is the page's: its prompt, or an error
         self._ps1_marked = True  # does the page's PS1 still end with our marker?
         self.executed = False
         """Did a command of the current step start (PS0)? An empty line or a comment does not."""
@@ -114,8 +117,8 @@ class Channel:
     def type_line(self, line: str, deadline: float) -> bool:
         """Type one line; whatever the terminal shows from now on is output."""
         assert self._terminal is not None
-        self._capturing = not (self._in_prompt and self._ps1_marked)
-        self._ended = False
+        self._typed, self._ended = True, False
+        self._capturing = not self._in_prompt
         return self._terminal.type_line(line.encode(), deadline)
 
     def write(self, data: bytes) -> None:
@@ -175,6 +178,8 @@ class Channel:
                 self._read_statuses()
             if fd in ready and self._read_terminal(fd):
                 return Event(Event.MORE, None)
+            if self._ended and not self._statuses:
+                self._read_statuses()  # written before the end marker: there already
 
     def _read_statuses(self) -> None:
         with contextlib.suppress(BlockingIOError):
@@ -201,17 +206,24 @@ class Channel:
             self._take(self._pending[start : match.start()])
             start = match.end()
             kind = match[1]
-            if kind != b"3" and self._in_prompt:
-                self._ps1_marked = self._in_prompt = False  # the page's PS1 dropped our marker
+            if kind != b"3" and self._in_prompt:  # the page's PS1 dropped our marker
+                self._ps1_marked = self._in_prompt = False
             if kind == b"0":
-                self.executed, self._capturing = True, True
+                self.executed = self._capturing = self._started = True
+                self._preamble.clear()
             elif kind == b"1":
+                if not self._started:  # nothing ran: what bash printed is an error message
+                    self._output += self._preamble
+                self._preamble.clear()
+                self._started = False
                 self._strip_verbose_hook()
-                self._capturing, self._ended, self._in_prompt = False, True, True
+                self._capturing, self._ended, self._typed = False, True, False
+                self._in_prompt = self._ps1_marked
             elif kind == b"2":
                 more = True
-            else:  # the prompt is shown: until a line is typed, nothing is output
+            else:  # the prompt is shown: what comes after it is output once a line is typed
                 self._in_prompt, self._ps1_marked = False, True
+                self._capturing = self._typed
         keep = self._partial_marker_start(start)
         self._take(self._pending[start:keep])
         del self._pending[:keep]
@@ -229,7 +241,9 @@ class Channel:
         return len(buffer)
 
     def _take(self, piece: bytearray) -> None:
-        if self._capturing and piece:
+        if self._capturing and piece and not (self._ps1_marked or self._started):
+            self._preamble += piece
+        elif self._capturing and piece:
             self._output += piece
             if self.echo is not None:
                 self.echo(bytes(piece))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import select
 import signal
 import struct
@@ -28,6 +29,7 @@ from pathlib import Path
 ROWS, COLUMNS = 24, 80
 LINE_LIMIT = 4000  # bytes of one canonical-mode line, with room under the kernel's 4,095
 LITERAL_NEXT = b"\x16"  # Ctrl-V: the next byte is taken as typed, not as Ctrl-C, Ctrl-D...
+CONTROL_BYTE = re.compile(rb"[\x00-\x1f\x7f]")
 # x86-64 syscall numbers (elsewhere /proc/PID/wchan decides): read and readv name the fd they
 # wait on; poll, select, pselect6 and ppoll (readline waits in one) count when stdin is the tty.
 READ_SYSCALLS = {"0", "19"}
@@ -92,10 +94,8 @@ class Terminal:
         """
         if len(line) >= LINE_LIMIT:
             return self.type_long(line, deadline)
-        if any(byte < 32 or byte == 127 for byte in line):
-            line = b"".join(
-                LITERAL_NEXT + bytes([b]) if b < 32 or b == 127 else bytes([b]) for b in line
-            )
+        if CONTROL_BYTE.search(line):
+            line = CONTROL_BYTE.sub(lambda match: LITERAL_NEXT + match[0], line)
         return self.write(line + b"\n", deadline)
 
     def type_long(self, line: bytes, deadline: float) -> bool:

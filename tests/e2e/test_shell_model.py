@@ -77,6 +77,7 @@ def test_a_replaced_prompt_does_not_reach_the_output(shell):
     shell.run("PS1='my-host:~$ '", 10)
     assert text(shell.run("echo one", 10)) == "one\n"
     assert text(shell.run("echo two", 10)) == "two\n"
+    assert "syntax error" in text(shell.run("echo )", 10))
 
 
 # --- item 3: set -e as in an interactive terminal -------------------------------------------
