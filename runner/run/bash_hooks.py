@@ -63,8 +63,8 @@ class Channel:
         self._prefix = b"\x1b]777;" + token.encode() + b";"
         self._marker = re.compile(rb"\x1b\]777;" + token.encode() + rb";([0-3])\x07")
         self._hook = (
-            f'{{ printf "%d\\n" "$?" >|{shlex.quote(str(self.fifo))}; '
-            f'printf "\\e]777;{token};1\\a" >&3; }} 3>&2 2>/dev/null'
+            f'{{ printf "%d\\n" "$?"; printf "\\e]777;{token};1\\a" >&3; }} '
+            f"3>&2 2>&- >|{shlex.quote(str(self.fifo))}"
         )
         self._terminal: Terminal | None = None
         self._argv: list[str] = []
@@ -154,8 +154,12 @@ class Channel:
 
     # --- listening ------------------------------------------------------------------------
 
-    def wait_prompt(self, deadline: float) -> Event:
-        """Read until bash wants a line (MORE) or a command ended (DONE), or the deadline."""
+    def wait_prompt(self, deadline: float, more_lines: bool = False) -> Event:
+        """Read until bash wants a line (MORE) or a command ended (DONE), or the deadline.
+
+        With `more_lines`, bash seen reading its input without a word from the hooks (the page
+        sent stderr, hence PS2, elsewhere) counts as MORE: the next line is typed.
+        """
         assert self._terminal is not None
         fd, marker_deadline = self._terminal.fd, None
         while True:
@@ -172,7 +176,8 @@ class Channel:
                 return Event(Event.TIMEOUT, None)
             ready = select.select([fd, self._status_fd], [], [], min(limit - now, STALL))[0]
             if not ready:
-                self._look_at_foreground(deadline)
+                if not self._statuses and self._look_at_foreground(deadline, more_lines):
+                    return Event(Event.MORE, None)
                 continue
             if self._status_fd in ready:
                 self._read_statuses()
@@ -256,26 +261,33 @@ class Channel:
 
     # --- a shell without the hooks --------------------------------------------------------
 
-    def _look_at_foreground(self, deadline: float) -> None:
+    def _look_at_foreground(self, deadline: float, more_lines: bool) -> bool:
         """Re-arm a bash that waits at a prompt without our hooks (once per step).
 
         `exec bash`, `exec "$SHELL"` or a nested `bash` start a shell that has none of them,
         and a page may overwrite PROMPT_COMMAND. Such a shell, seen waiting for a line on the
         terminal, gets the hooks back by typing `. RCFILE` into it; what it printed meanwhile
         (a greeting, its prompt) is not the command's output, and the step's status is 0.
+        Returns True when our own bash reads its input while lines are left to type: the page
+        silenced the prompts (stderr elsewhere), and the next line is due.
         """
         assert self._terminal is not None
         group = self._terminal.foreground()
         if group is None or self._rearmed:
-            return
+            return False
         argv = _cmdline(group)
         known = (group, tuple(argv)) in self._armed or (
             argv == self._argv and group == self._terminal.pid
         )
         if known and not self._terminal.reads_prompt(group):
-            return  # ours, hooks set: a command of its own (`read`) waits, or it is busy
+            return False  # ours, hooks set: a command of its own (`read`) waits, or it is busy
         if not known and not (_interactive_bash(argv) and self._terminal.reads_terminal(group)):
-            return
+            return False
+        self._read_statuses()  # the hook may have run just now: then it is there
+        if self._statuses:
+            return False
+        if known and more_lines:
+            return True
         self._armed.add((group, tuple(argv)))
         self._rearmed = True
         self._output.clear()
@@ -283,6 +295,7 @@ class Channel:
         # Outside the rcfile: `set +o emacs` inside `.` would not outlast it.
         rearm = f"set +o emacs +o vi; . {shlex.quote(str(self.rcfile))}"
         self._terminal.type_line(rearm.encode(), deadline)
+        return False
 
 
 def _cmdline(pid: int) -> list[str]:

@@ -182,11 +182,11 @@ class ShellSession:
         lines = text.split("\n")
         channel.start_command()
         event = Event(Event.DONE, None)
-        for line in lines:
+        for number, line in enumerate(lines, 1):
             if not channel.type_line(line, deadline):
                 event = Event(Event.TIMEOUT, None)
                 break
-            event = channel.wait_prompt(deadline)
+            event = channel.wait_prompt(deadline, more_lines=number < len(lines))
             if event.kind == Event.TIMEOUT:
                 break
         if event.kind == Event.TIMEOUT:

@@ -238,3 +238,12 @@ def test_a_page_waiting_for_input_says_so(page, runner):
     run = runner("verify", "--no-cache", path)
     assert run.status != 0
     assert "timed out after 1s waiting for input" in run.out
+
+
+def test_with_stderr_sent_away_commands_still_end_with_their_status(shell):
+    shell.run("exec 3>&2 2>/dev/null", 10)
+    assert text(shell.run("echo quiet", 10)) == "quiet\n"
+    assert shell.run("ls /nonexistent-folder", 10).status == 2
+    assert text(shell.run("cat <<EOF\nx\nEOF", 10)) == "x\n"
+    shell.run("exec 2>&3", 10)
+    assert text(shell.run("echo back", 10)) == "back\n"
