@@ -78,7 +78,15 @@ class Terminal:
         return self.exit_status
 
     def close(self, wait: float = 3.0) -> None:
-        """Kill the program's process group, reap it, and close the pty; never raises."""
+        """Kill the program's session, reap it, and close the pty; never raises.
+
+        The whole session, as closing a terminal window would: background jobs have process
+        groups of their own, and one that cleared its environment (`env -i`) escapes the
+        cleanup's marker, but not the session its shell started it in.
+        """
+        for member in _session_members(self.pid):
+            with contextlib.suppress(OSError):
+                os.kill(member, signal.SIGKILL)
         with contextlib.suppress(OSError):
             os.killpg(self.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -192,12 +200,22 @@ def _bytes_read(pid: int) -> int | None:
 
 def _group_members(group: int) -> list[int]:
     """Pids in a process group (a /proc scan: only when a command is already late)."""
+    return _members(2, group)
+
+
+def _session_members(session: int) -> list[int]:
+    """Pids in a session, but the leader (a /proc scan)."""
+    return [pid for pid in _members(3, session) if pid != session]
+
+
+def _members(field: int, value: int) -> list[int]:
+    """Pids whose /proc/PID/stat field (counted after the command name) equals value."""
     members = []
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             with contextlib.suppress(OSError, IndexError, ValueError):
                 fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
-                if int(fields[2]) == group:
+                if int(fields[field]) == value:
                     members.append(int(entry.name))
     return members
 

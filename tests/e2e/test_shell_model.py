@@ -247,3 +247,34 @@ def test_with_stderr_sent_away_commands_still_end_with_their_status(shell):
     assert text(shell.run("cat <<EOF\nx\nEOF", 10)) == "x\n"
     shell.run("exec 2>&3", 10)
     assert text(shell.run("echo back", 10)) == "back\n"
+
+
+def test_closing_the_shell_stops_a_background_job_that_dropped_the_environment(tmp_path):
+    nonce = new_nonce()
+    marker = f"sleep {os.getpid()}7"
+    with ShellSession(tmp_path, shell_environment(os.environ, {}, nonce), nonce) as shell:
+        shell.run(f"nohup env -i {marker} >/dev/null 2>&1 &", 10)
+        assert wait_for(lambda: processes_running(marker))
+    assert wait_for(lambda: not processes_running(marker))
+
+
+def processes_running(command: str) -> bool:
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "cmdline").read_bytes().replace(
+                    b"\0", b" "
+                ).strip() == command.encode():
+                    return True
+            except OSError:
+                continue
+    return False
+
+
+def wait_for(condition, seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
