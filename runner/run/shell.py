@@ -11,10 +11,16 @@ the next one. Bash itself says where it is, through its prompts and a hook:
 - The status comes from the FIFO: no output can fake it, and the token is never in the
   environment, nor written raw anywhere bash prints (the prompts hold it as `\e...` escapes).
 - No function or variable of the runner's is in `env`, `declare -F` or a `set -x` trace: the
-  hook runs with its trace sent to /dev/null, and `$?`, `$_` and `PIPESTATUS` survive it.
-- A line left incomplete (bash asks for more after the last line) is cancelled with Ctrl-C.
+  hook runs with stderr closed, so its own trace goes nowhere, and `$?`, `$_` and
+  `PIPESTATUS` survive it. `set -e` acts as in a terminal (no `eval` wrapper).
+- A line longer than canonical mode holds (4,095 bytes) is typed with the terminal briefly
+  raw (runner.run.terminal). A line left incomplete (bash asks for more after the last
+  line) is cancelled with Ctrl-C: status 2, at once.
 - When the foreground program is an interactive bash without the hooks (`exec bash`, a nested
-  `bash`), the hooks are set again by typing `. RCFILE` into it.
+  `bash`, an overwritten PROMPT_COMMAND), the hooks are set again by typing `. RCFILE` into it.
+- The output is rendered as a terminal shows it (runner.run.screen); `Typed.raw` keeps the
+  bytes. A timed-out command is interrupted (Ctrl-C, SIGTERM, SIGKILL to its job); when it
+  was blocked reading the terminal, the error says it was waiting for input.
 """
 
 from __future__ import annotations
@@ -221,7 +227,7 @@ class ShellSession:
         channel = self._live()
         assert self._child is not None
         waiting = bool(self._child.readers())
-        error = f"timed out after {timeout:g}s" + (" waiting for input" if waiting else "")
+        error = f"timed out{' waiting for input' if waiting else ''} after {timeout:g}s"
         for action in (channel.interrupt, channel.terminate, channel.kill):
             action()
             event = channel.wait_prompt(time.monotonic() + GRACE)
@@ -230,7 +236,7 @@ class ShellSession:
         raise ShellDied(f"{error} and the shell did not come back")
 
     def close(self) -> None:
-        """Kill bash and its process group, remove the FIFO; never raises."""
+        """Kill bash and its whole session, remove the FIFO; never raises."""
         child, self._child = self._child, None
         channel, self._channel = self._channel, None
         if child is not None:

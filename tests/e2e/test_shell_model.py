@@ -195,7 +195,7 @@ def test_carriage_returns_and_backspaces_are_rendered(shell):
 def test_a_command_waiting_for_input_says_so(shell):
     typed = shell.run("read answer", 1)
     assert typed.status is None
-    assert typed.error == "timed out after 1s waiting for input"
+    assert typed.error == "timed out waiting for input after 1s"
     assert text(shell.run("echo back", 10)) == "back\n"
 
 
@@ -237,7 +237,7 @@ def test_a_page_waiting_for_input_says_so(page, runner):
     path = page("<!-- runner: timeout=1 -->\n```console\n$ read -p 'Name? ' name\n```\n")
     run = runner("verify", "--no-cache", path)
     assert run.status != 0
-    assert "timed out after 1s waiting for input" in run.out
+    assert "timed out waiting for input after 1s" in run.out
 
 
 def test_with_stderr_sent_away_commands_still_end_with_their_status(shell):
