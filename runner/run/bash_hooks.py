@@ -7,7 +7,9 @@ marker) and never exported:
 - `PS0` prints `ESC ] 777 ; token ; 0 BEL` when a command starts;
 - `PS2` prints `...;2 BEL` when bash wants a continuation line;
 - `PROMPT_COMMAND` writes `$?` to a FIFO that only the runner reads, then prints `...;1 BEL`
-  (its own trace, under `set -x`, goes to /dev/null; bash keeps `$?` and `PIPESTATUS`);
+  on stdout (with stderr closed, so that its own trace under `set -x` goes nowhere; bash
+  keeps `$?`, `$_` and `PIPESTATUS` for the next command). Two redirections, one `open`
+  of the FIFO: it runs at every prompt, so it is kept this short;
 - `PS1` is `$ ` followed by `...;3 BEL`, the end of the prompt.
 
 `Channel.wait_prompt` turns the terminal stream and the FIFO into events; the bytes between
@@ -30,6 +32,7 @@ from pathlib import Path
 from runner.run.terminal import Terminal
 
 MARKER_GRACE = 0.5  # seconds the end marker may trail the status (stderr redirected: never)
+PROMPT_WAIT = 0.05  # seconds PS1 may trail the end marker (then it is not ours)
 STALL = 0.25  # seconds without a byte before the foreground job is looked at
 
 
@@ -63,8 +66,8 @@ class Channel:
         self._prefix = b"\x1b]777;" + token.encode() + b";"
         self._marker = re.compile(rb"\x1b\]777;" + token.encode() + rb";([0-3])\x07")
         self._hook = (
-            f'{{ printf "%d\\n" "$?"; printf "\\e]777;{token};1\\a" >&3; }} '
-            f"3>&2 2>&- >|{shlex.quote(str(self.fifo))}"
+            f'{{ printf "%d\\n" "$?" >|{shlex.quote(str(self.fifo))}; '
+            f'printf "\\e]777;{token};1\\a"; }} 2>&-'
         )
         self._terminal: Terminal | None = None
         self._argv: list[str] = []
@@ -117,9 +120,25 @@ class Channel:
     def type_line(self, line: str, deadline: float) -> bool:
         """Type one line; whatever the terminal shows from now on is output."""
         assert self._terminal is not None
+        if self._in_prompt:
+            self._finish_prompt()
         self._typed, self._ended = True, False
         self._capturing = not self._in_prompt
         return self._terminal.type_line(line.encode(), deadline)
+
+    def _finish_prompt(self) -> None:
+        """Read the rest of the prompt, so that none of it is taken for output.
+
+        PS1 follows the end marker at once; when it does not come (the page sent stderr,
+        where prompts go, elsewhere, or made PS1 its own), the prompt is taken as unmarked.
+        """
+        assert self._terminal is not None
+        fd, end = self._terminal.fd, time.monotonic() + PROMPT_WAIT
+        while self._in_prompt and (left := end - time.monotonic()) > 0:
+            if select.select([fd], [], [], left)[0]:
+                self._read_terminal(fd)
+        if self._in_prompt:
+            self._in_prompt = self._ps1_marked = False
 
     def write(self, data: bytes) -> None:
         """Type raw bytes (Ctrl-C)."""
