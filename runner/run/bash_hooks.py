@@ -32,7 +32,6 @@ from pathlib import Path
 from runner.run.terminal import Terminal
 
 MARKER_GRACE = 0.5  # seconds the end marker may trail the status (stderr redirected: never)
-PROMPT_WAIT = 0.05  # seconds PS1 may trail the end marker (then it is not ours)
 STALL = 0.25  # seconds without a byte before the foreground job is looked at
 
 
@@ -76,7 +75,6 @@ class Channel:
         self._pending = bytearray()
         self._output = bytearray()
         self._statuses: list[int] = []
-        self._capturing = False
         self._ended = False
         self._in_prompt = False  # between the end marker and the end of PS1
         self._typed = False  # a line was typed since the end marker
@@ -120,25 +118,8 @@ class Channel:
     def type_line(self, line: str, deadline: float) -> bool:
         """Type one line; whatever the terminal shows from now on is output."""
         assert self._terminal is not None
-        if self._in_prompt:
-            self._finish_prompt()
         self._typed, self._ended = True, False
-        self._capturing = not self._in_prompt
         return self._terminal.type_line(line.encode(), deadline)
-
-    def _finish_prompt(self) -> None:
-        """Read the rest of the prompt, so that none of it is taken for output.
-
-        PS1 follows the end marker at once; when it does not come (the page sent stderr,
-        where prompts go, elsewhere, or made PS1 its own), the prompt is taken as unmarked.
-        """
-        assert self._terminal is not None
-        fd, end = self._terminal.fd, time.monotonic() + PROMPT_WAIT
-        while self._in_prompt and (left := end - time.monotonic()) > 0:
-            if select.select([fd], [], [], left)[0]:
-                self._read_terminal(fd)
-        if self._in_prompt:
-            self._in_prompt = self._ps1_marked = False
 
     def write(self, data: bytes) -> None:
         """Type raw bytes (Ctrl-C)."""
@@ -224,6 +205,13 @@ class Channel:
         return self._scan()
 
     def _scan(self) -> bool:
+        """Route what arrived between the markers; True when PS2 came (a line is wanted).
+
+        After a typed line, bytes go to the output once the prompt has ended (PS1's marker)
+        or the command has started (PS0). Before that they wait in the preamble: dropped as
+        the page's own prompt when PS0 comes, kept as output when the end comes first (bash
+        ran nothing and printed an error, or the page silenced the prompts).
+        """
         more = False
         start = 0
         for match in self._marker.finditer(self._pending):
@@ -233,25 +221,28 @@ class Channel:
             if kind != b"3" and self._in_prompt:  # the page's PS1 dropped our marker
                 self._ps1_marked = self._in_prompt = False
             if kind == b"0":
-                self.executed = self._capturing = self._started = True
+                self.executed = self._started = True
                 self._preamble.clear()
             elif kind == b"1":
-                if not self._started:  # nothing ran: what bash printed is an error message
-                    self._output += self._preamble
-                self._preamble.clear()
-                self._started = False
-                self._strip_verbose_hook()
-                self._capturing, self._ended, self._typed = False, True, False
-                self._in_prompt = self._ps1_marked
+                self._end_command()
             elif kind == b"2":
                 more = True
-            else:  # the prompt is shown: what comes after it is output once a line is typed
+            else:  # PS1 shown: what came before it was prompt, what follows it is output
                 self._in_prompt, self._ps1_marked = False, True
-                self._capturing = self._typed
+                self._preamble.clear()
         keep = self._partial_marker_start(start)
         self._take(self._pending[start:keep])
         del self._pending[:keep]
         return more
+
+    def _end_command(self) -> None:
+        if not self._started:  # nothing ran: what bash printed is an error message
+            self._output += self._preamble
+        self._preamble.clear()
+        self._strip_verbose_hook()
+        self._started = self._typed = False
+        self._ended = True
+        self._in_prompt = self._ps1_marked
 
     def _partial_marker_start(self, start: int) -> int:
         """Where a marker cut at the end of what has arrived begins (else the end)."""
@@ -265,12 +256,14 @@ class Channel:
         return len(buffer)
 
     def _take(self, piece: bytearray) -> None:
-        if self._capturing and piece and not (self._ps1_marked or self._started):
+        if not (self._typed and piece):
+            return  # a prompt, or what bash printed before a line was typed
+        if not self._started and (self._in_prompt or not self._ps1_marked):
             self._preamble += piece
-        elif self._capturing and piece:
-            self._output += piece
-            if self.echo is not None:
-                self.echo(bytes(piece))
+            return
+        self._output += piece
+        if self.echo is not None:
+            self.echo(bytes(piece))
 
     def _strip_verbose_hook(self) -> None:
         """Under `set -v` bash prints the hook's text before running it: not the command's."""
@@ -310,7 +303,8 @@ class Channel:
         self._armed.add((group, tuple(argv)))
         self._rearmed = True
         self._output.clear()
-        self._capturing = False
+        self._preamble.clear()
+        self._typed = False  # what the new shell shows until its first end marker is not output
         # Outside the rcfile: `set +o emacs` inside `.` would not outlast it.
         rearm = f"set +o emacs +o vi; . {shlex.quote(str(self.rcfile))}"
         self._terminal.type_line(rearm.encode(), deadline)
