@@ -31,7 +31,7 @@ from pathlib import Path
 
 from runner.run.terminal import Terminal
 
-MARKER_GRACE = 0.5  # seconds the end marker may trail the status (stderr redirected: never)
+MARKER_GRACE = 0.25  # seconds the end marker may trail the status (stdout elsewhere: never)
 STALL = 0.25  # seconds without a byte before the foreground job is looked at
 
 
@@ -174,8 +174,12 @@ class Channel:
             limit = min(deadline, marker_deadline or deadline)
             if now >= limit:
                 return Event(Event.TIMEOUT, None)
-            ready = select.select([fd, self._status_fd], [], [], min(limit - now, STALL))[0]
+            # The FIFO is watched only once the end marker is in (the status precedes it), so
+            # that its write does not wake the runner twice; it is read at a stall too.
+            watched = [fd, self._status_fd] if self._ended else [fd]
+            ready = select.select(watched, [], [], min(limit - now, STALL))[0]
             if not ready:
+                self._read_statuses()
                 if not self._statuses and self._look_at_foreground(deadline, more_lines):
                     return Event(Event.MORE, None)
                 continue
