@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from runner.run.terminal import Terminal
+from runner.run.terminal import Terminal, cmdline, interactive_bash
 
 MARKER_GRACE = 0.25  # seconds the end marker may trail the status (stdout elsewhere: never)
 STALL = 0.25  # seconds without a byte before the foreground job is looked at
@@ -291,13 +291,13 @@ class Channel:
         group = self._terminal.foreground()
         if group is None or self._rearmed:
             return False
-        argv = _cmdline(group)
+        argv = cmdline(group)
         known = (group, tuple(argv)) in self._armed or (
             argv == self._argv and group == self._terminal.pid
         )
         if known and not self._terminal.reads_prompt(group):
             return False  # ours, hooks set: a command of its own (`read`) waits, or it is busy
-        if not known and not (_interactive_bash(argv) and self._terminal.reads_terminal(group)):
+        if not known and not (interactive_bash(argv) and self._terminal.reads_terminal(group)):
             return False
         self._read_statuses()  # the hook may have run just now: then it is there
         if self._statuses:
@@ -313,25 +313,3 @@ class Channel:
         rearm = f"set +o emacs +o vi; . {shlex.quote(str(self.rcfile))}"
         self._terminal.type_line(rearm.encode(), deadline)
         return False
-
-
-def _cmdline(pid: int) -> list[str]:
-    try:
-        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return []
-    return raw.decode(errors="replace").split("\0")[:-1]
-
-
-def _interactive_bash(argv: list[str]) -> bool:
-    """`bash`, `-bash`, `/bin/bash -l`...: options only, no script and no -c."""
-    if not argv or Path(argv[0]).name.lstrip("-") != "bash":
-        return False
-    takes_value = {"--rcfile", "--init-file", "-O", "+O", "-o", "+o"}
-    args = iter(argv[1:])
-    for arg in args:
-        if arg in takes_value:
-            next(args, None)
-        elif arg == "-c" or not arg.startswith(("-", "+")):
-            return False
-    return True

@@ -226,3 +226,26 @@ def _quiet_terminal(fd: int) -> None:
     attributes[3] &= ~termios.ECHO
     termios.tcsetattr(fd, termios.TCSANOW, attributes)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+
+
+def cmdline(pid: int) -> list[str]:
+    """A process's argv, from /proc (empty when it is gone)."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return []
+    return raw.decode(errors="replace").split("\0")[:-1]
+
+
+def interactive_bash(argv: list[str]) -> bool:
+    """`bash`, `-bash`, `/bin/bash -l`...: options only, no script and no -c."""
+    if not argv or Path(argv[0]).name.lstrip("-") != "bash":
+        return False
+    takes_value = {"--rcfile", "--init-file", "-O", "+O", "-o", "+o"}
+    args = iter(argv[1:])
+    for arg in args:
+        if arg in takes_value:
+            next(args, None)
+        elif arg == "-c" or not arg.startswith(("-", "+")):
+            return False
+    return True
