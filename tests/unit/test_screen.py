@@ -33,3 +33,16 @@ def test_a_long_line_is_not_wrapped_at_80_columns() -> None:
 
 def test_plain_output_keeps_tabs_and_trailing_spaces() -> None:
     assert render(b"a\tb  \r\n") == b"a\tb  \n"
+
+
+def test_a_progress_line_in_a_long_log_changes_only_itself() -> None:
+    plain = [f"line {n}  ".encode() for n in range(200)]
+    raw = b"\r\n".join([*plain[:100], b"10%\r100%", *plain[100:], b""])
+    shown = render(raw).split(b"\n")
+    assert shown == [*plain[:100], b"100%", *plain[100:], b""]
+
+
+def test_a_cursor_moving_up_rewrites_lines_already_shown() -> None:
+    raw = b"".join(f"layer {n}: waiting\r\n".encode() for n in range(3))
+    raw += b"\x1b[3A" + b"".join(f"\x1b[2Klayer {n}: done\r\n".encode() for n in range(3))
+    assert render(raw) == b"layer 0: done\nlayer 1: done\nlayer 2: done\n"
