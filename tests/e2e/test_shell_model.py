@@ -278,3 +278,9 @@ def wait_for(condition, seconds: float = 5.0) -> bool:
             return False
         time.sleep(0.05)
     return True
+
+
+def test_strict_shell_options_of_the_page_leave_the_hook_working(shell):
+    assert shell.run("set -o nounset -o noclobber -o pipefail -o noglob", 10).status == 0
+    assert shell.run("false | true", 10).status == 1
+    assert text(shell.run("echo still *", 10)) == "still *\n"
