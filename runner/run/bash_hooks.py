@@ -68,6 +68,7 @@ class Channel:
             f'{{ printf "%d\\n" "$?" >|{shlex.quote(str(self.fifo))}; '
             f'printf "\\e]777;{token};1\\a"; }} 2>&-'
         )
+        self._verbose_echo = self._hook.encode() + b"\r\n"
         self._terminal: Terminal | None = None
         self._argv: list[str] = []
         self._armed: set[tuple[int, tuple[str, ...]]] = set()
@@ -271,7 +272,7 @@ class Channel:
 
     def _strip_verbose_hook(self) -> None:
         """Under `set -v` bash prints the hook's text before running it: not the command's."""
-        echoed = self._hook.encode() + b"\r\n"
+        echoed = self._verbose_echo
         if self._output.endswith(echoed):
             del self._output[-len(echoed) :]
 

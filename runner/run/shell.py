@@ -199,7 +199,9 @@ class ShellSession:
             return self._interrupt(timeout)
         if event.kind == Event.MORE:
             return self._cancel_incomplete()
-        if not any(line.strip() and not line.lstrip().startswith("#") for line in lines):
+        if ("#" in text or not text.strip()) and not any(
+            line.strip() and not line.lstrip().startswith("#") for line in lines
+        ):
             return self._result(0)  # blank or comments only: nothing ran, bash keeps the old `$?`
         return self._result(event.status)
 

@@ -135,7 +135,12 @@ class Terminal:
 
     def write(self, data: bytes, deadline: float) -> bool:
         """Write everything, waiting while the terminal's input buffer is full."""
-        view = memoryview(data)
+        written = 0
+        with contextlib.suppress(BlockingIOError):
+            written = os.write(self.fd, data)
+        if written == len(data):
+            return True  # the usual case: a line fits at once
+        view = memoryview(data)[written:]
         while view:
             try:
                 view = view[os.write(self.fd, view) :]
