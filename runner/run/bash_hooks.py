@@ -120,7 +120,10 @@ class Channel:
         """Type one line; whatever the terminal shows from now on is output."""
         assert self._terminal is not None
         self._typed, self._ended = True, False
-        return self._terminal.type_line(line.encode(), deadline)
+        try:
+            return self._terminal.type_line(line.encode(), deadline)
+        except OSError as error:  # EIO: the other side of the terminal is gone
+            raise ShellGone() from error
 
     def write(self, data: bytes) -> None:
         """Type raw bytes (Ctrl-C)."""

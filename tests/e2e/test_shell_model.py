@@ -284,3 +284,8 @@ def test_strict_shell_options_of_the_page_leave_the_hook_working(shell):
     assert shell.run("set -o nounset -o noclobber -o pipefail -o noglob", 10).status == 0
     assert shell.run("false | true", 10).status == 1
     assert text(shell.run("echo still *", 10)) == "still *\n"
+
+
+def test_exit_in_the_middle_of_a_step_ends_the_shell_cleanly(shell):
+    with pytest.raises(ShellDied, match="exited with status 5"):
+        shell.run("exit 5\necho never", 10)
