@@ -1,11 +1,10 @@
 r"""How the runner hears from the page's bash: prompt markers on the terminal, `$?` on a FIFO.
 
-The rcfile sets four hooks, each tagged with a per-session token that exists only in these
+The rcfile sets three hooks, each tagged with a per-session token that exists only in these
 shell variables, written there as `\e` escapes (so `echo "$PS1"` or `set` never prints a
 marker) and never exported:
 
-- `PS0` prints `ESC ] 777 ; token ; 0 BEL` when a command starts;
-- `PS2` prints `...;2 BEL` when bash wants a continuation line;
+- `PS2` prints `ESC ] 777 ; token ; 2 BEL` when bash wants a continuation line;
 - `PROMPT_COMMAND` writes `$?` to a FIFO that only the runner reads, then prints `...;1 BEL`
   on stdout (with stderr closed, so that its own trace under `set -x` goes nowhere; bash
   keeps `$?`, `$_` and `PIPESTATUS` for the next command). Two redirections, one `open`
@@ -63,7 +62,7 @@ class Channel:
         self._status_fd = os.open(self.fifo, os.O_RDONLY | os.O_NONBLOCK)
         self._keep_open = os.open(self.fifo, os.O_WRONLY)  # bash's opens never block or fail
         self._prefix = b"\x1b]777;" + token.encode() + b";"
-        self._marker = re.compile(rb"\x1b\]777;" + token.encode() + rb";([0-3])\x07")
+        self._marker = re.compile(rb"\x1b\]777;" + token.encode() + rb";([123])\x07")
         self._hook = (
             f'{{ printf "%d\\n" "$?" >|{shlex.quote(str(self.fifo))}; '
             f'printf "\\e]777;{token};1\\a"; }} 2>&-'
@@ -79,18 +78,15 @@ class Channel:
         self._ended = False
         self._in_prompt = False  # between the end marker and the end of PS1
         self._typed = False  # a line was typed since the end marker
-        self._started = False  # PS0 came since the end marker: a command runs
-        self._preamble = bytearray()  # before PS0 when PS1 is the page's: its prompt, or an error
+        self._preamble = bytearray()  # output while PS1 is the page's (or not shown yet)
         self._ps1_marked = True  # does the page's PS1 still end with our marker?
-        self.executed = False
-        """Did a command of the current step start (PS0)? An empty line or a comment does not."""
         self.echo: Callable[[bytes], None] | None = None
 
     def write_rcfile(self) -> Path:
-        """The rcfile: the four hooks, no history file (line editing is off: --noediting)."""
+        """The rcfile: the three hooks, no history file (line editing is off: --noediting)."""
         mark = f"\\e]777;{self._token};"
         self.rcfile.write_text(
-            f"PS1='\\$ {mark}3\\a'\nPS2='{mark}2\\a'\nPS0='{mark}0\\a'\n"
+            f"PS1='\\$ {mark}3\\a'\nPS2='{mark}2\\a'\n"
             f"PROMPT_COMMAND={shlex.quote(self._hook)}\n"
             "unset HISTFILE\nset +o history\n",
             encoding="utf-8",
@@ -113,12 +109,15 @@ class Channel:
 
     def start_command(self) -> None:
         """A new step."""
-        self.executed = False
         self._rearmed = False
 
     def type_line(self, line: str, deadline: float) -> bool:
         """Type one line; whatever the terminal shows from now on is output."""
         assert self._terminal is not None
+        if not self._ps1_marked:  # the page's prompt is not marked: take it in before typing
+            fd = self._terminal.fd
+            while select.select([fd], [], [], 0)[0] and not self._read_terminal(fd):
+                pass
         self._typed, self._ended = True, False
         try:
             return self._terminal.type_line(line.encode(), deadline)
@@ -215,10 +214,10 @@ class Channel:
     def _scan(self) -> bool:
         """Route what arrived between the markers; True when PS2 came (a line is wanted).
 
-        After a typed line, bytes go to the output once the prompt has ended (PS1's marker)
-        or the command has started (PS0). Before that they wait in the preamble: dropped as
-        the page's own prompt when PS0 comes, kept as output when the end comes first (bash
-        ran nothing and printed an error, or the page silenced the prompts).
+        After a typed line, bytes go to the output once the prompt has ended (PS1's marker).
+        Before that they wait in the preamble: dropped as prompt when PS1's marker comes,
+        kept as output when the end marker comes first (the page's PS1 has no marker, or
+        the page sent stderr, where prompts go, elsewhere).
         """
         more = False
         start = 0
@@ -228,10 +227,7 @@ class Channel:
             kind = match[1]
             if kind != b"3" and self._in_prompt:  # the page's PS1 dropped our marker
                 self._ps1_marked = self._in_prompt = False
-            if kind == b"0":
-                self.executed = self._started = True
-                self._preamble.clear()
-            elif kind == b"1":
+            if kind == b"1":
                 self._end_command()
             elif kind == b"2":
                 more = True
@@ -244,11 +240,10 @@ class Channel:
         return more
 
     def _end_command(self) -> None:
-        if not self._started:  # nothing ran: what bash printed is an error message
-            self._output += self._preamble
+        self._output += self._preamble  # PS1 never ended: all of it was output
         self._preamble.clear()
         self._strip_verbose_hook()
-        self._started = self._typed = False
+        self._typed = False
         self._ended = True
         self._in_prompt = self._ps1_marked
 
@@ -266,7 +261,7 @@ class Channel:
     def _take(self, piece: bytearray) -> None:
         if not (self._typed and piece):
             return  # a prompt, or what bash printed before a line was typed
-        if not self._started and (self._in_prompt or not self._ps1_marked):
+        if self._in_prompt or not self._ps1_marked:
             self._preamble += piece
             return
         self._output += piece

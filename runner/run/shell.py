@@ -3,9 +3,9 @@ r"""The page's shell: one interactive bash on a pseudo-terminal, typed into like
 A command is typed as the reader types it, line by line; each line waits for bash to ask for
 the next one. Bash itself says where it is, through its prompts and a hook:
 
-- `PS2` (a continuation line is wanted) and `PS0` (a command starts) print an invisible escape
-  sequence that holds a per-session token; `PROMPT_COMMAND` (a command ended) writes `$?` to a
-  FIFO that only the runner reads, then prints the end sequence, and `PS1` ends with one too.
+- `PS2` (a continuation line is wanted) prints an invisible escape sequence that holds a
+  per-session token; `PROMPT_COMMAND` (a command ended) writes `$?` to a FIFO that only the
+  runner reads, then prints the end sequence, and `PS1` ends with one too.
 - The output of a command is what the terminal shows between the typed line and the end
   sequence, without the markers; the prompt (whatever the page made of `PS1`) is not output.
 - The status comes from the FIFO: no output can fake it, and the token is never in the
