@@ -31,6 +31,7 @@ from pathlib import Path
 from runner.run.terminal import Terminal, cmdline, interactive_bash
 
 MARKER_GRACE = 0.25  # seconds the end marker may trail the status (stdout elsewhere: never)
+PROMPT_WAIT = 0.05  # seconds PS1's marker may trail the end marker
 STALL = 0.25  # seconds without a byte before the foreground job is looked at
 
 
@@ -114,15 +115,30 @@ class Channel:
     def type_line(self, line: str, deadline: float) -> bool:
         """Type one line; whatever the terminal shows from now on is output."""
         assert self._terminal is not None
-        if not self._ps1_marked:  # the page's prompt is not marked: take it in before typing
-            fd = self._terminal.fd
-            while select.select([fd], [], [], 0)[0] and not self._read_terminal(fd):
-                pass
+        self._finish_prompt()
         self._typed, self._ended = True, False
         try:
             return self._terminal.type_line(line.encode(), deadline)
         except OSError as error:  # EIO: the other side of the terminal is gone
             raise ShellGone() from error
+
+    def _finish_prompt(self) -> None:
+        """Take in the prompt before typing, so that none of it is taken for output.
+
+        PS1 follows the end marker at once: when its marker has not come yet, it is awaited
+        briefly; when it does not come (the page's PS1 has none, or stderr, where prompts go,
+        is elsewhere), PS1 counts as the page's from then on, and whatever the terminal holds
+        now is its prompt.
+        """
+        assert self._terminal is not None
+        fd, end = self._terminal.fd, time.monotonic() + PROMPT_WAIT
+        while self._in_prompt and (left := end - time.monotonic()) > 0:
+            if select.select([fd], [], [], left)[0]:
+                self._read_terminal(fd)
+        if self._in_prompt:
+            self._in_prompt = self._ps1_marked = False
+        while not self._ps1_marked and select.select([fd], [], [], 0)[0]:
+            self._read_terminal(fd)
 
     def write(self, data: bytes) -> None:
         """Type raw bytes (Ctrl-C)."""
