@@ -51,7 +51,6 @@ __all__ = [
     "split_commands",
 ]
 
-MAX_LINE = 4000  # a terminal in canonical mode cuts input lines at 4095 bytes
 DOCKER = re.compile(r"\bdocker\b")
 DEFAULT_FACTS: Mapping[str, str] = MappingProxyType({"builder": "buildkit"})
 """The run's facts when the settings say nothing; `runner: when` comments are checked on them."""
@@ -171,11 +170,6 @@ def _typed_text(command: PageCommand) -> str:
     text = typed_lines(command.lines)
     if not text.strip():
         raise GuideError(typed.span.path, typed.span.start, "empty command")
-    for offset, line in enumerate(text.split("\n")):
-        if len(line) > MAX_LINE:
-            raise GuideError(
-                typed.span.path, typed.span.start + offset, f"line over {MAX_LINE} characters"
-            )
     return text
 
 

@@ -1,36 +1,47 @@
-"""The page's shell: one interactive bash on a pseudo-terminal, typed into like a reader would.
+r"""The page's shell: one interactive bash on a pseudo-terminal, typed into like a reader would.
 
-Each command is typed as one line, `eval $'...'`, so that multi-line commands and heredocs need
-no continuation prompt and an incomplete command fails at once (a bash syntax error, status 2)
-instead of waiting for more input. The command's own stdin is still the terminal.
-After the command, a shell function saves `$?`; the prompt (PS1) prints it inside an invisible
-escape sequence that holds a per-session nonce, so no output can fake it, and then resets it.
-Should bash skip the rest of a line it cannot parse, the prompt says so (status 2, like bash).
-Only the bytes that arrive after the last scan are searched, so a long output costs nothing
-more per command.
+A command is typed as the reader types it, line by line; each line waits for bash to ask for
+the next one. Bash itself says where it is, through its prompts and a hook:
+
+- `PS2` (a continuation line is wanted) prints an invisible escape sequence that holds a
+  per-session token; `PROMPT_COMMAND` (a command ended) writes `$?` to a FIFO that only the
+  runner reads, then prints the end sequence, and `PS1` ends with one too.
+- The output of a command is what the terminal shows between the typed line and the end
+  sequence, without the markers; the prompt (whatever the page made of `PS1`) is not output.
+- The status comes from the FIFO: no output can fake it, and the token is never in the
+  environment, nor written raw anywhere bash prints (the prompts hold it as `\e...` escapes).
+- No function or variable of the runner's is in `env`, `declare -F` or a `set -x` trace: the
+  hook runs with stderr closed, so its own trace goes nowhere, and `$?`, `$_` and
+  `PIPESTATUS` survive it. `set -e` acts as in a terminal (no `eval` wrapper).
+- A line longer than canonical mode holds (4,095 bytes) is typed with the terminal briefly
+  raw (runner.run.terminal). A line left incomplete (bash asks for more after the last
+  line) is cancelled with Ctrl-C: status 2, at once.
+- When the foreground program is an interactive bash without the hooks (`exec bash`, a nested
+  `bash`, an overwritten PROMPT_COMMAND), the hooks are set again by typing `. RCFILE` into it.
+- The output is rendered as a terminal shows it (runner.run.screen); `Typed.raw` keeps the
+  bytes. A timed-out command is interrupted (Ctrl-C, SIGTERM, SIGKILL to its job); when it
+  was blocked reading the terminal, the error says it was waiting for input.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import select
-import signal
+import shlex
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from runner.run.bash_hooks import Channel, Event, ShellGone
+from runner.run.screen import render
 from runner.run.terminal import Terminal
 
-MARK = b"\x1b]777;"
-BELL = b"\x07"
 INTERRUPT = b"\x03"
 GRACE = 3.0  # seconds a command gets to stop after Ctrl-C, then after SIGTERM
 SESSION_VARIABLE = "RUNNER_SESSION"
-DONE_FUNCTION = "__runner_done"
-STATUS_VARIABLE = "__runner_status"
 SYNTAX_ERROR_STATUS = 2  # what bash sets `$?` to when it cannot parse a command
 
 # What every page starts from, whatever the caller's shell had (cram and prysk do the same).
@@ -46,7 +57,7 @@ RESET_ENVIRONMENT: Mapping[str, str] = {
     "TERM": "dumb",
     "NO_COLOR": "1",
 }
-DROPPED_VARIABLES = ("BASH_ENV", "ENV", "PROMPT_COMMAND", "HISTFILE", "PS1", "PS2", "PS4")
+DROPPED_VARIABLES = ("BASH_ENV", "ENV", "PROMPT_COMMAND", "HISTFILE", "PS0", "PS1", "PS2", "PS4")
 
 
 class ShellDied(Exception):
@@ -58,26 +69,33 @@ class Typed:
     """What one typed command gave back."""
 
     output: bytes
-    """Everything it printed, markers removed."""
+    """What the terminal shows of its output (rendered: `\\r`, backspaces, cursor moves)."""
     status: int | None
     """`$?` after it, None when it had to be interrupted."""
     error: str | None = None
     """Why it did not end normally (timeout, incomplete command)."""
+    raw: bytes = b""
+    """The bytes it wrote to the terminal, markers removed, before rendering."""
 
 
 def shell_environment(
     base: Mapping[str, str], extra: Mapping[str, str], nonce: str
 ) -> dict[str, str]:
-    """The variables a page's shell starts with: the caller's, reset, plus the session marker."""
+    """The variables a page's shell starts with: the caller's, reset, plus the cleanup marker.
+
+    The marker (RUNNER_SESSION) only lets the cleanup find the page's processes, even detached
+    ones; it plays no part in telling when a command ends, so printing it changes nothing.
+    """
     env = {k: v for k, v in base.items() if k not in DROPPED_VARIABLES}
     env.update(RESET_ENVIRONMENT)
+    env["SHELL"] = shutil.which("bash", path=env.get("PATH")) or "/bin/bash"
     env.update(extra)
     env[SESSION_VARIABLE] = nonce
     return env
 
 
 def quote_ansi_c(text: str) -> str:
-    r"""Quote text as bash `$'...'`, so that any command fits on one typed line.
+    r"""Quote text as bash `$'...'`, so that any text fits on one line.
 
     >>> quote_ansi_c("echo 'a'\necho b")
     "$'echo \\'a\\'\\necho b'"
@@ -110,32 +128,33 @@ class ShellSession:
         echo: Callable[[bytes], None] | None = None,
     ) -> None:
         self.nonce = nonce or new_nonce()
+        """The cleanup marker (RUNNER_SESSION); not used to tell when a command ends."""
         self._cwd = cwd
         self._env = dict(env)
-        self._echo: Callable[[bytes], None] | None = None
         self._wanted_echo = echo  # set once bash is ready: its start-up is not the page's
         self._child: Terminal | None = None
-        self._prompt = MARK + self.nonce.encode() + b";"
-        self._marker = re.compile(re.escape(self._prompt) + rb"(-?\d+);-1" + BELL)
+        self._channel: Channel | None = None
+        self._home = ""
 
     def __enter__(self) -> ShellSession:
-        self._child = Terminal(
-            ["bash", "--noprofile", "--norc", "--noediting", "-i"], self._cwd, self._env
-        )
-        # One marker per command: PS1 prints the status that the done function saved, then
-        # resets it to -1, so a prompt still saying -1 means bash skipped the line.
-        status, done = STATUS_VARIABLE, DONE_FUNCTION
-        setup = (
-            f"PS1=$'\\e]777;{self.nonce};'\"\\${{{status}}};\\$(({status}=-1))\"$'\\a'; "
-            "PS2=; unset PROMPT_COMMAND HISTFILE; set +o history; "
-            f"{done}() {{ {status}=$?; return ${status}; }}; {done}"
-        )
-        self._type(setup)
-        result = self._collect(time.monotonic() + 30)
-        if result.error is not None:
+        self._home = tempfile.mkdtemp(prefix="runner-shell-")
+        try:
+            self._channel = Channel(Path(self._home), new_nonce())
+            rcfile = self._channel.write_rcfile()
+            argv = ["bash", "--noprofile", "--rcfile", str(rcfile), "--noediting", "-i"]
+            self._child = Terminal(argv, self._cwd, self._env)
+            self._channel.attach(self._child, argv)
+            event = self._channel.wait_prompt(time.monotonic() + 30)
+        except ShellGone:
             self.close()
-            raise ShellDied(f"bash did not start: {result.error}")
-        self._echo = self._wanted_echo
+            raise ShellDied("bash did not start: it exited") from None
+        except BaseException:
+            self.close()
+            raise
+        if event.kind != Event.DONE:
+            self.close()
+            raise ShellDied("bash did not start: timeout")
+        self._channel.echo = self._wanted_echo
         return self
 
     def __exit__(
@@ -153,104 +172,85 @@ class ShellSession:
         return int(self._child.pid)
 
     def run(self, text: str, timeout: float) -> Typed:
-        """Type one command, wait for the prompt, and return its output and status."""
-        self._type(f"eval {quote_ansi_c(text)}; {DONE_FUNCTION}")
-        result = self._collect(time.monotonic() + timeout)
-        if result.status is not None or result.error != "timeout":
-            return result
-        return self._interrupt(result, timeout)
-
-    def close(self) -> None:
-        """Kill bash and its process group; never raises."""
-        child, self._child = self._child, None
-        if child is None:
-            return
-        child.close()
-
-    def _type(self, line: str) -> None:
-        assert self._child is not None
-        os.write(self._child.fd, line.encode() + b"\n")
-
-    def _collect(self, deadline: float) -> Typed:
-        """Read until the next prompt; only new bytes are scanned for markers.
-
-        The last few bytes of what has arrived are held back until the next read, since they
-        may be the start of a marker: so the output, and what is echoed live, never hold one.
-        """
-        assert self._child is not None
-        fd, buffer, scanned = self._child.fd, bytearray(), 0
-        output = bytearray()
-        while True:
-            match = self._marker.search(buffer, scanned)
-            if match is not None:
-                self._emit(output, buffer[scanned : match.start()])
-                status = int(match[1])
-                if status < 0:  # the prompt came back without the status: bash skipped the line
-                    return Typed(bytes(output), SYNTAX_ERROR_STATUS, "bash could not parse it")
-                return Typed(bytes(output), status)
-            chunk = self._read(fd, deadline)
-            if chunk is None:
-                self._emit(output, buffer[scanned:])
-                return Typed(bytes(output), None, "timeout")
-            keep = max(scanned, len(buffer) - len(self._prompt) - 8)
-            self._emit(output, buffer[scanned:keep])
-            del buffer[:keep]
-            scanned = 0
-            buffer += chunk
-
-    def _emit(self, output: bytearray, piece: bytearray) -> None:
-        output += piece
-        if self._echo is not None and piece:
-            self._echo(bytes(piece))
-
-    def _read(self, fd: int, deadline: float) -> bytes | None:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
-            return None
+        """Type one command, line by line, and return its output and status."""
         try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            chunk = b""
-        if not chunk:
-            raise ShellDied(f"the shell exited{self._exit_note()}")
-        return chunk
+            return self._run(text, timeout)
+        except ShellGone:
+            raise ShellDied(f"the shell exited{self._exit_note()}") from None
 
     def _exit_note(self) -> str:
         status = self._child.wait(1.0) if self._child is not None else None
         return f" with status {status}" if status is not None else ""
 
-    def _interrupt(self, partial: Typed, timeout: float) -> Typed:
+    def _run(self, text: str, timeout: float) -> Typed:
+        channel = self._live()
+        deadline = time.monotonic() + timeout
+        lines = text.split("\n")
+        channel.start_command()
+        event = Event(Event.DONE, None)
+        for number, line in enumerate(lines, 1):
+            if not channel.type_line(line, deadline):
+                event = Event(Event.TIMEOUT, None)
+                break
+            event = channel.wait_prompt(deadline, more_lines=number < len(lines))
+            if event.kind == Event.TIMEOUT:
+                break
+        if event.kind == Event.TIMEOUT:
+            return self._interrupt(timeout)
+        if event.kind == Event.MORE:
+            return self._cancel_incomplete()
+        if ("#" in text or not text.strip()) and not any(
+            line.strip() and not line.lstrip().startswith("#") for line in lines
+        ):
+            return self._result(0)  # blank or comments only: nothing ran, bash keeps the old `$?`
+        return self._result(event.status)
+
+    def _live(self) -> Channel:
+        if self._channel is None or self._child is None:
+            raise ShellDied("the shell is not running")
+        return self._channel
+
+    def _result(self, status: int | None, error: str | None = None) -> Typed:
+        channel = self._live()
+        raw = channel.take_output()
+        return Typed(render(raw), status, error, raw)
+
+    def _cancel_incomplete(self) -> Typed:
+        """Bash still wants lines after the last one: Ctrl-C, as a reader would."""
+        channel = self._live()
+        channel.write(INTERRUPT)
+        channel.wait_prompt(time.monotonic() + GRACE)
+        return self._result(
+            SYNTAX_ERROR_STATUS, "incomplete command: bash is still waiting for more lines"
+        )
+
+    def _interrupt(self, timeout: float) -> Typed:
         """Ctrl-C, then SIGTERM and SIGKILL to the foreground job; the shell must come back."""
+        channel = self._live()
         assert self._child is not None
-        fd, output = self._child.fd, partial.output
-        for action in (self._ctrl_c, self._terminate, self._kill):
-            action(fd)
-            after = self._collect(time.monotonic() + GRACE)
-            output += after.output
-            if after.status is not None:
-                return Typed(output, None, f"timed out after {timeout:g}s")
-        raise ShellDied(f"timed out after {timeout:g}s and the shell did not come back")
+        waiting = bool(self._child.readers())
+        error = f"timed out{' waiting for input' if waiting else ''} after {timeout:g}s"
+        for action in (channel.interrupt, channel.terminate, channel.kill):
+            action()
+            event = channel.wait_prompt(time.monotonic() + GRACE)
+            if event.kind == Event.DONE:
+                return self._result(None, error)
+        raise ShellDied(f"{error} and the shell did not come back")
 
-    def _ctrl_c(self, fd: int) -> None:
-        os.write(fd, INTERRUPT)
-
-    def _terminate(self, fd: int) -> None:
-        self._signal_foreground(fd, signal.SIGTERM)
-
-    def _kill(self, fd: int) -> None:
-        self._signal_foreground(fd, signal.SIGKILL)
-
-    def _signal_foreground(self, fd: int, sig: signal.Signals) -> None:
-        try:
-            group = os.tcgetpgrp(fd)
-            if group != self.pid:
-                os.killpg(group, sig)
-        except OSError:
-            pass
+    def close(self) -> None:
+        """Kill bash and its whole session, remove the FIFO; never raises."""
+        child, self._child = self._child, None
+        channel, self._channel = self._channel, None
+        if child is not None:
+            child.close()
+        if channel is not None:
+            channel.close()
+        if self._home:
+            shutil.rmtree(self._home, ignore_errors=True)
 
     def save_state(self, path: Path) -> None:
         """Write the shell's exported variables and directory, for a service to start from."""
-        script = f'{{ export -p; printf "cd -- %q\\n" "$PWD"; }} > {quote_ansi_c(str(path))}'
+        script = f'{{ export -p; printf "cd -- %q\\n" "$PWD"; }} > {shlex.quote(str(path))}'
         result = self.run(script, 10)
         if result.status != 0:
             raise ShellDied("could not read the shell's state")

@@ -20,7 +20,7 @@ from tests.conftest import ROOT
 PAGES = ROOT / "tests" / "pages" / "real-world"
 ENVIRONMENT_DEPENDENT = {"builder.md"}
 """Pages checked below with the facts and environment they need."""
-SHELL_MODEL = {"venv.md": "a prompt changer (issue 13 item 2) belongs to the shell's rewrite"}
+SHELL_MODEL: dict[str, str] = {}
 
 
 def real_world_pages() -> list[object]:
@@ -100,6 +100,13 @@ def test_unnamed_pages_with_nothing_to_verify_are_counted(runner, tmp_path: Path
     assert "empty.md" in run.out
 
 
+def test_a_bell_is_compared_as_the_terminal_shows_it(runner, tmp_path: Path):
+    # A terminal rings a BEL and shows nothing for it: the output is what the reader sees.
+    page = tmp_path / "bell.md"
+    page.write_text("```console\n$ printf 'done\\a\\n'\ndone\n```\n", encoding="utf-8")
+    assert runner("verify", "--no-cache", page).status == 0
+
+
 def test_as_reader_fails_at_the_visible_step_that_needs_a_hidden_one(runner):
     page = PAGES / "reader.md"
     assert runner("verify", "--no-cache", page).status == 0
@@ -113,7 +120,7 @@ def test_as_reader_fails_at_the_visible_step_that_needs_a_hidden_one(runner):
     ("expected", "printed", "shown"),
     [
         ("a\tb", r"a    b\n", "+a    b"),
-        ("done", r"done\a\n", r"+done\x07"),
+        ("a b", r"a\302\240b\n", r"+a\u00a0b"),
         ("café", r"cafe\314\201\n", r"+cafe\u0301"),
     ],
 )
