@@ -73,9 +73,7 @@ def ensure(settings: Settings) -> list[str]:
 
 def _pulled(tag: str) -> bool:
     """One quiet try at the real image; offline it fails at once."""
-    result = proc.run(
-        ["docker", "pull", "--quiet", tag], timeout=images.PULL_TIMEOUT, check=False
-    )
+    result = proc.run(["docker", "pull", "--quiet", tag], timeout=images.PULL_TIMEOUT, check=False)
     return result.returncode == 0
 
 
@@ -90,10 +88,7 @@ def _build(tag: str, settings: Settings) -> str:
     context = settings.build_dir / tag.rsplit("/", maxsplit=1)[-1].replace(":", "-")
     images.fresh(context)
     parent_id = images.image_id(_parent(tag)) or ""
-    if tag == REGISTRY_TAG:
-        lines = _registry_lines(context, settings)
-    else:
-        lines = _chiseled_lines(context)
+    lines = _registry_lines(context, settings) if tag == REGISTRY_TAG else _chiseled_lines(context)
     labels = {
         images.DESCRIPTION: f"local stand-in for {tag}, built from local packages; "
         "not the official image",

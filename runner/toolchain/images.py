@@ -122,7 +122,7 @@ def ensure(settings: Settings) -> list[str]:
     The SDK on this machine is needed only for stand-ins: a laptop that can pull the real
     images needs no .NET at all.
     """
-    from runner.toolchain import extras  # noqa: PLC0415 - extras builds on this module
+    from runner.toolchain import extras  # imported here: extras builds on this module
 
     pulled = [line for tag in TAGS if labels(tag) is None for line in _pull(tag)]
     found = [labels(tag) for tag in TAGS]
