@@ -117,20 +117,16 @@ def state(tag: str, dotnet: Dotnet) -> str:
 def ensure(settings: Settings) -> list[str]:
     """Pull the official images where a registry serves them; else build local stand-ins.
 
-    The registry and chiseled images of the chapter follow (see `extras`).
-
     The SDK on this machine is needed only for stand-ins: a laptop that can pull the real
     images needs no .NET at all.
     """
-    from runner.toolchain import extras  # imported here: extras builds on this module
-
     pulled = [line for tag in TAGS if labels(tag) is None for line in _pull(tag)]
     found = [labels(tag) for tag in TAGS]
     if all(image is not None and LABEL_STAND_IN not in image for image in found):
         done = [*pulled, "images: the official .NET images are present"]
     else:
         done = [*pulled, *_ensure_stand_ins(settings, Dotnet.find(settings.dotnet_root))]
-    return [*done, *extras.ensure(settings)]
+    return done
 
 
 def _pull(tag: str) -> list[str]:
