@@ -38,7 +38,9 @@ class Engine:
         """
         host = os.environ.get("DOCKER_HOST") or DEFAULT_HOST
         if os.environ.get("DOCKER_TLS_VERIFY") or not host.startswith(("unix://", "tcp://")):
-            raise EngineError(f"cannot forward to DOCKER_HOST={host} (only unix:// and plain tcp://)")
+            raise EngineError(
+                f"cannot forward to DOCKER_HOST={host} (only unix:// and plain tcp://)"
+            )
         return cls(host)
 
     def connect(self, timeout: float | None = None) -> socket.socket:

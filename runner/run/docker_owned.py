@@ -109,7 +109,10 @@ def remove_recorded(record_path: Path) -> Removal:
         with ThreadPoolExecutor(max_workers=8) as pool:  # a forced stop takes a while each
             outcomes = list(pool.map(lambda name, k=kind: _remove(engine, k, name), names))
         for name, problem in zip(names, outcomes, strict=True):
-            (failed if problem else removed).append(f"{kind} {name}{problem}")
+            if problem:
+                failed.append(f"{kind} {name}{problem}")
+            elif problem is not None:
+                removed.append(f"{kind} {name}")
     for change in recorded.tags:
         done, problem = _restore_tag(engine, change)
         if problem:
@@ -147,8 +150,8 @@ def _labelled(engine: Engine, kind: str, session: str) -> list[str]:
     return [str(item[key]) for item in items or [] if isinstance(item, dict) and key in item]
 
 
-def _remove(engine: Engine, kind: str, name: str) -> str:
-    """Remove one object; '' when it is gone, else ': reason'."""
+def _remove(engine: Engine, kind: str, name: str) -> str | None:
+    """Remove one object: '' when removed, None when it was gone already, else ': reason'."""
     path, query = {
         "container": (f"/containers/{quote(name)}", {"force": "1", "v": "1"}),
         "network": (f"/networks/{quote(name)}", None),
@@ -158,6 +161,8 @@ def _remove(engine: Engine, kind: str, name: str) -> str:
         reply = engine.call("DELETE", path, query)
     except EngineError as error:
         return f": {error}"
+    if reply.status == http.client.NOT_FOUND:
+        return None
     return "" if reply.status in GONE else f": {_reason(reply.status, reply.data)}"
 
 
@@ -170,7 +175,9 @@ def _restore_tag(engine: Engine, change: TagChange) -> tuple[bool, str]:
         if current is not None and change.made is not None and current != change.made:
             return False, ""  # moved again by somebody else since the page: theirs now
         if change.previous is None:
-            reply = engine.call("DELETE", f"/images/{quote(change.ref, safe='/:')}", {"noprune": "1"})
+            reply = engine.call(
+                "DELETE", f"/images/{quote(change.ref, safe='/:')}", {"noprune": "1"}
+            )
         else:
             repo, _, tag = change.ref.rpartition(":")
             path = f"/images/{quote(change.previous, safe=':')}/tag"
