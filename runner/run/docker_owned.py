@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 from runner.run.docker_api import Engine, EngineError
 from runner.run.docker_proxy import DockerProxy
-from runner.run.docker_record import LABEL, RecordWriter, Recorded, TagChange, read_record
+from runner.run.docker_record import LABEL, Recorded, RecordWriter, TagChange, read_record
 from runner.run.docker_watch import Recorder
 
 GONE = (http.client.OK, http.client.NO_CONTENT, http.client.CREATED, http.client.NOT_FOUND)
@@ -147,7 +147,9 @@ def _labelled(engine: Engine, kind: str, session: str) -> list[str]:
     except EngineError:
         return []
     items = data.get("Volumes") if isinstance(data, dict) else data
-    return [str(item[key]) for item in items or [] if isinstance(item, dict) and key in item]
+    if not isinstance(items, list):
+        return []
+    return [str(item[key]) for item in items if isinstance(item, dict) and key in item]
 
 
 def _remove(engine: Engine, kind: str, name: str) -> str | None:

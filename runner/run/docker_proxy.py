@@ -15,6 +15,7 @@ import contextlib
 import json
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,8 +105,8 @@ class DockerProxy:
             thread.join(timeout=5)
         self.path.unlink(missing_ok=True)
 
-    def _spawn(self, target: object, *args: object) -> threading.Thread:
-        thread = threading.Thread(target=target, args=args, daemon=True)  # type: ignore[arg-type]
+    def _spawn(self, target: Callable[..., object], *args: object) -> threading.Thread:
+        thread = threading.Thread(target=target, args=args, daemon=True)
         with self._lock:
             self._threads = [t for t in self._threads if t.is_alive()]
             self._threads.append(thread)
@@ -151,8 +152,13 @@ class DockerProxy:
             upstream.sendall(raw + b"\r\n\r\n" + rest)
             self._pipe(client, upstream, half_close=True)
             return
-        method, target, *_ = [*head.start.split(" "), "", ""]
-        watch = self.recorder.watch(method, target) if self.recorder else None
+        method, target, version = [*head.start.split(" "), "", ""][:3]
+        if self.recorder is None:
+            watch = None
+        else:
+            scoped = self.recorder.scope(method, target)
+            head = Head(f"{method} {scoped} {version}", head.fields)
+            watch = self.recorder.watch(method, scoped)
         if watch is not None and watch.needs_body:
             self._exchange_whole(client, upstream, head, rest, watch)
             return
@@ -198,10 +204,10 @@ class DockerProxy:
             self._live.discard(sock)
 
 
-def _guarded(hook: object, *args: object, default: object = None) -> object:
+def _guarded(hook: Callable[..., object], *args: object, default: object = None) -> object:
     """Call a watch hook; an engine error there must not break the page's docker call."""
     try:
-        return hook(*args)  # type: ignore[operator]
+        return hook(*args)
     except (EngineError, OSError, KeyError, TypeError, ValueError):
         return default
 
@@ -270,7 +276,8 @@ def _dechunk(data: bytes) -> bytes:
     >>> _dechunk(b"3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n")
     b'abcde'
     """
-    out, pos = [], 0
+    out: list[bytes] = []
+    pos = 0
     while True:
         line_end = data.find(b"\r\n", pos)
         if line_end < 0:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,7 +82,7 @@ class RecordWriter:
         self.path.write_text("", encoding="utf-8")
         self.add(header)
 
-    def add(self, entry: dict[str, str | int | None]) -> None:
+    def add(self, entry: Mapping[str, object]) -> None:
         """Append one line and fsync it: a kill right after must not lose it."""
         line = (json.dumps(entry, separators=(",", ":")) + "\n").encode()
         with self._lock:

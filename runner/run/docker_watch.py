@@ -9,16 +9,18 @@ previous image before the call and with the image they name after it.
 from __future__ import annotations
 
 import http.client
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Protocol
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit, urlunsplit
 
 from runner.run.docker_api import Engine, normal_ref
 from runner.run.docker_record import LABEL, RecordWriter
 
 VERSIONED = re.compile(r"^/v[0-9.]+(/.*)$")
 IMAGE_TAG = re.compile(r"^/images/(.+)/tag$")
+PRUNE = re.compile(r"^/(containers|networks|volumes|images)/prune$")
 CREATED = (http.client.OK, http.client.CREATED)
 
 
@@ -60,6 +62,49 @@ class Recorder:
         """Record one object the page made."""
         self.writer.add({"kind": kind, "name": name})
 
+    def scope(self, method: str, target: str) -> str:
+        """The request target, narrowed to the page's own objects where a call could reach others.
+
+        A prune through the proxy gets the session label as an extra filter, so a page's
+        `docker system prune` removes only what the page made. A legacy build gets `forcerm`:
+        a failed step's intermediate container is made by the engine, not through the proxy,
+        so it would otherwise stay behind unrecorded.
+        """
+        if method != "POST":
+            return target
+        url = urlsplit(target)
+        path = VERSIONED.sub(r"\1", url.path)
+        query = parse_qs(url.query, keep_blank_values=True)
+        if PRUNE.match(path):
+            query["filters"] = [_with_label(query.get("filters", [""])[0], self.writer.session)]
+        elif path == "/build" and "forcerm" not in query:
+            query["forcerm"] = ["1"]
+        else:
+            return target
+        return urlunsplit(url._replace(query=urlencode(query, doseq=True)))
+
+
+def _with_label(filters: str, session: str) -> str:
+    """Docker's JSON filters with this session's label added (ANDed with any other label).
+
+    >>> _with_label('{"until": {"24h": true}}', "s1")
+    '{"until": {"24h": true}, "label": {"io.stockkube.runner.session=s1": true}}'
+    >>> _with_label('{"label": ["a=b"]}', "s1")
+    '{"label": ["a=b", "io.stockkube.runner.session=s1"]}'
+    """
+    try:
+        parsed = json.loads(filters) if filters else {}
+    except ValueError:
+        parsed = {}
+    data = parsed if isinstance(parsed, dict) else {}
+    wanted = f"{LABEL}={session}"
+    labels = data.get("label")
+    if isinstance(labels, list):
+        data["label"] = [*labels, wanted]
+    else:
+        data["label"] = {**(labels if isinstance(labels, dict) else {}), wanted: True}
+    return json.dumps(data)
+
 
 def _moved_refs(path: str, query: dict[str, list[str]]) -> tuple[str, ...]:
     """The tags a build, tag, pull or commit call may create or move."""
@@ -89,6 +134,7 @@ class CreateWatch:
     _skip: bool = False
 
     def before(self, body: object) -> object:
+        """Label the body; note which named volumes a container create finds already there."""
         if not isinstance(body, dict):
             return body
         if self.kind == "volume" and body.get("Name"):
@@ -103,6 +149,7 @@ class CreateWatch:
         return body
 
     def after(self, status: int, answer: object) -> None:
+        """Record the new object, and the volumes a new container brought along."""
         if self._skip or status not in CREATED or not isinstance(answer, dict):
             return
         key = "Name" if self.kind == "volume" else "Id"
@@ -147,12 +194,14 @@ class TagWatch:
     needs_body: bool = False
 
     def before(self, body: object) -> object:
+        """Record each tag's image before the call: enough to undo it after a kill."""
         for ref in self.refs:
             previous = self.recorder.engine.image_id(ref)
             self.recorder.writer.add({"kind": "tag", "name": ref, "previous": previous})
         return body
 
     def after(self, status: int, answer: object) -> None:
+        """Record the image each tag names after the call (None when the call failed)."""
         for ref in self.refs:
             image = self.recorder.engine.image_id(ref)
             self.recorder.writer.add({"kind": "tagged", "name": ref, "image": image})

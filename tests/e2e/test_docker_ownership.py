@@ -1,6 +1,7 @@
 """Exact Docker ownership against the real engine and both real docker clients.
 
-Run under the shared lock: `flock /tmp/stockkube-docker.lock pytest tests/e2e/test_docker_ownership.py`.
+Run under the shared lock:
+`flock /tmp/stockkube-docker.lock pytest tests/e2e/test_docker_ownership.py`.
 Every object is named with a random suffix; whatever a test makes is removed in `finally`.
 """
 
@@ -153,7 +154,7 @@ def interactive_round_trip(exe: str, env: dict[str, str], name: str) -> None:
 
 def test_removes_exactly_what_the_page_made(tmp_path: Path, objects: Objects) -> None:
     before = objects.outside_set("before")
-    shared = objects.make(
+    objects.make(
         "image", f"{objects.name('shared')}:1", "tag", ASPNET, f"{objects.name('shared')}:1"
     )
     aspnet = image_id(ASPNET)
