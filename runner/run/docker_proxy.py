@@ -150,7 +150,7 @@ class DockerProxy:
     ) -> None:
         if head.upgrade:
             upstream.sendall(raw + b"\r\n\r\n" + rest)
-            self._pipe(client, upstream, half_close=True)
+            self._pipe(client, upstream, upgraded=True)
             return
         method, target, version = [*head.start.split(" "), "", ""][:3]
         if self.recorder is None:
@@ -165,9 +165,8 @@ class DockerProxy:
         if watch is not None:
             _guarded(watch.before, None)
         upstream.sendall(head.closing() + rest)
-        self._pipe(client, upstream, half_close=False)
-        if watch is not None:
-            _guarded(watch.after, 0, None)
+        then = None if watch is None else (lambda: watch.after(0, None))
+        self._pipe(client, upstream, upgraded=False, then=then)
 
     def _exchange_whole(
         self, client: socket.socket, upstream: socket.socket, head: Head, rest: bytes, watch: Watch
@@ -186,11 +185,24 @@ class DockerProxy:
         _guarded(watch.after, status, decoded)  # recorded before the client learns the id
         client.sendall(answer)
 
-    def _pipe(self, client: socket.socket, upstream: socket.socket, *, half_close: bool) -> None:
-        """Copy both ways until done: both sides closed (upgrade) or the answer ended (plain)."""
+    def _pipe(
+        self,
+        client: socket.socket,
+        upstream: socket.socket,
+        *,
+        upgraded: bool,
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """Copy both ways until both sides are done (upgraded), or until the answer ended.
+
+        For a plain call, `then` runs once the engine's answer is over but before the client
+        sees the end of the connection; then the connection is cut both ways.
+        """
         helper = self._spawn(_pump, client, upstream)
-        _pump(upstream, client)
-        if not half_close:
+        _pump(upstream, client, half_close=upgraded)
+        if not upgraded:
+            if then is not None:
+                _guarded(then)
             with contextlib.suppress(OSError):
                 client.shutdown(socket.SHUT_RDWR)  # the answer is complete: stop reading
         helper.join()
@@ -212,13 +224,14 @@ def _guarded(hook: Callable[..., object], *args: object, default: object = None)
         return default
 
 
-def _pump(src: socket.socket, dst: socket.socket) -> None:
-    """Copy src to dst until src's end, then close dst for writing (a half-close)."""
+def _pump(src: socket.socket, dst: socket.socket, *, half_close: bool = True) -> None:
+    """Copy src to dst until src's end, then (if asked) close dst for writing: a half-close."""
     with contextlib.suppress(OSError):
         while data := src.recv(CHUNK):
             dst.sendall(data)
-    with contextlib.suppress(OSError):
-        dst.shutdown(socket.SHUT_WR)
+    if half_close:
+        with contextlib.suppress(OSError):
+            dst.shutdown(socket.SHUT_WR)
 
 
 def _read_head(sock: socket.socket) -> tuple[bytes, bytes] | None:
