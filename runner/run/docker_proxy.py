@@ -16,55 +16,16 @@ import json
 import socket
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from runner.run.docker_api import Engine, EngineError
+from runner.run.docker_http import CHUNK, Head, decode_answer, read_all, read_body, read_head
 from runner.run.docker_watch import Recorder, Watch
 
-MAX_HEAD = 64 * 1024  # the engine's own limit on request heads is 1 MiB; docker sends < 1 KiB
-CHUNK = 256 * 1024
-HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection"})
-FRAMING = frozenset({"content-length", "transfer-encoding"})
 BAD_GATEWAY = (
     b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: application/json\r\nConnection: close\r\n"
     b'Content-Length: 52\r\n\r\n{"message":"runner proxy: the engine is unreachable"}'
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Head:
-    """An HTTP message head: start line and header lines, as sent."""
-
-    start: str
-    """`POST /v1.41/containers/create HTTP/1.1`, or the status line of an answer."""
-    fields: tuple[tuple[str, str], ...]
-    """Header names and values, in order."""
-
-    @classmethod
-    def parse(cls, raw: bytes) -> Head:
-        """Split a head (without its blank line) into start line and fields."""
-        start, *lines = raw.decode("latin-1").split("\r\n")
-        fields = tuple((n.strip(), v.strip()) for n, _, v in (ln.partition(":") for ln in lines))
-        return cls(start, fields)
-
-    def get(self, name: str) -> str:
-        """The value of a header ('' when absent), fields of the same name joined by commas."""
-        return ", ".join(v for n, v in self.fields if n.lower() == name.lower())
-
-    @property
-    def upgrade(self) -> bool:
-        """Whether the client asks to take the connection over (attach, exec, h2c)."""
-        return "upgrade" in self.get("connection").lower()
-
-    def closing(self, length: int | None = None) -> bytes:
-        """This head with `Connection: close` (and a new Content-Length when given)."""
-        drop = HOP_BY_HOP if length is None else HOP_BY_HOP | FRAMING
-        keep = [(n, v) for n, v in self.fields if n.lower() not in drop]
-        keep.append(("Connection", "close"))
-        if length is not None:
-            keep.append(("Content-Length", str(length)))
-        return "\r\n".join([self.start, *(f"{n}: {v}" for n, v in keep), "", ""]).encode("latin-1")
 
 
 class DockerProxy:
@@ -126,7 +87,7 @@ class DockerProxy:
         upstream: socket.socket | None = None
         self._track(client)
         try:
-            received = _read_head(client)
+            received = read_head(client)
             if received is None:
                 return
             raw, rest = received
@@ -172,7 +133,7 @@ class DockerProxy:
         self, client: socket.socket, upstream: socket.socket, head: Head, rest: bytes, watch: Watch
     ) -> None:
         """A create call: label its JSON body, read the answer whole, record, then answer."""
-        body = _read_body(client, head, rest)
+        body = read_body(client, head, rest)
         try:
             data = json.loads(body) if body.strip() else None
         except ValueError:
@@ -180,8 +141,8 @@ class DockerProxy:
         if data is not None:
             body = json.dumps(_guarded(watch.before, data, default=data)).encode()
         upstream.sendall(head.closing(len(body)) + body)
-        answer = _read_all(upstream)
-        status, decoded = _decode_answer(answer)
+        answer = read_all(upstream)
+        status, decoded = decode_answer(answer)
         _guarded(watch.after, status, decoded)  # recorded before the client learns the id
         client.sendall(answer)
 
@@ -232,71 +193,3 @@ def _pump(src: socket.socket, dst: socket.socket, *, half_close: bool = True) ->
     if half_close:
         with contextlib.suppress(OSError):
             dst.shutdown(socket.SHUT_WR)
-
-
-def _read_head(sock: socket.socket) -> tuple[bytes, bytes] | None:
-    """The head (without the blank line) and what came after it; None at EOF or if too long."""
-    data = b""
-    while (end := data.find(b"\r\n\r\n")) < 0:
-        if len(data) > MAX_HEAD or not (more := sock.recv(CHUNK)):
-            return None
-        data += more
-    return data[:end], data[end + 4 :]
-
-
-def _read_body(sock: socket.socket, head: Head, rest: bytes) -> bytes:
-    """The whole request body: by Content-Length, chunked, or none."""
-    if "chunked" in head.get("transfer-encoding").lower():
-        while not _chunked_complete(rest):
-            if not (more := sock.recv(CHUNK)):
-                break
-            rest += more
-        return _dechunk(rest)
-    length = int(head.get("content-length") or 0)
-    while len(rest) < length and (more := sock.recv(CHUNK)):
-        rest += more
-    return rest[:length]
-
-
-def _read_all(sock: socket.socket) -> bytes:
-    chunks = []
-    while data := sock.recv(CHUNK):
-        chunks.append(data)
-    return b"".join(chunks)
-
-
-def _decode_answer(answer: bytes) -> tuple[int, object]:
-    """Status code and JSON body of a complete answer (0, None when unreadable)."""
-    raw, _, body = answer.partition(b"\r\n\r\n")
-    head = Head.parse(raw)
-    try:
-        status = int(head.start.split(" ")[1])
-        if "chunked" in head.get("transfer-encoding").lower():
-            body = _dechunk(body)
-        return status, json.loads(body)
-    except (IndexError, ValueError):
-        return 0, None
-
-
-def _chunked_complete(data: bytes) -> bool:
-    """Whether a chunked body has reached its last (zero-length) chunk and trailer."""
-    return data.startswith(b"0\r\n\r\n") or b"\r\n0\r\n\r\n" in data
-
-
-def _dechunk(data: bytes) -> bytes:
-    r"""Join the chunks of a chunked body.
-
-    >>> _dechunk(b"3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n")
-    b'abcde'
-    """
-    out: list[bytes] = []
-    pos = 0
-    while True:
-        line_end = data.find(b"\r\n", pos)
-        if line_end < 0:
-            return b"".join(out)
-        size = int(data[pos:line_end].split(b";")[0] or b"0", 16)
-        if size == 0:
-            return b"".join(out)
-        out.append(data[line_end + 2 : line_end + 2 + size])
-        pos = line_end + 2 + size + 2

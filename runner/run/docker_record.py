@@ -10,11 +10,13 @@ removes what it lists. Its format (one JSON object per line; a torn last line is
     {"kind": "volume", "name": "<volume name>"}
     {"kind": "tag", "name": "app:latest", "previous": "sha256:…" or null}
     {"kind": "tagged", "name": "app:latest", "image": "sha256:…"}
+    {"kind": "push", "name": "127.0.0.1:5000/app:1", "digest": "127.0.0.1:5000/app@sha256:…"}
 
 A `tag` line is written *before* the call that may move the tag (build, tag, pull, commit), with
 the image the tag named then, so that a kill in the middle still leaves enough to undo it; the
 `tagged` line, after the call, says which image the page left there, so that a tag somebody else
-moved since is left alone.
+moved since is left alone. A `push` line (after the push) is information for whoever empties
+the registry; removal leaves registries alone.
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ class Recorded:
     """Volume names (named and anonymous)."""
     tags: tuple[TagChange, ...] = ()
     """Tags moved, one per reference, with the state to restore."""
+    pushes: tuple[tuple[str, str | None], ...] = ()
+    """References pushed to a registry, with the pushed digest (`repo@sha256:…`) if known."""
 
 
 @dataclass(slots=True)
@@ -107,6 +111,7 @@ def read_record(path: Path) -> Recorded | None:
     names: dict[str, list[str]] = {"container": [], "network": [], "volume": []}
     previous: dict[str, str | None] = {}
     made: dict[str, str | None] = {}
+    pushes: list[tuple[str, str | None]] = []
     for entry in entries[1:]:
         kind, name = entry.get("kind"), entry.get("name")
         if not isinstance(name, str):
@@ -117,6 +122,8 @@ def read_record(path: Path) -> Recorded | None:
             previous[name] = _optional(entry.get("previous"))
         elif kind == "tagged":
             made[name] = _optional(entry.get("image"))
+        elif kind == "push":
+            pushes.append((name, _optional(entry.get("digest"))))
     tags = tuple(TagChange(ref, before, made.get(ref)) for ref, before in previous.items())
     return Recorded(
         engine=str(head.get("engine")),
@@ -125,6 +132,7 @@ def read_record(path: Path) -> Recorded | None:
         networks=tuple(names["network"]),
         volumes=tuple(names["volume"]),
         tags=tags,
+        pushes=tuple(pushes),
     )
 
 

@@ -20,6 +20,7 @@ from runner.run.docker_record import LABEL, RecordWriter
 
 VERSIONED = re.compile(r"^/v[0-9.]+(/.*)$")
 IMAGE_TAG = re.compile(r"^/images/(.+)/tag$")
+IMAGE_PUSH = re.compile(r"^/images/(.+)/push$")
 PRUNE = re.compile(r"^/(containers|networks|volumes|images)/prune$")
 CREATED = (http.client.OK, http.client.CREATED)
 
@@ -55,6 +56,8 @@ class Recorder:
         query = parse_qs(url.query)
         if path in ("/containers/create", "/networks/create", "/volumes/create"):
             return CreateWatch(self, path.split("/")[1].removesuffix("s"))
+        if (push := IMAGE_PUSH.match(path)) and (ref := normal_ref(push[1], _one(query, "tag"))):
+            return PushWatch(self, ref)
         refs = _moved_refs(path, query)
         return TagWatch(self, refs) if refs else None
 
@@ -110,7 +113,7 @@ def _moved_refs(path: str, query: dict[str, list[str]]) -> tuple[str, ...]:
     """The tags a build, tag, pull or commit call may create or move."""
 
     def one(key: str) -> str:
-        return query.get(key, [""])[0]
+        return _one(query, key)
 
     if path == "/build":
         refs = [normal_ref(t) for t in query.get("t", [])]
@@ -121,6 +124,10 @@ def _moved_refs(path: str, query: dict[str, list[str]]) -> tuple[str, ...]:
     else:
         refs = []
     return tuple(dict.fromkeys(ref for ref in refs if ref))
+
+
+def _one(query: dict[str, list[str]], key: str) -> str:
+    return query.get(key, [""])[0]
 
 
 @dataclass(slots=True)
@@ -205,3 +212,28 @@ class TagWatch:
         for ref in self.refs:
             image = self.recorder.engine.image_id(ref)
             self.recorder.writer.add({"kind": "tagged", "name": ref, "image": image})
+
+
+@dataclass(slots=True)
+class PushWatch:
+    """A push: record the reference and the digest the registry now holds for it.
+
+    Nothing removes it here (a registry deletes by digest, which would take other tags of the
+    same manifest along); the record says what the page pushed, for whoever empties the registry.
+    """
+
+    recorder: Recorder
+    ref: str
+    needs_body: bool = False
+
+    def before(self, body: object) -> object:
+        """Nothing to note before a push: the tag it sends already belongs to somebody."""
+        return body
+
+    def after(self, status: int, answer: object) -> None:
+        """Record the pushed reference with its digest (from the image's RepoDigests)."""
+        reply = self.recorder.engine.call("GET", f"/images/{quote(self.ref, safe='/:')}/json")
+        digests = reply.data.get("RepoDigests") if isinstance(reply.data, dict) else None
+        repo = self.ref.rpartition(":")[0]
+        digest = next((d for d in digests or [] if str(d).startswith(repo + "@")), None)
+        self.recorder.writer.add({"kind": "push", "name": self.ref, "digest": digest})

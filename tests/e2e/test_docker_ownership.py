@@ -20,6 +20,7 @@ import pexpect
 import pytest
 
 from runner.run.docker_owned import DockerOwnership, remove_recorded
+from runner.run.docker_record import read_record
 
 pytestmark = [pytest.mark.docker, pytest.mark.timeout(300)]
 
@@ -280,3 +281,55 @@ def test_reset_after_sigkill_removes_what_the_killed_run_made(
     assert [kind for kind in KINDS if exists(kind, page[kind] + (":1" * (kind == "image")))] == []
     assert [kind for kind, name in outside.items() if not exists(kind, name)] == []
     assert not record.exists()
+
+
+def registry_port() -> int | None:
+    from runner.toolchain.settings import Settings
+
+    port = Settings.from_env().registry_port
+    done = subprocess.run(
+        ["curl", "-sf", f"http://127.0.0.1:{port}/v2/"],
+        capture_output=True,
+        timeout=10,
+        check=False,
+    )
+    return port if done.returncode == 0 else None
+
+
+def test_an_import_and_a_push_are_recorded(tmp_path: Path, objects: Objects) -> None:
+    port = registry_port()
+    if port is None:
+        pytest.skip("the private registry is not up (`runner toolchain up`)")
+    repo = f"localhost:{port}/{objects.name('push')}"
+    record = tmp_path / "record.jsonl"
+    pushed = []
+    try:
+        with DockerOwnership(tmp_path, record) as owned:
+            env = {**os.environ, **owned.environment()}
+            empty = tmp_path / "empty.tar"
+            subprocess.run(["tar", "cf", str(empty), "--files-from", "/dev/null"], check=True)
+            docker("import", str(empty), f"{repo}:1", env=env)
+            docker("push", f"{repo}:1", env=env)
+            pushes = read_record(record).pushes  # type: ignore[union-attr]
+            pushed = [digest for _, digest in pushes if digest]
+        assert [(ref, (digest or "").split("@")[0]) for ref, digest in pushes] == [
+            (f"{repo}:1", repo)
+        ]
+        assert not exists("image", f"{repo}:1")
+        assert owned.removal.failed == ()
+    finally:
+        for digest in pushed:
+            name, _, sha = digest.partition("@")
+            path = name.split("/", 1)[1]
+            subprocess.run(
+                [
+                    "curl",
+                    "-sf",
+                    "-X",
+                    "DELETE",
+                    f"http://127.0.0.1:{port}/v2/{path}/manifests/{sha}",
+                ],
+                capture_output=True,
+                timeout=30,
+                check=False,
+            )

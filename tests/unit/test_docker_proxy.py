@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from runner.run import docker_api, docker_proxy, docker_watch
+from runner.run import docker_api, docker_http, docker_watch
 from runner.run.docker_api import Engine
 from runner.run.docker_proxy import DockerProxy
 from runner.run.docker_record import LABEL, RecordWriter, TagChange, read_record
@@ -289,6 +289,6 @@ def test_a_file_that_is_not_a_record_is_ignored(tmp_path: Path) -> None:
     assert read_record(tmp_path / "missing") is None
 
 
-@pytest.mark.parametrize("module", [docker_api, docker_proxy, docker_watch])
+@pytest.mark.parametrize("module", [docker_api, docker_http, docker_watch])
 def test_doctests(module: object) -> None:
     assert doctest.testmod(module).failed == 0  # type: ignore[arg-type]

@@ -1,0 +1,134 @@
+"""The cost of sending a page's docker calls through the ownership proxy, against direct calls.
+
+    flock /tmp/stockkube-docker.lock python bench/docker_proxy.py [--calls 50] [--builds 5]
+
+Needs the Docker toolchain (`runner toolchain up`: the engine and the .NET stand-in images).
+Figures (wall clock, time.perf_counter around each call; direct and proxied calls alternate so
+that a burst of load on the machine hits both alike; the median of each is kept):
+- API round trip: GET /_ping over the socket, in process (the proxy's own floor);
+- `docker version`, `docker ps -a`: the docker CLI (/usr/local/bin/docker), process included;
+- `docker build`: a 4 MiB context with the legacy builder, and with BuildKit
+  (/usr/bin/docker, DOCKER_BUILDKIT=1), whose context goes through the /session upgrade;
+- enter + exit of DockerOwnership with nothing made, and the removal of 5 containers.
+Everything the bench builds or runs is removed at its end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from runner.run.docker_api import Engine  # noqa: E402
+from runner.run.docker_owned import DockerOwnership  # noqa: E402
+
+ASPNET = "mcr.microsoft.com/dotnet/aspnet:10.0"
+NEW_CLIENT = "/usr/local/bin/docker"
+DEBIAN_CLIENT = "/usr/bin/docker"
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def cli(env: dict[str, str], *args: str, exe: str = NEW_CLIENT) -> Callable[[], object]:
+    def run() -> object:
+        return subprocess.run(
+            [exe, *args],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=300,
+            check=True,
+        )
+
+    return run
+
+
+def compare(
+    name: str, rounds: int, direct: Callable[[], object], proxied: Callable[[], object]
+) -> None:
+    """Alternate direct and proxied runs; print medians in ms and the difference."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(rounds):
+        times[0].append(timed(direct))
+        times[1].append(timed(proxied))
+    plain, through = (statistics.median(t) * 1000 for t in times)
+    print(f"| {name} | {rounds} | {plain:.2f} | {through:.2f} | {through - plain:+.2f} |")
+
+
+def build_context(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "Dockerfile").write_text(f"FROM {ASPNET}\nCOPY blob /blob\n")
+    (folder / "blob").write_bytes(os.urandom(4 * 1024 * 1024))
+    return folder
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=50)
+    parser.add_argument("--builds", type=int, default=5)
+    options = parser.parse_args()
+    plain_env = dict(os.environ)
+    direct_engine = Engine.from_environment()
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        context = str(build_context(root / "context"))
+        with DockerOwnership(root, root / "record.jsonl") as owned:
+            env = {**plain_env, **owned.environment()}
+            proxied_engine = Engine(env["DOCKER_HOST"])
+            print("| call | runs | direct ms | proxied ms | difference ms |")
+            print("| --- | --- | --- | --- | --- |")
+            compare(
+                "API GET /_ping (in process)",
+                options.calls * 10,
+                lambda: direct_engine.call("GET", "/_ping"),
+                lambda: proxied_engine.call("GET", "/_ping"),
+            )
+            compare("docker version", options.calls, cli(plain_env, "version"), cli(env, "version"))
+            compare("docker ps -a", options.calls, cli(plain_env, "ps", "-a"), cli(env, "ps", "-a"))
+            build = ("build", "-q", "-t", "stockkube-bench-proxy:1", context)
+            try:
+                compare(
+                    "docker build, 4 MiB context (legacy)",
+                    options.builds,
+                    cli(plain_env, *build),
+                    cli(env, *build),
+                )
+                buildkit = {"DOCKER_BUILDKIT": "1"}
+                compare(
+                    "docker build, 4 MiB context (BuildKit)",
+                    options.builds,
+                    cli({**plain_env, **buildkit}, *build, exe=DEBIAN_CLIENT),
+                    cli({**env, **buildkit}, *build, exe=DEBIAN_CLIENT),
+                )
+            finally:
+                cli(plain_env, "rmi", "--no-prune", "stockkube-bench-proxy:1")
+        lifecycle = timed(lambda: DockerOwnership(root, root / "r2.jsonl").__enter__().close())
+        print(f"\nDockerOwnership enter + exit, nothing made: {lifecycle * 1000:.1f} ms")
+        start = time.perf_counter()
+        with DockerOwnership(root, root / "r3.jsonl") as owned:
+            env = {**plain_env, **owned.environment()}
+            for _ in range(5):
+                cli(env, "run", "-d", ASPNET, "sleep", "300")()
+            made = time.perf_counter()
+        print(
+            f"removal of 5 running containers: {(time.perf_counter() - made) * 1000:.0f} ms "
+            f"(making them: {(made - start) * 1000:.0f} ms)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
