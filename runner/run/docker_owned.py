@@ -18,6 +18,8 @@ from __future__ import annotations
 import http.client
 import json
 import secrets
+import shutil
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +33,7 @@ from runner.run.docker_watch import Recorder
 
 GONE = (http.client.OK, http.client.NO_CONTENT, http.client.CREATED, http.client.NOT_FOUND)
 SOCKET_NAME = "docker.sock"
+MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes on Linux, 104 on macOS
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,10 @@ class DockerOwnership:
             label: put the session label on created containers, networks and volumes.
         """
         self.socket_path = directory / SOCKET_NAME
+        self._short_dir: Path | None = None
+        if len(str(self.socket_path)) > MAX_SOCKET_PATH:  # bind() would refuse it
+            self._short_dir = Path(tempfile.mkdtemp(prefix="runner-docker-"))
+            self.socket_path = self._short_dir / SOCKET_NAME
         self.record_path = record_path
         self.label = label
         self.removal = Removal()
@@ -88,6 +95,8 @@ class DockerOwnership:
         if self._proxy is not None:
             self._proxy.stop()
             self._proxy = None
+            if self._short_dir is not None:
+                shutil.rmtree(self._short_dir, ignore_errors=True)
             self.removal = remove_recorded(self.record_path)
         return self.removal
 

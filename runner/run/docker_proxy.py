@@ -98,7 +98,7 @@ class DockerProxy:
                 return
             self._track(upstream)
             self._forward(client, upstream, Head.parse(raw), raw, rest)
-        except OSError:
+        except (OSError, ValueError):  # a peer gone, or a malformed head: drop the connection
             pass
         finally:
             for sock in (client, upstream):

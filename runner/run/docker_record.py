@@ -52,6 +52,8 @@ class Recorded:
     """DOCKER_HOST of the engine the objects live on."""
     session: str
     """The session id, also the value of the label put on created objects."""
+    pid: int
+    """The process that wrote the record: `runner reset` leaves a record alone while it lives."""
     containers: tuple[str, ...] = ()
     """Container ids, in creation order."""
     networks: tuple[str, ...] = ()
@@ -128,6 +130,7 @@ def read_record(path: Path) -> Recorded | None:
     return Recorded(
         engine=str(head.get("engine")),
         session=str(head.get("session")),
+        pid=pid if isinstance(pid := head.get("pid"), int) else 0,
         containers=tuple(names["container"]),
         networks=tuple(names["network"]),
         volumes=tuple(names["volume"]),

@@ -21,6 +21,7 @@ import pytest
 
 from runner.run import docker_api, docker_http, docker_watch
 from runner.run.docker_api import Engine
+from runner.run.docker_owned import DockerOwnership, Removal
 from runner.run.docker_proxy import DockerProxy
 from runner.run.docker_record import LABEL, RecordWriter, TagChange, read_record
 from runner.run.docker_watch import Recorder
@@ -277,7 +278,11 @@ def test_a_torn_last_line_and_repeats_are_read_sensibly(tmp_path: Path) -> None:
         record.write('{"kind": "network", "na')
     recorded = read_record(path)
     assert recorded is not None
-    assert (recorded.engine, recorded.session) == ("unix:///e.sock", "s9")
+    assert (recorded.engine, recorded.session, recorded.pid) == (
+        "unix:///e.sock",
+        "s9",
+        os.getpid(),
+    )
     assert recorded.containers == ("c1",)
     assert recorded.networks == ()
     assert recorded.tags == (TagChange("a:1", "sha256:u", "sha256:p1"),)
@@ -292,3 +297,21 @@ def test_a_file_that_is_not_a_record_is_ignored(tmp_path: Path) -> None:
 @pytest.mark.parametrize("module", [docker_api, docker_http, docker_watch])
 def test_doctests(module: object) -> None:
     assert doctest.testmod(module).failed == 0  # type: ignore[arg-type]
+
+
+def test_a_socket_path_too_long_for_bind_moves_to_a_short_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = FakeEngine(tmp_path / "engine.sock", lambda method, target: json_reply(200, []))
+    fake.serve()
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{fake.path}")
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    with DockerOwnership(deep, tmp_path / "record.jsonl") as owned:
+        socket_path = Path(owned.environment()["DOCKER_HOST"].removeprefix("unix://"))
+        assert len(str(socket_path)) <= 100
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            client.connect(str(socket_path))
+    assert not socket_path.parent.exists()
+    assert owned.removal == Removal()
+    assert not (tmp_path / "record.jsonl").exists()
