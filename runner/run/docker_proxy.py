@@ -22,6 +22,7 @@ from runner.run.docker_api import Engine, EngineError
 from runner.run.docker_http import CHUNK, Head, decode_answer, read_all, read_body, read_head
 from runner.run.docker_watch import Recorder, Watch
 
+HELD_BACK = 16  # bytes: more than the last chunk of a chunked answer, `0\r\n\r\n`
 BAD_GATEWAY = (
     b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: application/json\r\nConnection: close\r\n"
     b'Content-Length: 52\r\n\r\n{"message":"runner proxy: the engine is unreachable"}'
@@ -157,13 +158,15 @@ class DockerProxy:
         """Copy both ways until both sides are done (upgraded), or until the answer ended.
 
         For a plain call, `then` runs once the engine's answer is over but before the client
-        sees the end of the connection; then the connection is cut both ways.
+        has its last bytes (so the record is written before the client can go on); then the
+        connection is cut both ways.
         """
         helper = self._spawn(_pump, client, upstream)
-        _pump(upstream, client, half_close=upgraded)
+        if then is None:
+            _pump(upstream, client, half_close=upgraded)
+        else:
+            _pump_then(upstream, client, then)
         if not upgraded:
-            if then is not None:
-                _guarded(then)
             with contextlib.suppress(OSError):
                 client.shutdown(socket.SHUT_RDWR)  # the answer is complete: stop reading
         helper.join()
@@ -183,6 +186,23 @@ def _guarded(hook: Callable[..., object], *args: object, default: object = None)
         return hook(*args)
     except (EngineError, OSError, KeyError, TypeError, ValueError):
         return default
+
+
+def _pump_then(src: socket.socket, dst: socket.socket, then: Callable[[], None]) -> None:
+    """Copy src to dst holding back the last bytes until `then` has run at src's end.
+
+    A client knows an answer is over from its framing (the last chunk, or Content-Length),
+    without waiting for the connection to close: holding back its tail keeps it waiting.
+    """
+    pending = b""
+    with contextlib.suppress(OSError):
+        while data := src.recv(CHUNK):
+            data = pending + data
+            dst.sendall(data[:-HELD_BACK])
+            pending = data[-HELD_BACK:]
+    _guarded(then)
+    with contextlib.suppress(OSError):
+        dst.sendall(pending)
 
 
 def _pump(src: socket.socket, dst: socket.socket, *, half_close: bool = True) -> None:
