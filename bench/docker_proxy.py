@@ -4,11 +4,14 @@
 
 Needs the Docker toolchain (`runner toolchain up`: the engine and the .NET stand-in images).
 Figures (wall clock, time.perf_counter around each call; direct and proxied calls alternate so
-that a burst of load on the machine hits both alike; the median of each is kept):
+that a burst of load on the machine hits both alike, first one then the other first; the
+median of each is kept):
 - API round trip: GET /_ping over the socket, in process (the proxy's own floor);
 - `docker version`, `docker ps -a`: the docker CLI (/usr/local/bin/docker), process included;
 - `docker build`: a 4 MiB context with the legacy builder, and with BuildKit
   (/usr/bin/docker, DOCKER_BUILDKIT=1), whose context goes through the /session upgrade;
+- `docker create` and `docker tag`: the calls the proxy watches (body rewritten, engine
+  inspected, record line fsynced);
 - enter + exit of DockerOwnership with nothing made, and the removal of 5 containers.
 Everything the bench builds or runs is removed at its end.
 """
@@ -56,14 +59,31 @@ def cli(env: dict[str, str], *args: str, exe: str = NEW_CLIENT) -> Callable[[], 
     return run
 
 
+def creator(env: dict[str, str], made: list[str]) -> Callable[[], object]:
+    def create() -> object:
+        done = subprocess.run(
+            [NEW_CLIENT, "create", ASPNET], env=env, capture_output=True, text=True, check=True
+        )
+        made.append(done.stdout.strip())
+        return done
+
+    return create
+
+
 def compare(
     name: str, rounds: int, direct: Callable[[], object], proxied: Callable[[], object]
 ) -> None:
-    """Alternate direct and proxied runs; print medians in ms and the difference."""
+    """Alternate direct and proxied runs (ABBA); print medians in ms and the difference.
+
+    Which one goes first flips every round: `docker version` in particular is bimodal
+    (~17 or ~32 ms here, the engine runs runc and docker-init to report their versions), and
+    a fixed order let one mode fall on one side.
+    """
     times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(rounds):
-        times[0].append(timed(direct))
-        times[1].append(timed(proxied))
+    for round_ in range(rounds):
+        first = round_ % 2
+        times[first].append(timed((direct, proxied)[first]))
+        times[1 - first].append(timed((direct, proxied)[1 - first]))
     plain, through = (statistics.median(t) * 1000 for t in times)
     print(f"| {name} | {rounds} | {plain:.2f} | {through:.2f} | {through - plain:+.2f} |")
 
@@ -98,6 +118,23 @@ def main() -> int:
             )
             compare("docker version", options.calls, cli(plain_env, "version"), cli(env, "version"))
             compare("docker ps -a", options.calls, cli(plain_env, "ps", "-a"), cli(env, "ps", "-a"))
+            made: list[str] = []
+            try:
+                compare(
+                    "docker create (label, inspect, record)",
+                    options.calls // 5,
+                    creator(plain_env, made),
+                    creator(env, made),
+                )
+                compare(
+                    "docker tag (2 inspects, 2 record lines)",
+                    options.calls // 5,
+                    cli(plain_env, "tag", ASPNET, "stockkube-bench-proxy:tag"),
+                    cli(env, "tag", ASPNET, "stockkube-bench-proxy:tag"),
+                )
+            finally:
+                subprocess.run([NEW_CLIENT, "rm", "-f", *made], capture_output=True, check=False)
+                cli(plain_env, "rmi", "--no-prune", "stockkube-bench-proxy:tag")()
             build = ("build", "-q", "-t", "stockkube-bench-proxy:1", context)
             try:
                 compare(
