@@ -13,7 +13,7 @@ the machine is busy.
 - `docker build`: a 4 MiB context with the legacy builder, and with BuildKit
   (/usr/bin/docker, DOCKER_BUILDKIT=1), whose context goes through the /session upgrade;
 - `docker create` and `docker tag`: the calls the proxy watches (body rewritten, engine
-  inspected, record line fsynced);
+  inspected, record line written);
 - enter + exit of DockerOwnership with nothing made, and the removal of 5 containers.
 Everything the bench builds or runs is removed at its end.
 """
