@@ -226,6 +226,33 @@ def test_removes_exactly_what_the_page_made(tmp_path: Path, objects: Objects) ->
     assert not record.exists()
 
 
+def test_prunes_and_a_failed_build_stay_within_the_page(tmp_path: Path, objects: Objects) -> None:
+    outside = objects.outside_set("unused")  # a stopped container, an unused network and volume
+    with DockerOwnership(tmp_path, tmp_path / "record.jsonl") as owned:
+        env = {**os.environ, **owned.environment()}
+        marker = docker("create", "--name", objects.name("marker"), ASPNET, "true", env=env)
+        volume = docker("volume", "create", objects.name("pruned"), env=env)
+        for kind in ("container", "volume", "network"):
+            docker(kind, "prune", "-f", env=env)
+        assert [kind for kind, name in outside.items() if not exists(kind, name)] == []
+        assert not exists("container", marker)  # the page's own objects are pruned
+        assert not exists("volume", volume)
+        folder = tmp_path / "failing"
+        folder.mkdir()
+        (folder / "Dockerfile").write_text(f"FROM {ASPNET}\nRUN exit 3\n")
+        failed = subprocess.run(
+            [NEW_CLIENT, "build", str(folder)],
+            env=env,
+            capture_output=True,
+            timeout=180,
+            check=False,
+        )
+        assert failed.returncode != 0
+        since = docker("ps", "-aq", "--no-trunc", "--filter", f"since={outside['container']}")
+        assert since == ""  # the failed step's intermediate container was removed
+    assert owned.removal.failed == ()
+
+
 OWNER = """
 import sys, time
 from pathlib import Path
