@@ -118,3 +118,72 @@ def dechunk(data: bytes) -> bytes:
             return b"".join(out)
         out.append(data[line_end + 2 : line_end + 2 + size])
         pos = line_end + 2 + size + 2
+
+
+class AnswerEnd:
+    r"""Follows an answer's bytes as they pass and tells when its framing says it is complete.
+
+    >>> end = AnswerEnd()
+    >>> end.feed(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nab")
+    False
+    >>> end.feed(b"c\r\n0\r\n\r\n")
+    True
+    >>> AnswerEnd().feed(b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n")
+    True
+    """
+
+    def __init__(self) -> None:
+        self._head = b""
+        self._body: bytes | None = None  # None until the head is complete
+        self._chunked = False
+        self._length: int | None = None  # Content-Length, else None: the answer ends at close
+        self._left = 0  # bytes still to skip in the current chunk, with its CRLF
+
+    def feed(self, data: bytes) -> bool:
+        """Take the next bytes; True once the whole answer has gone by.
+
+        Framing it cannot read makes it wait for the close (False until then).
+        """
+        try:
+            return self._feed(data)
+        except ValueError:
+            self._chunked, self._length = False, None
+            return False
+
+    def _feed(self, data: bytes) -> bool:
+        if self._body is None:
+            self._head += data
+            if (cut := self._head.find(b"\r\n\r\n")) < 0:
+                return False
+            head = Head.parse(self._head[:cut])
+            data, self._body = self._head[cut + 4 :], b""
+            status = int([*head.start.split(" "), "0", "0"][1])
+            if status in (204, 304) or 100 <= status < 200:
+                return True
+            self._chunked = "chunked" in head.get("transfer-encoding").lower()
+            length = head.get("content-length")
+            self._length = int(length) if length and not self._chunked else None
+        if self._chunked:
+            return self._chunks(data)
+        if self._length is None:
+            return False
+        self._length -= len(data)
+        return self._length <= 0
+
+    def _chunks(self, data: bytes) -> bool:
+        """Skip chunk data by the sizes; True at the last (zero-size) chunk."""
+        self._body = (self._body or b"") + data
+        while True:
+            if self._left:
+                skipped = min(self._left, len(self._body))
+                self._body, self._left = self._body[skipped:], self._left - skipped
+                if self._left:
+                    return False
+            line_end = self._body.find(b"\r\n")
+            if line_end < 0:
+                return False
+            size = int(self._body[:line_end].split(b";")[0] or b"0", 16)
+            self._body = self._body[line_end + 2 :]
+            if size == 0:
+                return True
+            self._left = size + 2

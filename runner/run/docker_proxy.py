@@ -19,10 +19,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from runner.run.docker_api import Engine, EngineError
-from runner.run.docker_http import CHUNK, Head, decode_answer, read_all, read_body, read_head
+from runner.run.docker_http import (
+    CHUNK,
+    AnswerEnd,
+    Head,
+    decode_answer,
+    read_all,
+    read_body,
+    read_head,
+)
 from runner.run.docker_watch import Recorder, Watch
 
-HELD_BACK = 16  # bytes: more than the last chunk of a chunked answer, `0\r\n\r\n`
 BAD_GATEWAY = (
     b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: application/json\r\nConnection: close\r\n"
     b'Content-Length: 52\r\n\r\n{"message":"runner proxy: the engine is unreachable"}'
@@ -189,20 +196,23 @@ def _guarded(hook: Callable[..., object], *args: object, default: object = None)
 
 
 def _pump_then(src: socket.socket, dst: socket.socket, then: Callable[[], None]) -> None:
-    """Copy src to dst holding back the last bytes until `then` has run at src's end.
+    """Copy an answer from src to dst; run `then` when it is complete, before its last bytes.
 
-    A client knows an answer is over from its framing (the last chunk, or Content-Length),
-    without waiting for the connection to close: holding back its tail keeps it waiting.
+    The client knows the answer is over from its framing (the last chunk, Content-Length),
+    and the engine may close the connection well after that (tens of milliseconds after a
+    BuildKit build): so `then` is run on the framing, neither earlier, when the client could
+    go on before the record is written, nor later, at the close, which would keep it waiting.
     """
-    pending = b""
+    end = AnswerEnd()
+    done = False
     with contextlib.suppress(OSError):
         while data := src.recv(CHUNK):
-            data = pending + data
-            dst.sendall(data[:-HELD_BACK])
-            pending = data[-HELD_BACK:]
-    _guarded(then)
-    with contextlib.suppress(OSError):
-        dst.sendall(pending)
+            if not done and end.feed(data):
+                done = True
+                _guarded(then)
+            dst.sendall(data)
+    if not done:
+        _guarded(then)  # an answer that ends at the close, or a cut connection
 
 
 def _pump(src: socket.socket, dst: socket.socket, *, half_close: bool = True) -> None:

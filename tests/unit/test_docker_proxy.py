@@ -42,6 +42,8 @@ class FakeEngine:
     path: Path
     answer: Callable[[str, str], bytes | None]
     seen: list[Seen] = field(default_factory=list)
+    hold: threading.Event | None = None
+    """When set: after an answer, keep the connection open until the event (as dockerd can)."""
 
     def serve(self) -> None:
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -76,6 +78,8 @@ class FakeEngine:
             reply = self.answer(method, target)
             if reply is not None:
                 conn.sendall(reply)
+                if self.hold is not None and not target.endswith("/json"):
+                    self.hold.wait(20)
                 return
             conn.sendall(b"HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n")
             conn.sendall(body)  # bytes that came with the head
@@ -315,3 +319,45 @@ def test_a_socket_path_too_long_for_bind_moves_to_a_short_folder(
     assert not socket_path.parent.exists()
     assert owned.removal == Removal()
     assert not (tmp_path / "record.jsonl").exists()
+
+
+def test_a_watched_answer_is_recorded_when_its_framing_ends_not_at_the_close(
+    setup, tmp_path: Path
+) -> None:
+    images: dict[str, str] = {}
+
+    def answer(method: str, target: str) -> bytes:
+        if "/tag?" in target:
+            images["app:1"] = "sha256:new"
+            return b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"
+        ref = target.removeprefix("/images/").removesuffix("/json")
+        return json_reply(200, {"Id": images[ref]}) if ref in images else json_reply(404, {})
+
+    fake = setup(answer)
+    fake.hold = threading.Event()
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            client.settimeout(20)
+            client.connect(str(tmp_path / "proxy.sock"))
+            client.sendall(b"POST /v1.41/images/x/tag?repo=app&tag=1 HTTP/1.1\r\nHost: d\r\n\r\n")
+            received = b""
+            while not received.endswith(b"\r\n\r\n"):
+                received += client.recv(65536)
+            recorded = read_record(tmp_path / "record.jsonl")  # the engine has not closed yet
+    finally:
+        fake.hold.set()
+    assert received.startswith(b"HTTP/1.1 201 Created")
+    assert recorded is not None
+    assert recorded.tags == (TagChange("app:1", None, "sha256:new"),)
+
+
+@pytest.mark.parametrize("step", [1, 3, 1000])
+def test_the_end_of_a_chunked_answer_is_found_however_it_is_cut(step: int) -> None:
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(c), c) for c in [b"0\r\n\r\n" * 3, b"x" * 300])
+    answer = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks + b"0\r\n\r\n"
+    end = docker_http.AnswerEnd()
+    cuts = [answer[i : i + step] for i in range(0, len(answer), step)]
+    ended = [end.feed(cut) for cut in cuts]
+    assert ended.index(True) == next(
+        i for i, c in enumerate(cuts) if (i + 1) * step >= len(answer) - 2
+    )
