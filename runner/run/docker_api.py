@@ -108,20 +108,29 @@ class _Connection(http.client.HTTPConnection):
 
 
 def normal_ref(name: str, tag: str = "") -> str | None:
-    """`name:tag` with the tag the engine assumes (`latest`), or None for a digest reference.
+    """The engine's full `domain/path:tag` for a reference, or None for a digest reference.
+
+    One spelling per tag, whatever the client sent: the docker CLI sends `docker tag`'s
+    target fully qualified but a build's `-t` as typed, and both must land on one entry.
 
     >>> normal_ref("app")
-    'app:latest'
-    >>> normal_ref("localhost:5000/app")
-    'localhost:5000/app:latest'
-    >>> normal_ref("localhost:5000/app", "1.0")
-    'localhost:5000/app:1.0'
-    >>> normal_ref("app:2"), normal_ref("app@sha256:00")
-    ('app:2', None)
+    'docker.io/library/app:latest'
+    >>> normal_ref("docker.io/app", "2"), normal_ref("index.docker.io/library/app:2")
+    ('docker.io/library/app:2', 'docker.io/library/app:2')
+    >>> normal_ref("myorg/app:1.0"), normal_ref("localhost:5000/app")
+    ('docker.io/myorg/app:1.0', 'localhost:5000/app:latest')
+    >>> normal_ref("app@sha256:00") is None
+    True
     """
     if not name or "@" in name:
         return None
-    if tag:
-        return f"{name}:{tag}"
-    has_tag = ":" in name.rsplit("/", 1)[-1]
-    return name if has_tag else f"{name}:latest"
+    if not tag and ":" in name.rsplit("/", 1)[-1]:
+        name, _, tag = name.rpartition(":")
+    first, slash, rest = name.partition("/")
+    if not slash or ("." not in first and ":" not in first and first != "localhost"):
+        first, rest = "docker.io", name
+    elif first == "index.docker.io":
+        first = "docker.io"
+    if first == "docker.io" and "/" not in rest:
+        rest = f"library/{rest}"
+    return f"{first}/{rest}:{tag or 'latest'}"

@@ -192,6 +192,8 @@ def test_removes_exactly_what_the_page_made(tmp_path: Path, objects: Objects) ->
         docker("network", "create", page["network"], env=env)
         docker("volume", "create", page["volume"], env=env)
         docker("volume", "create", before["volume"], env=env)  # exists: stays the user's
+        # `docker tag` sends its target fully qualified, a build's -t as typed: one tag still.
+        docker("tag", ASPNET, f"{page['image']}:1", env=env)
         docker("build", "-q", "-t", f"{page['image']}:1", str(context(tmp_path, "legacy")), env=env)
         docker(
             "build",

@@ -206,11 +206,13 @@ def test_a_container_create_is_labelled_and_recorded_before_the_answer(
 
 
 def test_a_build_records_each_tag_before_and_after(setup, tmp_path: Path) -> None:
-    images = {"app:latest": "sha256:old"}
+    images = {"docker.io/library/app:latest": "sha256:old"}
 
     def answer(method: str, target: str) -> bytes:
         if target.startswith("/v1.41/build"):
-            images.update({"app:latest": "sha256:new", "reg:5000/app:2": "sha256:b"})
+            images.update(
+                {"docker.io/library/app:latest": "sha256:new", "reg:5000/app:2": "sha256:b"}
+            )
             return b'HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{"stream":"done"}'
         ref = target.removeprefix("/images/").removesuffix("/json")
         return json_reply(200, {"Id": images[ref]}) if ref in images else json_reply(404, {})
@@ -223,7 +225,7 @@ def test_a_build_records_each_tag_before_and_after(setup, tmp_path: Path) -> Non
     recorded = read_record(tmp_path / "record.jsonl")
     assert recorded is not None
     assert recorded.tags == (
-        TagChange("app:latest", "sha256:old", "sha256:new"),
+        TagChange("docker.io/library/app:latest", "sha256:old", "sha256:new"),
         TagChange("reg:5000/app:2", None, "sha256:b"),
     )
     build = next(seen for seen in fake.seen if "/build" in seen.head)
@@ -255,11 +257,14 @@ def test_an_unreachable_engine_gets_a_clear_answer(tmp_path: Path) -> None:
     ("target", "refs"),
     [
         ("/v1.41/images/abc/tag?repo=localhost%3A5000%2Fapp&tag=1", ("localhost:5000/app:1",)),
-        ("/images/create?fromImage=registry%3A2&tag=", ("registry:2",)),
-        ("/images/create?fromImage=app&tag=3", ("app:3",)),
-        ("/commit?container=c&repo=snap", ("snap:latest",)),
+        ("/images/create?fromImage=registry%3A2&tag=", ("docker.io/library/registry:2",)),
+        ("/images/create?fromImage=app&tag=3", ("docker.io/library/app:3",)),
+        ("/commit?container=c&repo=snap", ("docker.io/library/snap:latest",)),
         ("/commit?container=c", ()),
-        ("/build?t=a&t=a%3Alatest&t=b%40sha256%3A00", ("a:latest",)),
+        (
+            "/build?t=a&t=docker.io%2Flibrary%2Fa%3Alatest&t=b%40sha256%3A00",
+            ("docker.io/library/a:latest",),
+        ),
         ("/containers/c1/start", ()),
     ],
 )
@@ -328,7 +333,7 @@ def test_a_watched_answer_is_recorded_when_its_framing_ends_not_at_the_close(
 
     def answer(method: str, target: str) -> bytes:
         if "/tag?" in target:
-            images["app:1"] = "sha256:new"
+            images["docker.io/library/app:1"] = "sha256:new"
             return b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"
         ref = target.removeprefix("/images/").removesuffix("/json")
         return json_reply(200, {"Id": images[ref]}) if ref in images else json_reply(404, {})
@@ -348,7 +353,7 @@ def test_a_watched_answer_is_recorded_when_its_framing_ends_not_at_the_close(
         fake.hold.set()
     assert received.startswith(b"HTTP/1.1 201 Created")
     assert recorded is not None
-    assert recorded.tags == (TagChange("app:1", None, "sha256:new"),)
+    assert recorded.tags == (TagChange("docker.io/library/app:1", None, "sha256:new"),)
 
 
 @pytest.mark.parametrize("step", [1, 3, 1000])
