@@ -25,7 +25,7 @@ CONFIG_NAME = "mkdocs.yml"
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_READY_TIMEOUT = 60.0
 KNOWN_KEYS = frozenset(
-    {"sample", "timeout", "ready_timeout", "placeholders", "env", "fuzzy", "secrets"}
+    {"sample", "timeout", "ready_timeout", "placeholders", "env", "fuzzy", "secrets", "shards"}
 )
 DEFAULT_SECRETS = ("*_TOKEN", "*_PASSWORD", "*_SECRET", "*_KEY")
 
@@ -95,6 +95,8 @@ class Settings:
     """The runner's own environment (for `unless=VAR` and placeholder overrides)."""
     secrets: tuple[str, ...] = DEFAULT_SECRETS
     """Name patterns of the variables whose values are masked in everything shown."""
+    shards: int | None = None
+    """How many shards a Kubernetes Indexed Job runs (`JOB_COMPLETION_INDEX` gives only the index)."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -130,6 +132,7 @@ def load_settings(
         env=_strings(entry.get("env")),
         environ=env,
         secrets=_patterns(entry.get("secrets"), DEFAULT_SECRETS),
+        shards=_count(env.get("RUNNER_SHARDS") or entry.get("shards")),
     )
 
 
@@ -181,6 +184,20 @@ def _number(value: object, default: float) -> float:
     if number <= 0:
         raise UsageError(f"seconds must be positive: {value!r}")
     return number
+
+
+def _count(value: object) -> int | None:
+    """The `shards` setting (or RUNNER_SHARDS): a whole number, 1 or more.
+
+    >>> _count("4"), _count(None)
+    (4, None)
+    """
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
+        raise UsageError(f"`shards` (or RUNNER_SHARDS) wants a whole number, 1 or more: {value!r}")
+    return int(text)
 
 
 def _strings(value: object) -> dict[str, str]:

@@ -8,7 +8,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from runner.cli import pages
+from runner.cli import pages, shards
 from runner.errors import ExitCode, UsageError
 from runner.model import PageResult
 from runner.report import Reporter
@@ -50,6 +50,7 @@ def verify_arguments(parser: argparse.ArgumentParser) -> None:
         default="en",
         help="verify the English pages, the French ones built from them, or both",
     )
+    shards.arguments(parser)
 
 
 def verify_command(args: argparse.Namespace) -> int:
@@ -66,7 +67,8 @@ def verify_command(args: argparse.Namespace) -> int:
     plans = pages.plans(pages.chosen(args.lang, args.pages, settings), settings)
     if settings.sample is not None and not settings.sample.is_dir():
         raise UsageError(f"sample solution not found: {settings.sample}")
-    hashes = cache.content_hashes(plans, settings.sample, settings.env)
+    share = shards.scale(args, plans, settings)
+    plans, hashes = share.plans, dict(share.hashes)
     verified = cache.verify_cache(os.environ)
     use_cache = not (args.no_cache or args.until or args.keep_workspace)
     reporters = _reporters(args, hashes)
@@ -78,15 +80,21 @@ def verify_command(args: argparse.Namespace) -> int:
     )
     results = []
     for plan in plans:
+        carried = share.carried(plan)
+        if carried is not None:
+            results.append(carried)
+            continue
         hit = verified.hit(Path(plan.path), hashes[plan.path]) if use_cache else None
         if hit is not None:
             print(f"cached: {plan.path} (passed at {hit.shown}, content unchanged)")
             results.append(PageResult(plan.path, (), 0.0, cached=hit.at))
+            share.ran(results[-1], to_the_end=False)
             continue
         cut = plan if args.until is None else replace(plan, steps=plan.steps[: args.until])
         result = run_page(cut, options, judge, keep_going=args.keep_going)
         if args.until is None:
             verified.remember(Path(plan.path), hashes[plan.path], passed=result.passed)
+        share.ran(result, to_the_end=args.until is None and (result.passed or args.keep_going))
         results.append(result)
     for reporter in reporters:
         reporter.run_finished(results)

@@ -107,7 +107,8 @@ def badge_facts(page_path: str, content_hash: str, report: Mapping[str, Any] | N
     when = _day(entry.get("verified_at") or report.get("finished")) if entry and report else None
     if report is None or when is None:
         return Facts(None)
-    environment = report.get("environment") or {}
+    # A merged report's page ran on its own shard's machine: its own tools, then the report's.
+    environment = entry.get("environment") or report.get("environment") or {}
     tools = tuple(
         (name, str(environment[key])) for key, name in TOOLS if environment.get(key)
     )
