@@ -8,7 +8,9 @@ how long each page took); this module wires them into `runner verify`:
   English plan (same content hash, which leaves out paths and line numbers) it takes the
   English verdicts instead of running: its result says `same_plan_as`;
 - a page that ran to its end (it passed, or `--keep-going` ran every step) leaves its
-  duration beside the verify cache, for the next split.
+  duration beside the verify cache, for the next split; but not in a sharded run: the shards
+  of one run must all split by the same durations, and a shard that finished first would
+  otherwise change them for the others (its report carries its durations: `--durations`).
 """
 
 from __future__ import annotations
@@ -51,8 +53,8 @@ class Scale:
     """Each page's content hash (no path in it)."""
     english_of: Mapping[str, str]
     """French page -> its English page (`--lang all` only)."""
-    cache: Path
-    """Where durations are recorded."""
+    cache: Path | None
+    """Where durations are recorded; None in a sharded run."""
     done: dict[str, PageResult] = field(default_factory=dict)
     """Results so far, by page."""
 
@@ -73,7 +75,9 @@ class Scale:
         from runner.store.durations import record_durations
 
         self.done[result.path] = result
-        if to_the_end and result.cached is None and result.same_plan_as is None:
+        if self.cache is None or not to_the_end:
+            return
+        if result.cached is None and result.same_plan_as is None:
             record_durations(self.cache, {result.path: result.duration})
 
 
@@ -84,14 +88,14 @@ def scale(args: argparse.Namespace, plans: Sequence[Plan], settings: Settings) -
     hashes = cache.content_hashes(plans, settings.sample, settings.env)
     english_of = pairs(args.lang, plans)
     spec = shard.shard_from(args.shard, os.environ, settings.shards)
-    chosen = list(plans)
     folder = cache.cache_dir(os.environ)
-    if spec is not None:
-        durations = _durations(args.durations, folder)
-        names = shard.select([p.path for p in plans], spec, durations, english_of)
-        chosen = [p for p in plans if p.path in set(names)]
-        print(f"shard {spec} ({spec.source}): {len(chosen)} of {len(plans)} pages")
-    return Scale(chosen, hashes, english_of, folder)
+    if spec is None:
+        return Scale(list(plans), hashes, english_of, folder)
+    durations = _durations(args.durations, folder)
+    names = set(shard.select([p.path for p in plans], spec, durations, english_of))
+    chosen = [p for p in plans if p.path in names]
+    print(f"shard {spec} ({spec.source}): {len(chosen)} of {len(plans)} pages")
+    return Scale(chosen, hashes, english_of, None)
 
 
 def pairs(lang: str, plans: Sequence[Plan]) -> dict[str, str]:
