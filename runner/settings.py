@@ -96,7 +96,7 @@ class Settings:
     secrets: tuple[str, ...] = DEFAULT_SECRETS
     """Name patterns of the variables whose values are masked in everything shown."""
     shards: int | None = None
-    """How many shards a Kubernetes Indexed Job runs (`JOB_COMPLETION_INDEX` gives only the index)."""
+    """How many shards an Indexed Job runs: `JOB_COMPLETION_INDEX` gives only the index."""
 
 
 def find_config(start: Path) -> Path | None:

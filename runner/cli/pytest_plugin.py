@@ -17,7 +17,7 @@ same judge; after a failed step the rest of the page is skipped, as `runner veri
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,7 +54,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> GuidePage 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
-) -> Iterator[None]:  # pragma: no cover - a generator hook
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """A skipped step is reported at its own `file:line`, not at this module's `pytest.skip`."""
     report = yield
     if isinstance(item, GuideStep) and report.skipped and isinstance(report.longrepr, tuple):
@@ -161,9 +161,7 @@ class GuideStep(pytest.Item):
         if verdict.outcome != "passed":
             raise StepFailed(verdict)
 
-    def repr_failure(  # type: ignore[override]
-        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
-    ) -> str:
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         """The runner's own failure text: where, why, the command, the diff, the output tail."""
         if isinstance(excinfo.value, StepFailed):
             from runner.report.text import failure_details

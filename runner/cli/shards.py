@@ -99,8 +99,11 @@ def scale(args: argparse.Namespace, plans: Sequence[Plan], settings: Settings) -
 
 
 def pairs(lang: str, plans: Sequence[Plan]) -> dict[str, str]:
-    """French page -> English page: `--lang all` plans the English pages, then the French ones
-    built from them, in the same order (runner.cli.pages.chosen)."""
+    """French page -> English page, for `--lang all`.
+
+    That run plans the English pages, then the French ones built from them, in the same order
+    (runner.cli.pages.chosen): the second half pairs with the first.
+    """
     if lang != "all":
         return {}
     half = len(plans) // 2

@@ -108,7 +108,7 @@ def badge_facts(page_path: str, content_hash: str, report: Mapping[str, Any] | N
     if report is None or when is None:
         return Facts(None)
     # A merged report's page ran on its own shard's machine: its own tools, then the report's.
-    environment = entry.get("environment") or report.get("environment") or {}
+    environment = (entry or {}).get("environment") or report.get("environment") or {}
     tools = tuple(
         (name, str(environment[key])) for key, name in TOOLS if environment.get(key)
     )
