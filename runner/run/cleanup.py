@@ -110,11 +110,25 @@ def docker_objects() -> tuple[set[str], set[str]]:
         return set((containers.result() or "").split()), set((networks.result() or "").split())
 
 
-def docker(*args: str) -> str | None:
-    """Docker's output, or None when it failed or is missing."""
+def docker(*args: str, host: str | None = None) -> str | None:
+    """Docker's output, or None when it failed or is missing.
+
+    The engine is the runner's own (DOCKER_HOST, else the default socket), unless `host` names
+    another: `runner reset` removes a session's objects on the engine it ran against ("" for
+    the default socket).
+    """
+    env = None
+    if host is not None:
+        env = {k: v for k, v in os.environ.items() if k != "DOCKER_HOST"}
+        env.update({"DOCKER_HOST": host} if host else {})
     try:
         done = subprocess.run(
-            ["docker", *args], capture_output=True, text=True, timeout=DOCKER_TIMEOUT, check=False
+            ["docker", *args],
+            capture_output=True,
+            text=True,
+            timeout=DOCKER_TIMEOUT,
+            check=False,
+            env=env,
         )
     except (OSError, subprocess.TimeoutExpired):
         return None

@@ -45,6 +45,9 @@ class Session:
     """Docker containers it created."""
     networks: tuple[str, ...] = ()
     """Docker networks it created."""
+    docker_host: str | None = None
+    """The engine they are on (the runner's DOCKER_HOST, "" for the default socket), so that
+    `runner reset` run from another shell removes them there; None in older records."""
 
 
 def record_dir(environ: Mapping[str, str]) -> Path:
@@ -63,7 +66,13 @@ def keep_workspace(folder: Path, workspace: Path) -> None:
 
 def open_session(folder: Path, nonce: str, workspace: Path) -> Session:
     """Record a session of this process; `close_session` forgets it when it ends cleanly."""
-    session = Session(nonce, os.getpid(), process_start(os.getpid()) or "", str(workspace))
+    session = Session(
+        nonce,
+        os.getpid(),
+        process_start(os.getpid()) or "",
+        str(workspace),
+        docker_host=os.environ.get("DOCKER_HOST", ""),
+    )
     save_session(folder, session)
     return session
 
@@ -123,11 +132,12 @@ def _remove_session(session: Session) -> list[str]:
     kill_session(session.nonce)
     if stopped:
         done.append(f"stopped {len(stopped)} process(es) left by the run of process {session.pid}")
+    host = session.docker_host
     for container in session.containers:
-        if docker("rm", "-f", "-v", container):
+        if docker("rm", "-f", "-v", container, host=host):
             done.append(f"removed container {container[:12]}")
     for network in session.networks:
-        if docker("network", "rm", network):
+        if docker("network", "rm", network, host=host):
             done.append(f"removed network {network[:12]}")
     return done + _remove_workspace(Path(session.workspace))
 
