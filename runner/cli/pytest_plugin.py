@@ -107,6 +107,9 @@ class GuidePage(pytest.File):
             )
         except UsageError as error:  # GuideError is one: path:line and the reason
             raise self.CollectError(str(error)) from None
+        sample = self.settings.sample
+        if sample is not None and not sample.is_dir():
+            raise self.CollectError(f"sample solution not found: {sample}")
         return self.plan
 
     def setup(self) -> None:
@@ -134,7 +137,12 @@ class GuidePage(pytest.File):
         """Run one step; after a failure, the later steps are skipped (fail-fast, as verify)."""
         if self._failed_at is not None:
             pytest.skip(f"not run: {self._failed_at} failed")
-        verdict = self.page_run().step(step)
+        try:
+            run = self.page_run()
+        except BaseException:
+            self._failed_at = str(step.span)  # the page could not start: no step will
+            raise
+        verdict = run.step(step)
         if verdict.outcome in ("failed", "error"):
             self._failed_at = str(step.span)
         return verdict
@@ -163,10 +171,14 @@ class GuideStep(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         """The runner's own failure text: where, why, the command, the diff, the output tail."""
+        from runner.errors import MissingPiece, UsageError
+
         if isinstance(excinfo.value, StepFailed):
             from runner.report.text import failure_details
 
             return failure_details(excinfo.value.verdict)
+        if isinstance(excinfo.value, MissingPiece | UsageError):  # one line, as `runner` says it
+            return f"{self.step.span}: runner: {excinfo.value}"
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int, str]:

@@ -23,11 +23,11 @@ pytestmark = pytest.mark.timeout(300)
 AUTHORING = ROOT / "docs" / "authoring.md"
 
 
-def pytest_run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def pytest_run(cwd: Path, *args: str, **variables: str) -> subprocess.CompletedProcess[str]:
     """`python -m pytest ARGS` with this checkout's runner and its plugin (installed or not)."""
     installed = any(e.name == "runner" for e in entry_points(group="pytest11"))
     plugin = [] if installed else ["-p", "runner.cli.pytest_plugin"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **variables}
     return subprocess.run(
         [sys.executable, "-m", "pytest", *plugin, "-p", "no:cacheprovider", *args],
         cwd=cwd,
@@ -110,3 +110,14 @@ def test_without_guides_pytest_collects_no_page(tmp_path: Path):
     done = pytest_run(tmp_path, ".")
     assert done.returncode == pytest.ExitCode.NO_TESTS_COLLECTED, done.stdout
     assert "collected 0 items" in done.stdout
+
+
+def test_a_page_that_cannot_start_says_why_in_one_line(tmp_path: Path):
+    page = "# D\n\n```console\n$ docker ps\n```\n\n```console\n$ true\n```\n"
+    (tmp_path / "docker.md").write_text(page, encoding="utf-8")
+    nowhere = f"unix://{tmp_path}/none.sock"
+    done = pytest_run(tmp_path, "--guides", "docker.md", "-rs", DOCKER_HOST=nowhere)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"docker.md:4: runner: no Docker engine answers at {nowhere}" in done.stdout
+    assert "Traceback" not in done.stdout
+    assert re.search(r"SKIPPED \[1\] docker.md:8: not run: docker.md:4 failed", done.stdout)
