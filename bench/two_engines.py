@@ -7,8 +7,9 @@ Needs root and the main toolchain (`runner toolchain up`). Steps, each timed (wa
 1. one engine: `runner verify --no-cache` on every page (English and French) on one fresh
    engine of our own (runner.toolchain.extra_engine: its own network namespace, the stand-in
    images copied in, a registry of its own); its report is the history the split uses;
-2. two engines: the pages split in 2 shards (runner.store.shard, by the durations of step 1), each
-   shard on a fresh engine of its own, in its own namespace, both at the same time;
+2. two engines: `runner verify --lang all --shard K/2 --durations` step 1's report, each
+   shard on a fresh engine of its own, in its own namespace, both at the same time (a French
+   page goes with its English page, and takes its verdicts when their plans are equal);
 3. the two reports merged (runner.report.merge): every page once.
 
 Fresh engines, not the main one: the main engine is shared, and the chapter lists the images
@@ -34,7 +35,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from runner.report.merge import load_report, merge, write_json  # noqa: E402
-from runner.store.shard import durations_from_report, split  # noqa: E402
 from runner.toolchain import extra_engine, netns  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "two-engines"
@@ -109,13 +109,16 @@ def main() -> None:
     (sequential,) = on_engines([["--lang", "all"]], "skone", args.timeout)
     history = load_report(OUT / "skone-1.json")
     pages = [str(entry["path"]) for entry in history.document["pages"]]
-    shards = [list(s) for s in split(pages, 2, durations_from_report(history.document))]
     print(f"  {len(pages)} pages in {sequential:.1f} s, passed {history.document['passed']}")
-    print("two engines at once:")
-    for number, shard in enumerate(shards, 1):
-        print(f"  shard {number}: {', '.join(shard)}")
+    print("two engines at once (`--shard K/2 --durations` the one-engine report):")
+    durations = ["--durations", str(OUT / "skone-1.json")]
+    shards = [["--lang", "all", "--shard", f"{n}/2", *durations] for n in (1, 2)]
     times = on_engines(shards, "sktwo", args.timeout)
-    merged = merge([load_report(OUT / f"sktwo-{n}.json") for n in (1, 2)])
+    reports = [load_report(OUT / f"sktwo-{n}.json") for n in (1, 2)]
+    for number, report in enumerate(reports, 1):
+        ran = ", ".join(str(entry["path"]) for entry in report.document["pages"])
+        print(f"  shard {number}: {ran}")
+    merged = merge(reports)
     write_json(merged, OUT / "merged.json")
     print(f"  shard 1 {times[0]:.1f} s, shard 2 {times[1]:.1f} s")
     print(

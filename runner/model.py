@@ -324,6 +324,8 @@ class PageResult:
     """Where the page ran, when it was kept."""
     cached: str | None = None
     """When the page last passed, if it was not run again because nothing changed since."""
+    same_plan_as: str | None = None
+    """The page whose verdicts this one took, without running, because their plans are equal."""
 
     @property
     def passed(self) -> bool:

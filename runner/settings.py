@@ -26,7 +26,17 @@ CONFIG_NAME = "mkdocs.yml"
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_READY_TIMEOUT = 60.0
 KNOWN_KEYS = frozenset(
-    {"sample", "timeout", "ready_timeout", "placeholders", "env", "fuzzy", "secrets", "builder"}
+    {
+        "sample",
+        "timeout",
+        "ready_timeout",
+        "placeholders",
+        "env",
+        "fuzzy",
+        "secrets",
+        "builder",
+        "shards",
+    }
 )
 DEFAULT_SECRETS = ("*_TOKEN", "*_PASSWORD", "*_SECRET", "*_KEY")
 Builder = Literal["buildkit", "legacy"]
@@ -103,6 +113,8 @@ class Settings:
     """Name patterns of the variables whose values are masked in everything shown."""
     builder: Builder = DEFAULT_BUILDER
     """The Docker builder every page's `docker build` uses (runner.run.builder)."""
+    shards: int | None = None
+    """How many shards an Indexed Job runs: `JOB_COMPLETION_INDEX` gives only the index."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -140,6 +152,7 @@ def load_settings(
         environ=env,
         secrets=_patterns(entry.get("secrets"), DEFAULT_SECRETS),
         builder=_builder(builder, env, entry, config),
+        shards=_count(env.get("RUNNER_SHARDS") or entry.get("shards")),
     )
 
 
@@ -218,6 +231,20 @@ def _number(value: object, default: float) -> float:
     if number <= 0:
         raise UsageError(f"seconds must be positive: {value!r}")
     return number
+
+
+def _count(value: object) -> int | None:
+    """The `shards` setting (or RUNNER_SHARDS): a whole number, 1 or more.
+
+    >>> _count("4"), _count(None)
+    (4, None)
+    """
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
+        raise UsageError(f"`shards` (or RUNNER_SHARDS) wants a whole number, 1 or more: {value!r}")
+    return int(text)
 
 
 def _strings(value: object) -> dict[str, str]:

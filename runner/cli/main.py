@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import FrameType
 
-from runner.cli import i18n, publish, reset, step, toolchain, update, verify
+from runner.cli import i18n, publish, report, reset, step, toolchain, update, verify
 from runner.errors import ExitCode, MissingPiece, UsageError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -48,6 +48,12 @@ COMMANDS: tuple[SubCommand, ...] = (
         "run each page and check its output",
         verify.verify_arguments,
         verify.verify_command,
+    ),
+    SubCommand(
+        "report",
+        "merge the shards' JSON reports into one",
+        report.arguments,
+        report.report_command,
     ),
     SubCommand(
         "step", "run a page step by step, for an audience", step.arguments, step.step_command

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from runner.cli import pages
+from runner.cli import pages, shards
 from runner.errors import ExitCode, UsageError
 from runner.model import PageResult, Plan
 from runner.report import Reporter
@@ -76,6 +76,7 @@ def verify_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--record", type=Path, metavar="DIR", help="record each page's run as DIR/<page>.cast"
     )
+    shards.arguments(parser)
 
 
 def verify_command(args: argparse.Namespace) -> int:
@@ -96,7 +97,8 @@ def verify_command(args: argparse.Namespace) -> int:
     )
     if settings.sample is not None and not settings.sample.is_dir():
         raise UsageError(f"sample solution not found: {settings.sample}")
-    hashes = cache.content_hashes(plans, settings.sample, settings.env)
+    share = shards.scale(args, plans, settings)
+    plans, hashes = share.plans, dict(share.hashes)
     verified = cache.verify_cache(os.environ)
     use_cache = not (args.no_cache or args.until or args.keep_workspace)
     prints: dict[str, dict[str, Any]] = {}  # each page's fingerprint, filled as pages run
@@ -115,6 +117,10 @@ def verify_command(args: argparse.Namespace) -> int:
     recorder = _recorder(args.record, settings, hashes)
     results = []
     for plan in plans:
+        carried = share.carried(plan)
+        if carried is not None:
+            results.append(carried)
+            continue
         environment = fingerprint(plan) if use_cache else None
         hit = verified.hit(Path(plan.path), hashes[plan.path], environment) if environment else None
         if hit is not None and recorder is not None and not recorder.has(plan):
@@ -123,6 +129,7 @@ def verify_command(args: argparse.Namespace) -> int:
             print(f"cached: {plan.path} (passed at {hit.shown}, content unchanged)")
             prints[plan.path] = environment or {}
             results.append(PageResult(plan.path, (), 0.0, cached=hit.at))
+            share.ran(results[-1], to_the_end=False)
             continue
         cut = plan if args.until is None else replace(plan, steps=plan.steps[: args.until])
         page_options = pages.for_plan(options, plan, settings)
@@ -135,6 +142,7 @@ def verify_command(args: argparse.Namespace) -> int:
             verified.remember(
                 Path(plan.path), hashes[plan.path], passed=result.passed, environment=environment
             )
+        share.ran(result, to_the_end=args.until is None and (result.passed or args.keep_going))
         results.append(result)
     for reporter in reporters:
         reporter.run_finished(results)

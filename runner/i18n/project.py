@@ -6,8 +6,10 @@ the files: the layout of mkdocs.yml's project, and build/docs/<lang>/.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,17 +63,22 @@ def translated_pages(config: Path, english: Sequence[Path], docs: Path) -> list[
 
 
 def translate_docs(layout: Layout) -> Path:
-    """Write build/docs/<lang>/: every page translated, every other file copied."""
+    """Write build/docs/<lang>/: every page translated, every other file copied.
+
+    Each file is replaced whole (written aside, then renamed) and only files the docs no
+    longer have are removed, so that two runs at once (two shards of `--lang all` on one
+    machine) never see a page missing or half written.
+    """
     out = layout.build / "docs" / LANGUAGE
-    if out.exists():
-        shutil.rmtree(out)
+    written: set[Path] = set()
     for source in sorted(layout.docs.rglob("*")):
         target = out / source.relative_to(layout.docs)
         if source.is_dir():
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
+        written.add(target)
         if source.suffix != ".md":
-            shutil.copy2(source, target)
+            _replace(target, source)
             continue
         page = source.relative_to(layout.docs).as_posix()
         path = layout.catalog(page)
@@ -82,11 +89,33 @@ def translate_docs(layout: Layout) -> Path:
             )
         catalog = read_catalog(path) if path.is_file() else None
         text = read(source)
-        target.write_text(
-            translate_page(text, extract_segments(text), usable_translations(catalog)),
-            encoding="utf-8",
-        )
+        translated = translate_page(text, extract_segments(text), usable_translations(catalog))
+        _replace(target, translated)
+    for stale in [p for p in out.rglob("*") if p.is_file() and p not in written]:
+        if not stale.name.startswith(ASIDE):  # another run's file being written
+            stale.unlink(missing_ok=True)
     return out
+
+
+ASIDE = ".writing-"
+
+
+def _replace(target: Path, content: str | Path) -> None:
+    """Write `content` (text, or a file to copy) beside `target`, then rename it over `target`.
+
+    Readers see the old file or the new one, never a missing or half-written one.
+    """
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=ASIDE)
+    os.close(handle)
+    aside = Path(name)
+    try:
+        if isinstance(content, Path):
+            shutil.copy2(content, aside)
+        else:
+            aside.write_text(content, encoding="utf-8")
+        aside.replace(target)
+    finally:
+        aside.unlink(missing_ok=True)
 
 
 def layout(config: Path | None) -> Layout:

@@ -57,6 +57,7 @@ class JsonReporter:
             "passed": result.passed,
             "cached": result.cached is not None,
             **({"verified_at": result.cached} if result.cached else {}),
+            **({"same_plan_as": result.same_plan_as} if result.same_plan_as else {}),
             "duration": round(result.duration, 3),
             "fingerprint": dict(self._fingerprints.get(result.path) or {}) or None,
             "steps": [_step(v) for v in result.verdicts],

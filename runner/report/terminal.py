@@ -44,8 +44,10 @@ class TerminalReporter:
         counts = Counter(v.outcome for r in results for v in r.verdicts)
         seconds = sum(r.duration for r in results)
         parts = [f"{counts[o]} {o}" for o in ("passed", "failed", "error", "skipped")]
-        cached = sum(r.cached is not None for r in results)
+        cached = sum(r.cached is not None and r.same_plan_as is None for r in results)
         parts += [f"{cached} page{'s' * (cached != 1)} cached"] if cached else []
+        carried = sum(r.same_plan_as is not None for r in results)
+        parts += [_carried(carried)] if carried else []
         ok = all(r.passed for r in results)
         self._write(f"\n{', '.join(parts)} in {seconds:.1f}s\n", "bold green" if ok else "bold red")
         for result in results:
@@ -61,6 +63,17 @@ class TerminalReporter:
         else:
             self._stream.write(text)
             self._stream.flush()
+
+
+def _carried(count: int) -> str:
+    """French pages that took their English page's verdicts instead of running.
+
+    >>> _carried(1), _carried(2)
+    ('1 page carried over from its English plan', '2 pages carried over from their English plans')
+    """
+    if count == 1:
+        return "1 page carried over from its English plan"
+    return f"{count} pages carried over from their English plans"
 
 
 _consoles: dict[int, object] = {}

@@ -43,10 +43,12 @@ def check_engine(env: Mapping[str, str]) -> None:
 def engine_answers(host: str, env: Mapping[str, str]) -> bool:
     """Does the engine at `host` answer its ping? A socket's ping costs a millisecond.
 
-    Hosts other than unix:// and tcp:// (ssh://, a context) are asked through the client.
+    Hosts other than unix:// and plain tcp:// (ssh://, a context, TLS) are asked through the
+    client, which knows their keys and certificates.
     """
     url = urlsplit(host)
-    if env.get("DOCKER_CONTEXT") or url.scheme not in ("unix", "tcp"):
+    tls = any(env.get(name) for name in ("DOCKER_TLS_VERIFY", "DOCKER_TLS", "DOCKER_CERT_PATH"))
+    if env.get("DOCKER_CONTEXT") or tls or url.scheme not in ("unix", "tcp"):
         return _client_answers(env)
     try:
         if url.scheme == "unix":

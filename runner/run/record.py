@@ -67,7 +67,12 @@ def keep_workspace(folder: Path, workspace: Path) -> None:
 
 def open_session(folder: Path, nonce: str, workspace: Path) -> Session:
     """Record a session of this process; `close_session` forgets it when it ends cleanly."""
-    session = Session(nonce, os.getpid(), process_start(os.getpid()) or "", str(workspace))
+    session = Session(
+        nonce,
+        os.getpid(),
+        process_start(os.getpid()) or "",
+        str(workspace),
+    )
     save_session(folder, session)
     return session
 

@@ -144,7 +144,9 @@ def badge_facts(page_path: str, content_hash: str, report: Mapping[str, Any] | N
     prints = [e["fingerprint"] for e in entries if isinstance(e.get("fingerprint"), dict)]
     builders = {str(p.get("builder")) for p in prints}
     if not builders & set(BUILDERS):
-        environment = report.get("environment") or {}
+        # A merged report's page ran on its own shard's machine: its own tools, then the report's.
+        first = entries[0] if entries else {}
+        environment = first.get("environment") or report.get("environment") or {}
         tools = tuple((name, str(environment[k])) for k, name in TOOLS if environment.get(k))
         return Facts(max(known), tools, content_hash[:12])
     images = [i for p in prints for i in p.get("images") or [] if isinstance(i, dict)]

@@ -108,6 +108,7 @@ class RunnerConfig(Config):  # type: ignore[no-untyped-call]
     ready_timeout = options.Optional(options.Type((int, float)))
     placeholders = options.Type(dict, default={})
     env = options.Type(dict, default={})
+    shards = options.Optional(options.Type(int))
     fuzzy = options.Choice(FUZZY_POLICIES, default=FUZZY_POLICIES[0])
     builder = options.Choice(BUILDERS, default=DEFAULT_BUILDER)
 

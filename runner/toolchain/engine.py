@@ -9,6 +9,7 @@ cache, so images outlive `down`. An engine we did not start is used but never st
 from __future__ import annotations
 
 import json
+import os
 import time
 
 from runner.toolchain import packages, proc
@@ -30,6 +31,16 @@ def answers() -> bool:
     except ToolchainError:
         return False
     return result.returncode == 0 and bool(result.stdout.strip())
+
+
+def remote_host() -> str | None:
+    """DOCKER_HOST when it names an engine other than the default socket the toolchain serves.
+
+    Every `docker` the runner and the pages call honours it, so the engine there is the one
+    used; the toolchain neither starts nor stops it, and never mistakes ours for it.
+    """
+    host = os.environ.get("DOCKER_HOST") or SOCKET
+    return None if host.rstrip("/") in (SOCKET, "unix:///run/docker.sock") else host
 
 
 def our_pid(settings: Settings) -> int | None:
@@ -57,6 +68,14 @@ def dockerd_args(settings: Settings) -> list[str]:
 
 def ensure(settings: Settings) -> str:
     """Make `docker info` answer, starting (and installing) dockerd when needed."""
+    remote = remote_host()
+    if remote is not None:
+        if answers():
+            return f"engine: {remote} (DOCKER_HOST) answers; it is not the toolchain's to start"
+        raise ToolchainError(
+            f"no Docker engine answers at DOCKER_HOST={remote}; the toolchain starts one only on "
+            f"{SOCKET}: start that engine, or unset DOCKER_HOST"
+        )
     if answers():
         pid = our_pid(settings)
         if pid is None:
@@ -114,12 +133,17 @@ def stop(settings: Settings) -> str:
 def describe(settings: Settings) -> str:
     """One line on the engine for `status`."""
     if not answers():
-        return "engine: not running"
+        remote = remote_host()
+        return (
+            f"engine: not answering at {remote} (DOCKER_HOST)" if remote else "engine: not running"
+        )
     info = json.loads(proc.run(["docker", "info", "--format", "{{json .}}"], timeout=20).stdout)
-    pid = our_pid(settings)
+    remote = remote_host()
+    pid = None if remote else our_pid(settings)
     owner = f"started by the toolchain, pid {pid}" if pid else "not started by the toolchain"
+    where = f"at {remote} (DOCKER_HOST), " if remote else ""
     return (
-        f"engine: running ({owner}); server {info.get('ServerVersion')}, "
+        f"engine: running ({where}{owner}); server {info.get('ServerVersion')}, "
         f"storage {info.get('Driver')}, data-root {info.get('DockerRootDir')}, "
         f"containers running {info.get('ContainersRunning')}"
     )

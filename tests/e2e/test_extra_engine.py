@@ -7,6 +7,7 @@ NAT, and stopping it leaves nothing: no process, mount, namespace, veth, rule or
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -14,6 +15,7 @@ import sys
 import tempfile
 import time
 import uuid
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -250,33 +252,55 @@ $ echo "$answer"
 def test_two_shards_run_at_once_one_per_engine_then_merge(
     engine: extra_engine.Engine, tmp_path: Path
 ):
-    """Two runner processes, each with a page that publishes the same port: both pass."""
-    from runner.report.merge import load_report, merge
+    """`--shard 1/2` on the main engine, `--shard 2/2` on the second, at once; then merged.
 
+    Both pages publish the same port: each shard's page runs on its own engine and its shell
+    in that engine's namespace, so both pass, and `runner report merge` makes one report.
+    """
     port, run = free_port(), uuid.uuid4().hex[:8]
     server = SERVER.replace("<$c>", "readline($c)")
     for who in ("one", "two"):
         text = PAGE.format(who=who, run=run, port=port, image=ASPNET_TAG, server=server)
         (tmp_path / f"{who}.md").write_text(text, encoding="utf-8")
-    verify = [sys.executable, "-m", "runner", "verify", "--no-cache", "--json"]
+    runner = [sys.executable, "-m", "runner"]
+    verify = [*runner, "verify", "--no-cache", "one.md", "two.md", "--shard"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     shards = [
-        subprocess.Popen([*verify, "one.json", "one.md"], cwd=tmp_path, env=env),
+        subprocess.Popen([*verify, "1/2", "--json", "s1.json"], cwd=tmp_path, env=env),
         subprocess.Popen(
-            [*engine.layout.ns.enter(), *verify, "two.json", "two.md"],
+            [*engine.layout.ns.enter(), *verify, "2/2", "--json", "s2.json"],
             cwd=tmp_path,
             env=engine.environ(env),
         ),
     ]
     assert [shard.wait(timeout=240) for shard in shards] == [0, 0]
-    merged = merge([load_report(tmp_path / "one.json"), load_report(tmp_path / "two.json")])
+    ran = {
+        index: [p["path"] for p in json.loads((tmp_path / f"s{index}.json").read_text())["pages"]]
+        for index in (1, 2)
+    }
+    assert sorted(ran[1] + ran[2]) == ["one.md", "two.md"]
+    assert len(ran[1]) == len(ran[2]) == 1  # two pages of no history: one each
+    merge = [*runner, "report", "merge", "s1.json", "s2.json", "--json", "m.json"]
+    done = subprocess.run(
+        [*merge, "--junit", "m.xml"], cwd=tmp_path, env=env, timeout=60, check=False
+    )
+    assert done.returncode == 0
+    merged = json.loads((tmp_path / "m.json").read_text())
     assert [(p["path"], p["passed"]) for p in merged["pages"]] == [
         ("one.md", True),
         ("two.md", True),
     ]
+    suites = ET.parse(tmp_path / "m.xml").getroot().findall("testsuite")
+    assert [(s.get("name"), s.get("failures")) for s in suites] == [
+        ("one.md", "0"),
+        ("two.md", "0"),
+    ]
     # Each runner cleaned up after its page, on its own engine.
-    assert docker("ps", "-aq", "--filter", f"name=page-one-{run}") == ""
+    main_page, extra_page = Path(ran[1][0]).stem, Path(ran[2][0]).stem
+    assert docker("ps", "-aq", "--filter", f"name=page-{main_page}-{run}") == ""
     assert (
-        docker("ps", "-aq", "--filter", f"name=page-two-{run}", host=engine.layout.docker_host)
+        docker(
+            "ps", "-aq", "--filter", f"name=page-{extra_page}-{run}", host=engine.layout.docker_host
+        )
         == ""
     )
