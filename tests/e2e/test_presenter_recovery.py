@@ -84,6 +84,7 @@ def test_fix_in_the_live_shell_then_retry(page, tmp_path):
     child = fail_step_two(page(FAILING), tmp_path)
     open_live_shell(child)
     type_line(child, "mkdir sub && cd sub && echo hi > missing.txt")
+    assert "mkdir sub && cd sub" in (child.before or ""), "what is typed shows"
     type_line(child, f"FIXED=yes; sleep {mark} &")
     child.send(ESCAPE)
     child.expect("BACK IN THE PRESENTER")
@@ -138,9 +139,13 @@ def test_exit_and_ctrl_d_do_not_end_the_page_shell(page, tmp_path):
     child.expect(FIX_PROMPT)
     type_line(child, "echo still-$((40 + 2))")
     assert "still-42" in (child.before or "")
-    type_line(child, "sleep 30")  # left running in the foreground: Ctrl-] stops it
+    mark = unique("4724")
+    child.send(f"bash -c \"trap '' INT; sleep {mark}\"\r")  # deaf to Ctrl-C, in the foreground
+    assert eventually(lambda: bool(exactly(f"sleep {mark}")))
     child.send(ESCAPE)
     child.expect("BACK IN THE PRESENTER")
+    child.expect("note: a program still running in the shell was stopped")
+    assert not exactly(f"sleep {mark}")
     child.expect(r"\[r\] retry")
     child.send("r")
     child.expect("FAIL")  # the page's shell still runs the step (missing.txt still missing)
