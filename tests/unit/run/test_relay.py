@@ -15,9 +15,16 @@ def test_the_terminal_comes_back_as_it_was_after_an_error():
     main, side = os.openpty()
     try:
         before = termios.tcgetattr(side)
-        with pytest.raises(RuntimeError), raw_terminal(side):
-            assert termios.tcgetattr(side)[3] & termios.ICANON == 0
-            raise RuntimeError("boom")
+        seen: list[int] = []
+
+        def fail_while_raw() -> None:
+            with raw_terminal(side):
+                seen.append(termios.tcgetattr(side)[3] & termios.ICANON)
+                raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError):
+            fail_while_raw()
+        assert seen == [0]
         assert termios.tcgetattr(side) == before
     finally:
         os.close(main)
