@@ -38,7 +38,7 @@ from runner.presenter.screen import (
 )
 from runner.presenter.timings import Expected
 from runner.report.text import describe, failure_details
-from runner.run.interact import live_shell
+from runner.run.interact import NotHandedOver, live_shell
 from runner.run.lifecycle import PageOptions, PageRun
 from runner.run.relay import Ended
 from runner.run.shell import ShellDied
@@ -161,7 +161,11 @@ def open_shell(running: PageRun, presenter: Presenter) -> None:
             context.shell_states / "presenter.sh",
         )
     except ShellDied as died:
+        context.dead = str(died)
         screen.say(f"the live shell could not open: {died}")
+        return
+    except NotHandedOver as why:
+        screen.say(f"the live shell could not open: {why}")
         return
     if handover.ended is Ended.CLOSED:
         context.dead = "the page's shell exited in the live shell"

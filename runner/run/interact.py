@@ -5,13 +5,14 @@ shell (the same bash, so the same folder, variables and jobs), types, and return
 (runner.run.relay). The page's bash is set up for a person while it is theirs, and put back as
 the runner left it afterwards:
 
-1. Its prompts, PROMPT_COMMAND, IGNOREEOF and terminal settings are saved to a file, by a
-   command typed through ShellSession.run (in step with the runner's hooks).
+1. Its prompts, PROMPT_COMMAND, IGNOREEOF, `set -e` and terminal settings are saved to a
+   file, by a command typed through ShellSession.run (in step with the runner's hooks).
 2. One line is typed straight into its terminal (invisible: echo is off then): no
    PROMPT_COMMAND, so that no status reaches the runner's FIFO while the person types and none
-   is read later as a step's; a plain prompt, `(fix) \w $ `; echo and line editing on; Ctrl-D
-   ignored; and `exit` and `logout` shadowed by functions that say how to return instead, so
-   the page's shell is not ended by accident (`builtin exit` still ends it).
+   is read later as a step's; a plain prompt, `(fix) \w $ `; echo and line editing on; no
+   `set -e` (a mistyped command must not end the shell); Ctrl-D ignored; `exit` and `logout`
+   shadowed by functions that say how to return instead, so the page's shell is not ended by
+   accident (`builtin exit` still ends it).
 3. On the way back: Ctrl-C (a half-typed line, a program still running), then SIGTERM and
    SIGKILL to a foreground job that did not stop; then the saved file is sourced and editing
    switched off, through ShellSession.run, which waits for the restored hook's own signal: the
@@ -29,13 +30,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runner.run.relay import ESCAPE_NAME, Ended, drain, relay, write_all
-from runner.run.shell import ShellDied, ShellSession
+from runner.run.shell import ShellSession
 
 FIX_PROMPT = r"(fix) \w \$ "
 SETTLE = 0.05  # seconds of silence that say bash has printed its prompt
 STOP_WAIT = 1.0  # seconds a foreground program gets after Ctrl-C, then after SIGTERM
 RESTORE_TIMEOUT = 10.0
 EXIT_NOTE = f"this is the page's shell: press {ESCAPE_NAME} to return to the presenter"
+
+
+class NotHandedOver(Exception):
+    """The shell's settings could not be saved: it is not handed over (and still the page's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +54,13 @@ class Handover:
 
 
 def save_script(state: Path) -> str:
-    """The command that writes a script restoring what the live session changes."""
+    """The command that writes a script restoring what the live session changes.
+
+    `|| :` keeps a page's `set -e` from ending the shell when a variable is not set.
+    """
     return (
-        '{ shopt -po ignoreeof; declare -p PS1 PS2 PROMPT_COMMAND IGNOREEOF; printf "stty %s\\n" '
-        f'"$(stty -g)"; }} >{shlex.quote(str(state))} 2>/dev/null'
+        "{ shopt -po ignoreeof errexit; declare -p PS1 PS2 PROMPT_COMMAND IGNOREEOF; "
+        f'printf "stty %s\\n" "$(stty -g)"; }} >{shlex.quote(str(state))} 2>/dev/null || :'
     )
 
 
@@ -64,7 +72,7 @@ def enter_script() -> str:
     """
     note = shlex.quote(EXIT_NOTE)
     return (
-        f"PROMPT_COMMAND=; PS1={shlex.quote(FIX_PROMPT)}; PS2='> '; stty echo; "
+        f"set +e; PROMPT_COMMAND=; PS1={shlex.quote(FIX_PROMPT)}; PS2='> '; stty echo; "
         "set -o emacs -o ignoreeof; IGNOREEOF=1000; "
         f"exit() {{ printf '%s\\n' {note} >&2; return 1; }}; logout() {{ exit; }}"
     )
@@ -81,12 +89,12 @@ def restore_script(state: Path) -> str:
 def live_shell(shell: ShellSession, keyboard: int, screen: int, state: Path) -> Handover:
     """Hand the page's bash to the person at `keyboard` (a terminal) until Ctrl-] or its end.
 
-    `state` is a private file for what is saved meanwhile. Raises ShellDied when the shell
-    cannot be handed over (it is gone, or does not answer).
+    `state` is a private file for what is saved meanwhile. Raises ShellDied when the shell is
+    gone, NotHandedOver when it did not answer in time.
     """
     saved = shell.run(save_script(state), RESTORE_TIMEOUT)
     if saved.status != 0:
-        raise ShellDied(f"could not save the shell's settings ({saved.error or saved.status})")
+        raise NotHandedOver(f"its settings could not be saved ({saved.error or saved.status})")
     fd = shell.terminal_fd
     drain(fd, SETTLE)  # the runner's prompt: not the person's
     write_all(fd, enter_script().encode() + b"\n")

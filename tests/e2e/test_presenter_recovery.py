@@ -261,3 +261,32 @@ def test_a_missing_report_named_on_the_command_line_is_an_error(page, runner):
     run = runner("step", "--report", path.parent / "nope.json", path)
     assert run.status == 2
     assert "no such report" in run.err
+
+
+def test_set_e_of_the_page_does_not_end_the_live_shell_and_comes_back(page, tmp_path):
+    path = page(
+        """
+        ```console
+        $ set -e
+        $ case $- in *e*) echo "errexit on";; esac
+        errexit on
+        ```
+        """
+    )
+    child = spawn_step(path, cwd=tmp_path)
+    child.expect(r"\[Enter\] run")
+    child.send("\r")
+    child.expect("PASS")
+    child.expect("step 2 of 2")
+    child.expect(r"\[Enter\] run   \[o\] live shell")
+    open_live_shell(child)  # before a step too
+    type_line(child, "false")
+    type_line(child, "echo alive")
+    assert "alive" in (child.before or "")
+    child.send(ESCAPE)
+    child.expect("BACK IN THE PRESENTER")
+    child.expect(r"\[Enter\] run")
+    child.send("\r")
+    child.expect("PASS")
+    child.expect("end of the page: 2 passed")
+    assert wait_exit(child) == 0
