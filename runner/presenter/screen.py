@@ -176,7 +176,7 @@ class Screen:
         "error": "35;1",
         "skipped": "33",
         "heading": "1",
-        "rule": "2",
+        "rule": "1",  # bold, not dim: a projector washes dim text out
         "keys": "1",
         "shell": "7",
     }

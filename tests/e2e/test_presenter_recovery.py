@@ -290,3 +290,15 @@ def test_set_e_of_the_page_does_not_end_the_live_shell_and_comes_back(page, tmp_
     child.expect("PASS")
     child.expect("end of the page: 2 passed")
     assert wait_exit(child) == 0
+
+
+def test_without_a_terminal_the_live_shell_says_why_and_the_menu_comes_back(
+    page, runner, monkeypatch
+):
+    path = page("```console\n$ cat missing.txt\nhi\n```\n")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\no\ns\n"))
+    run = runner("step", path)
+    assert "the live shell needs a terminal: stdin is not one" in run.out
+    assert run.out.count("The step failed. What now?") == 2
+    assert "end of the page: 0 passed, 0 failed, 0 error, 1 skipped" in run.out
+    assert run.status == 0
