@@ -20,6 +20,7 @@ machine hits all of them alike; the best of the rounds is kept.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import os
 import platform
@@ -44,7 +45,8 @@ from plain_script import plain_script  # noqa: E402
 
 from runner.cli.pages import plans  # noqa: E402
 from runner.model import StartService  # noqa: E402
-from runner.run.cleanup import DockerJanitor, kill_session  # noqa: E402
+from runner.run.cleanup import kill_session  # noqa: E402
+from runner.run.docker_owned import DockerOwnership  # noqa: E402
 from runner.run.shell import shell_environment  # noqa: E402
 from runner.run.workspace import scratch_workspace  # noqa: E402
 from runner.settings import find_config, load_settings  # noqa: E402
@@ -339,7 +341,10 @@ def real_guide(page: Path, rounds: int, out: Path) -> None:
     def run_plain() -> float:
         nonce = secrets.token_hex(8)
         env = shell_environment(os.environ, settings.env, nonce)
-        with DockerJanitor(plan.uses_docker), scratch_workspace(settings.sample, keep=False) as ws:
+        with scratch_workspace(settings.sample, keep=False) as ws, contextlib.ExitStack() as stack:
+            if plan.uses_docker:  # the same ownership as the runner's pages, for a fair race
+                owner = DockerOwnership(ws.parent, ws.parent / "docker.jsonl")
+                env.update(stack.enter_context(owner).environment())
             try:
                 return timed(["bash", "--noprofile", "--norc", str(script)], ws, env)
             finally:

@@ -1,22 +1,17 @@
-"""Stop what a page started: its processes (found by a marker variable) and Docker objects.
+"""Stop the processes a page started, found by a marker variable.
 
-Processes: every process the page's shell starts inherits RUNNER_SESSION=<nonce>, even one that
-detaches with setsid or nohup, so scanning /proc for it finds them all (unless a program clears
-its environment on purpose). Docker: containers and networks are not children of the shell, so
-those that exist after the page and did not exist before it are removed. Images stay as cache.
+Every process the page's shell starts inherits RUNNER_SESSION=<nonce>, even one that detaches
+with setsid or nohup, so scanning /proc for it finds them all (unless a program clears its
+environment on purpose). Docker objects are not processes: runner.run.docker_owned owns those.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
-import subprocess
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import TracebackType
 
 GRACE = 3.0  # seconds between SIGTERM and SIGKILL
 DOCKER_TIMEOUT = 60.0
@@ -64,58 +59,3 @@ def _alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
-
-
-class DockerJanitor:
-    """Remembers the containers and networks before a page; removes the new ones after it."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and shutil.which("docker") is not None
-        self._before: tuple[set[str], set[str]] = (set(), set())
-
-    def __enter__(self) -> DockerJanitor:
-        if self.enabled:
-            self._before = docker_objects()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.sweep()
-
-    def sweep(self) -> None:
-        """Remove containers, then networks, created since the page started."""
-        if not self.enabled:
-            return
-        containers, networks = docker_objects()
-        if containers - self._before[0]:
-            docker("rm", "-f", "-v", *sorted(containers - self._before[0]))
-        if networks - self._before[1]:
-            docker("network", "rm", *sorted(networks - self._before[1]))
-
-
-def docker_objects() -> tuple[set[str], set[str]]:
-    """Ids of every Docker container and network now (empty without Docker).
-
-    Both lists at once: each docker call costs a process start and an engine round trip.
-    """
-    if shutil.which("docker") is None:
-        return set(), set()
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        containers = pool.submit(docker, "ps", "-aq", "--no-trunc")
-        networks = pool.submit(docker, "network", "ls", "-q", "--no-trunc")
-        return set((containers.result() or "").split()), set((networks.result() or "").split())
-
-
-def docker(*args: str) -> str | None:
-    """Docker's output, or None when it failed or is missing."""
-    try:
-        done = subprocess.run(
-            ["docker", *args], capture_output=True, text=True, timeout=DOCKER_TIMEOUT, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout if done.returncode == 0 else None

@@ -7,15 +7,16 @@ Entering a PageRun, in this order:
 2. copies the sample solution into a scratch workspace;
 3. records the session (runner.run.record), so that `runner reset` can clean up after a runner
    killed with SIGKILL;
-4. starts the page's DockerOwnership (Docker pages only);
+4. starts the page's DockerOwnership (Docker pages only): a forwarding socket that records
+   each object the page creates (runner.run.docker_owned);
 5. builds the shell's environment (`page_environment`, the only place that does);
 6. starts the shell; services start later, from steps.
 
-Each step then runs through `PageRun.step`: observed, filtered, judged, its Docker objects
-recorded, its verdict told to the listeners. Leaving the PageRun, however it is left, undoes
-it all in reverse: services, the shell, every process carrying the session's marker, the
-page's containers and networks, the record, the workspace (unless kept). The extension points
-are in runner.run.seams.
+Each step then runs through `PageRun.step`: observed, filtered, judged, its verdict told to
+the listeners. Leaving the PageRun, however it is left, undoes it all in reverse: services, the
+shell, every process carrying the session's marker, exactly the Docker objects the page made
+(containers, networks, volumes, image tags), the record, the workspace (unless kept). The
+extension points are in runner.run.seams.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from runner.run import docker, record
 from runner.run.cleanup import kill_session
 from runner.run.execute import PageContext, observe
 from runner.run.preflight import check_machine
-from runner.run.seams import DockerObjects, DockerOwnership, EnvironmentLayer, Extensions
+from runner.run.seams import EnvironmentLayer, Extensions
 from runner.run.services import Services
 from runner.run.shell import SESSION_VARIABLE, ShellSession, new_nonce, shell_environment
 from runner.run.workspace import scratch_workspace
@@ -100,8 +101,6 @@ class PageRun:
         self._stack = ExitStack()
         self._context: PageContext | None = None
         self._session: record.Session | None = None
-        self._docker: DockerOwnership | None = None
-        self._recorded = DockerObjects()
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._pending = ""
         self.workspace: Path | None = None
@@ -134,16 +133,13 @@ class PageRun:
             stack.callback(record.keep_workspace, options.record, workspace)
         self._session = record.open_session(options.record, self.nonce, workspace)
         stack.callback(record.close_session, options.record, self.nonce)
-        if self.plan.uses_docker:
-            self._docker = (extensions.docker or docker.DiffOwnership)()
-            stack.callback(self._remove_docker_objects)
+        docker_env = self._own_docker(stack) if self.plan.uses_docker else {}
         stack.callback(kill_session, self.nonce)
         states = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="runner-state-")))
         env = page_environment(
             options.base_env, options.extra_env, self.nonce, workspace, extensions.environment
         )
-        if self._docker is not None:
-            env.update(self._docker.environment())
+        env.update(docker_env)
         shell = stack.enter_context(ShellSession(workspace, env, self.nonce, self._raw))
         services = stack.enter_context(Services())
         self._context = PageContext(workspace, shell, services, env, states)
@@ -165,8 +161,6 @@ class PageRun:
         observation = self._filtered(observe(step, self.context))
         if self._pending:
             self._echo(self._pending, final=True)
-        if observation.skipped is None:
-            self._note_docker()
         verdict = self._judge(observation)
         self._tell(verdict)
         return verdict
@@ -221,24 +215,19 @@ class PageRun:
 
     # --- Docker ------------------------------------------------------------------------------
 
-    def _note_docker(self) -> None:
-        """Record the page's Docker objects, so that `runner reset` finds them after a SIGKILL."""
-        if self._docker is None or self._session is None:
-            return
-        owned = self._docker.owned()
-        if owned != self._recorded:
-            self._recorded = owned
-            record.save_session(
-                self.options.record,
-                replace(self._session, containers=owned.containers, networks=owned.networks),
-            )
+    def _own_docker(self, stack: ExitStack) -> Mapping[str, str]:
+        """Start the page's Docker ownership; its record is where `runner reset` will look.
 
-    def _remove_docker_objects(self) -> None:
-        assert self._docker is not None
-        try:
-            docker.remove(self._docker.owned())
-        finally:
-            self._docker.close()
+        Entered before the cleanup of processes is registered, so it is left after them: no
+        docker client of the page is mid-call while the page's objects are removed.
+        """
+        factory = self.options.extensions.docker or docker.ProxyOwnership
+        private = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="runner-docker-")))
+        path = record.docker_record(self.options.record, self.nonce)
+        if self._session is not None:
+            self._session = replace(self._session, docker_record=str(path))
+            record.save_session(self.options.record, self._session)
+        return stack.enter_context(factory(private, path)).environment()
 
 
 def run_page(plan: Plan, options: PageOptions, judge: Judge, *, keep_going: bool) -> PageResult:

@@ -3,9 +3,9 @@
 Two kinds of leftovers: workspaces kept on purpose (`verify --keep-workspace`), and what a
 `runner verify` page or `runner step` session had running when it was killed before it could
 clean up (SIGKILL, a closed laptop): its processes, found by their RUNNER_SESSION marker,
-the Docker containers and networks it created, and its workspace. A session is recorded while
-it runs with its owner's pid and that process's start time, so a live session (or a new
-process that reused the pid) is never touched. The record is
+the Docker objects it created (from its ownership's record), and its workspace. A session
+is recorded while it runs with its owner's pid and that process's start time, so a live
+session (or a new process that reused the pid) is never touched. The record is
 `${XDG_STATE_HOME:-~/.local/state}/stockkube-runner/leftovers.json`.
 """
 
@@ -18,11 +18,12 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from runner.run.cleanup import docker, kill_session, session_processes
+from runner.run.cleanup import kill_session, session_processes
+from runner.run.docker_owned import remove_recorded
 from runner.run.workspace import PREFIX as WORKSPACE_PREFIX
 
 STATE_NAME = "stockkube-runner"
@@ -41,16 +42,19 @@ class Session:
     """That process's start time (from /proc), so that a reused pid is not taken for it."""
     workspace: str
     """Its workspace, removed when the session is gone."""
-    containers: tuple[str, ...] = ()
-    """Docker containers it created."""
-    networks: tuple[str, ...] = ()
-    """Docker networks it created."""
+    docker_record: str | None = None
+    """The file where its Docker ownership writes each object the page creates."""
 
 
 def record_dir(environ: Mapping[str, str]) -> Path:
     """`${XDG_STATE_HOME:-~/.local/state}/stockkube-runner`."""
     base = environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(base) / STATE_NAME
+
+
+def docker_record(folder: Path, nonce: str) -> Path:
+    """Where the Docker ownership of session `nonce` writes what the page creates."""
+    return folder / f"docker-{nonce}.jsonl"
 
 
 def keep_workspace(folder: Path, workspace: Path) -> None:
@@ -123,12 +127,10 @@ def _remove_session(session: Session) -> list[str]:
     kill_session(session.nonce)
     if stopped:
         done.append(f"stopped {len(stopped)} process(es) left by the run of process {session.pid}")
-    for container in session.containers:
-        if docker("rm", "-f", "-v", container):
-            done.append(f"removed container {container[:12]}")
-    for network in session.networks:
-        if docker("network", "rm", network):
-            done.append(f"removed network {network[:12]}")
+    if session.docker_record is not None:
+        removal = remove_recorded(Path(session.docker_record))
+        done += [f"removed {name}" for name in removal.removed]
+        done += [f"could not remove {name}" for name in removal.failed]
     return done + _remove_workspace(Path(session.workspace))
 
 
@@ -149,7 +151,7 @@ def _session(fields: object) -> Session | None:
         session = Session(**fields)
     except TypeError:
         return None
-    return replace(session, containers=tuple(session.containers), networks=tuple(session.networks))
+    return session
 
 
 @contextlib.contextmanager

@@ -3,8 +3,8 @@
 runner.run.lifecycle.PageRun calls each of them at one moment of a page's life:
 
 - `DockerOwnership` (made by a `DockerOwnershipFactory` when the page starts, only for pages
-  that use Docker): which containers and networks belong to the page. PageRun records them
-  after every step for `runner reset` and removes them when the page ends.
+  that use Docker): which Docker objects belong to the page, kept in a record file that
+  `runner reset` reads, and removed when the page ends.
 - `EnvironmentLayer`: variables added to the page shell's environment (a scratch HOME).
 - `OutputFilter`: rewrites the text that reporters, the JSON file and the live echo see
   (secret masking). Matching sees the filtered text too.
@@ -20,36 +20,37 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 from typing import Protocol
 
 from runner.model import Step, Verdict
 
 
-@dataclass(frozen=True, slots=True)
-class DockerObjects:
-    """Docker containers and networks, by full id."""
-
-    containers: tuple[str, ...] = ()
-    """Container ids."""
-    networks: tuple[str, ...] = ()
-    """Network ids."""
-
-
 class DockerOwnership(Protocol):
-    """Knows which Docker objects one page created (today: a before/after diff)."""
+    """Knows exactly which Docker objects one page created, and removes them when it is left.
+
+    Entered before the page's shell starts, left after the page's processes are stopped. It
+    writes what it records to its record file as it goes, so that `runner reset` can remove
+    the objects of a runner that was killed (runner.run.docker_owned.remove_recorded).
+    """
+
+    def __enter__(self) -> DockerOwnership:
+        """Start watching (a proxy starts listening)."""
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Stop watching, then remove what the page made."""
 
     def environment(self) -> Mapping[str, str]:
-        """Variables the page's shell needs to go through it (a proxy's DOCKER_HOST), or none."""
-
-    def owned(self) -> DockerObjects:
-        """The containers and networks the page has created so far."""
-
-    def close(self) -> None:
-        """Stop watching (a proxy stops); called after the page's objects are removed."""
+        """Variables the page's shell needs to go through it (a proxy's DOCKER_HOST)."""
 
 
-DockerOwnershipFactory = Callable[[], DockerOwnership]
-"""Called once when a page that uses Docker starts, before its shell."""
+DockerOwnershipFactory = Callable[[Path, Path], DockerOwnership]
+"""Called with a private folder (for a socket) and the record file, for a page using Docker."""
 
 
 class EnvironmentLayer(Protocol):
@@ -96,7 +97,7 @@ class Extensions:
     """What a caller plugs into a page's life; the defaults are today's behaviour."""
 
     docker: DockerOwnershipFactory | None = None
-    """How the page's Docker objects are found; None: the before/after diff."""
+    """How the page's Docker objects are found; None: the per-page forwarding proxy."""
     environment: tuple[EnvironmentLayer, ...] = ()
     """Applied in order, after the reset environment and the settings' variables."""
     output_filters: tuple[OutputFilter, ...] = ()

@@ -8,7 +8,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 
-from runner.toolchain import engine, images, registry
+from runner.toolchain import engine, extras, images, registry
 from runner.toolchain.errors import ToolchainError
 from runner.toolchain.settings import Settings
 
@@ -22,7 +22,7 @@ def up(settings: Settings, say: Say = print) -> None:
     settings.ensure_dirs()
     with _locked(settings, say):
         _timed(say, lambda: [engine.ensure(settings)])
-        _timed(say, lambda: images.ensure(settings))
+        _timed(say, lambda: [*images.ensure(settings), *extras.ensure(settings)])
         _timed(say, lambda: [registry.ensure(settings)])
     say(f"toolchain: up in {time.monotonic() - began:.1f}s")
 

@@ -123,9 +123,10 @@ def ensure(settings: Settings) -> list[str]:
     pulled = [line for tag in TAGS if labels(tag) is None for line in _pull(tag)]
     found = [labels(tag) for tag in TAGS]
     if all(image is not None and LABEL_STAND_IN not in image for image in found):
-        return [*pulled, "images: the official .NET images are present"]
-    dotnet = Dotnet.find(settings.dotnet_root)
-    return [*pulled, *_ensure_stand_ins(settings, dotnet)]
+        done = [*pulled, "images: the official .NET images are present"]
+    else:
+        done = [*pulled, *_ensure_stand_ins(settings, Dotnet.find(settings.dotnet_root))]
+    return done
 
 
 def _pull(tag: str) -> list[str]:
@@ -278,7 +279,7 @@ def _link_copy(source: Path, target: Path) -> None:
         proc.run(["cp", "-a", str(source), str(target)], timeout=600)
 
 
-def _label_lines(pairs: dict[str, str]) -> list[str]:
+def label_lines(pairs: dict[str, str]) -> list[str]:
     """LABEL instructions, values quoted as JSON strings (valid Dockerfile quoting)."""
     return [f"LABEL {key}={json.dumps(value)}" for key, value in pairs.items()]
 
@@ -333,7 +334,7 @@ def build_aspnet(settings: Settings, dotnet: Dotnet) -> str:
         f"    ASPNET_VERSION={dotnet.aspnet}",
         "COPY dotnet/ /usr/share/dotnet/",
         "RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet",
-        *_label_lines(_stand_in_labels(ASPNET_TAG, dotnet, dotnet.aspnet)),
+        *label_lines(_stand_in_labels(ASPNET_TAG, dotnet, dotnet.aspnet)),
     ]
     build(ASPNET_TAG, context, lines, settings)
     fresh(context, create=False)
@@ -384,7 +385,7 @@ def _build_sdk_with(mode: str, settings: Settings, dotnet: Dotnet) -> None:
         "COPY dotnet/ /usr/share/dotnet/",
         "RUN dotnet help > /dev/null",
         *nuget.stage(mode, context, settings),
-        *_label_lines({**_stand_in_labels(SDK_TAG, dotnet, dotnet.sdk), LABEL_NUGET: mode}),
+        *label_lines({**_stand_in_labels(SDK_TAG, dotnet, dotnet.sdk), LABEL_NUGET: mode}),
     ]
     build(SDK_TAG, context, lines, settings)
     fresh(context, create=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -18,10 +19,26 @@ CONFIG = ROOT / "mkdocs.yml"
 
 def docker_objects() -> set[str]:
     ids = set()
-    for args in (["ps", "-aq", "--no-trunc"], ["network", "ls", "-q", "--no-trunc"]):
+    for args in (
+        ["ps", "-aq", "--no-trunc"],
+        ["network", "ls", "-q", "--no-trunc"],
+        ["volume", "ls", "-q"],
+    ):
         done = subprocess.run(["docker", *args], capture_output=True, text=True, check=True)
         ids.update(done.stdout.split())
     return ids
+
+
+def page_images() -> set[str]:
+    """The chapter's own image names that exist now."""
+    done = subprocess.run(
+        ["docker", "image", "ls", "--format", "{{.Repository}}:{{.Tag}}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    names = ("stockdata", "stockweb", "stockkube/stockdata", "localhost:5104/stockkube/stockdata")
+    return {row for row in done.stdout.split() if row.split(":")[0] in names}
 
 
 def git_status() -> str:
@@ -34,6 +51,11 @@ def git_status() -> str:
     ).stdout
 
 
+def without_hidden_blocks(text: str) -> str:
+    """What a reader sees: the page with every `<!-- runner: hidden ... -->` comment removed."""
+    return re.sub(r"<!-- runner: hidden\n.*?\n-->\n", "", text, flags=re.S)
+
+
 def test_the_chapter_passes_and_leaves_nothing_behind(runner, tmp_path: Path):
     before_docker, before_git = docker_objects(), git_status()
     junit = tmp_path / "junit.xml"
@@ -44,43 +66,84 @@ def test_the_chapter_passes_and_leaves_nothing_behind(runner, tmp_path: Path):
     assert any("docker build -f src/StockData/Dockerfile" in name for name in names)
     assert any("start stockdata" in name for name in names)
     assert any("write src/StockData/Dockerfile" in name for name in names)
-    skipped = [case.get("name") for case in cases if case.find("skipped") is not None]
+    assert any("docker run -d -p 5104:5000 --name registry registry:2" in name for name in names)
+    skipped = [case for case in cases if case.find("skipped") is not None]
+    reasons = {str(case.find("skipped").get("message", "")) for case in skipped}  # type: ignore[union-attr]
     assert skipped
-    assert all("<myorg>/stockdata:1.0.0" in str(n) or "login" in str(n) for n in skipped)
+    assert all("Docker Hub" in why or "not verified here" in why for why in reasons), reasons
     assert docker_objects() == before_docker
+    assert not page_images(), "the chapter's clean-up leaves none of its images"
     assert git_status() == before_git
 
 
-# The test project's COPY in StockData's Dockerfile (the same line in StockWeb's is left alone).
+def test_a_reader_who_sees_no_hidden_block_gets_the_same_result(runner, tmp_path: Path):
+    text = CHAPTER.read_text(encoding="utf-8")
+    shown = without_hidden_blocks(text)
+    assert "runner: hidden" in text
+    assert "runner: hidden" not in shown
+    page = tmp_path / "docs" / CHAPTER.name
+    page.parent.mkdir()
+    page.write_text(shown, encoding="utf-8")
+    before_docker = docker_objects()
+    run = runner("verify", "--config", CONFIG, page)
+    assert run.status == 0, run.out
+    assert docker_objects() == before_docker
+
+
+# The first lines of StockData's Dockerfile (Dockerfile.chiseled repeats them, under its own title).
 STOCKDATA_RESTORE = (
-    "COPY tests/StockKube.Tests/{test_project} tests/StockKube.Tests/\n"
-    "RUN dotnet restore\nCOPY . .\nRUN dotnet publish src/StockData"
+    'title="src/StockData/Dockerfile"\nFROM mcr.microsoft.com/dotnet/sdk:10.0 AS build\n'
+    "WORKDIR /src\nCOPY Directory.Build.props .\nCOPY src/StockData/{project} src/StockData/"
+)
+
+# The runtime stage's COPY in StockData's Dockerfile (the chiseled one is followed by a build).
+RUNTIME_COPY = (
+    'COPY --from={stage} /published .\nUSER $APP_UID\nENTRYPOINT ["dotnet", "StockData.dll"]\n'
+    "```\n\n###"
 )
 
 MUTANTS = [
     pytest.param(
-        "$ docker run -ti --rm -p 5000:8080 stockdata:1.0.0",
-        "$ docker run -ti --rm -p 5000:80 stockdata:1.0.0",
-        "$ curl -s --http2-prior-knowledge http://localhost:5000/",
+        "$ docker run -ti --rm -p 5101:8080 stockdata:1.0.0",
+        "$ docker run -ti --rm -p 5101:80 stockdata:1.0.0",
+        "$ curl -s --http2-prior-knowledge http://localhost:5101/",
         id="wrong-container-port",
     ),
     pytest.param(
-        'COPY --from=build /published .\nUSER $APP_UID\nENTRYPOINT ["dotnet", "StockData.dll"]',
-        'COPY --from=builder /published .\nUSER $APP_UID\nENTRYPOINT ["dotnet", "StockData.dll"]',
+        RUNTIME_COPY.format(stage="build"),
+        RUNTIME_COPY.format(stage="builder"),
         "$ docker build -f src/StockData/Dockerfile -t stockdata:1.0.0 .",
         id="copy-from-unknown-stage",
     ),
     pytest.param(
-        "$ docker tag stockdata:1.0.0 <internal-registry:5000>",
-        "$ docker tag stockdata:0.9.0 <internal-registry:5000>",
-        "$ docker tag stockdata:0.9.0 <internal-registry:5000>",
+        '$ docker tag stockdata:1.0.0 "$REGISTRY/$ORG/stockdata:1.0.0"',
+        '$ docker tag stockdata:0.9.0 "$REGISTRY/$ORG/stockdata:1.0.0"',
+        '$ docker tag stockdata:0.9.0 "$REGISTRY/$ORG/stockdata:1.0.0"',
         id="tag-of-an-image-never-built",
     ),
     pytest.param(
-        STOCKDATA_RESTORE.format(test_project="StockKube.Tests.csproj"),
-        STOCKDATA_RESTORE.format(test_project="StockKube.Test.csproj"),
+        STOCKDATA_RESTORE.format(project="StockData.csproj"),
+        STOCKDATA_RESTORE.format(project="StockData.csprj"),
         "$ docker build -f src/StockData/Dockerfile -t stockdata:1.0.0 .",
         id="copy-of-a-missing-file",
+    ),
+    pytest.param(
+        "    -e ASPNETCORE_HTTP_PORTS= \\\n",
+        "",
+        "<!-- runner: stop=stockdata-https -->",  # a service's output is judged when it stops
+        id="https-run-still-serves-plain-http",
+    ),
+    pytest.param(
+        "https/\n**/*.key\n",
+        "**/*.key\n",
+        "$ docker run --rm stockdata-build ls",
+        id="certificate-folder-in-the-build-context",
+    ),
+    pytest.param(
+        '$ docker image rm stockdata:1.0.0 "$ORG/stockdata:1.0.0" "$REGISTRY/$ORG/stockdata:1.0.0"',
+        '$ docker image rm "$REGISTRY/$ORG/stockdata:1.0.0"',
+        '$ docker image rm "$REGISTRY/$ORG/stockdata:1.0.0"',
+        id="pull-proves-nothing-while-a-local-tag-remains",
     ),
 ]
 

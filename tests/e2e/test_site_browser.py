@@ -154,9 +154,9 @@ INFLECTED = (
     "réseaux",  # plural (the page says « réseau »)
     "compilés",  # masculine plural participle (« compilée », « compilées »)
     "utilisatrices",  # feminine plural (« utilisateur »)
-    "privées",  # feminine plural (« privé »)
+    "privés",  # masculine plural (the page says « privé », « privées »)
     "publiées",  # participle (« publie », « publiée », « publier »)
-    "construites",  # participle of an irregular verb (« construit », « construire »)
+    "construits",  # participle of an irregular verb (« construit », « construites »)
     "copiées",  # participle (« copie », « copier »)
     "étiquetées",  # participle of a noun's verb (« étiquette »)
     "poussées",  # participle (« poussez », « pousser »)
@@ -170,7 +170,7 @@ INFLECTED = (
 """Forms of words of the French chapter that are not on it: each must find it."""
 PREFIXES = ("conten", "étiq", "regist", "compil")
 """What a reader has typed so far of a word on the chapter: each must find it too."""
-ENGLISH_INFLECTED = ("restoring", "stopping", "certificates", "downloading")
+ENGLISH_INFLECTED = ("restorations", "rebuilding", "certifications", "downloading")
 """The English site searches the same way, with lunr's English stemmer."""
 
 

@@ -37,6 +37,8 @@ SAMPLE = REPO / "sample-solution"
 SDK_TAG = "mcr.microsoft.com/dotnet/sdk:10.0"
 ASPNET_TAG = "mcr.microsoft.com/dotnet/aspnet:10.0"
 STAND_IN_LABEL = "io.stockkube.stand-in"
+REGISTRY = "registry:2"
+CHISELED = "mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled"
 SYMBOLS = ("AAPL", "MSFT")
 WARM_UP_LIMIT = 30.0  # seconds a second `up` may take when everything already runs
 
@@ -410,3 +412,46 @@ def test_teardown_leaves_no_container_or_network(run: Run) -> None:
     run.clean()
     assert run.containers() == []
     assert run.networks() == []
+
+
+def test_registry_stand_in_runs_as_the_chapter_runs_it(run: Run) -> None:
+    labels = json.loads(docker("image", "inspect", "--format", "{{json .Config.Labels}}", REGISTRY))
+    assert labels.get(STAND_IN_LABEL) == "true", f"{REGISTRY} is not the local stand-in"
+    port = free_port()
+    name = run.run("registry", REGISTRY, "-p", f"127.0.0.1:{port}:5000")
+    answers: list[str] = []
+
+    def api_version() -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/v2/", timeout=3) as response:
+                answers.append(response.headers.get("Docker-Distribution-Api-Version", ""))
+                return True
+        except (urllib.error.URLError, OSError):
+            return False
+
+    wait_until(api_version, 60, "the registry container never answered /v2/", name)
+    assert answers[-1] == "registry/2.0"
+
+
+def test_chiseled_stand_in_runs_dotnet_without_a_shell(up: Up) -> None:
+    assert up.first.returncode == 0, up.first.stderr
+    config = json.loads(docker("image", "inspect", "--format", "{{json .Config}}", CHISELED))
+    assert config["Labels"].get(STAND_IN_LABEL) == "true", f"{CHISELED} is not the local stand-in"
+    assert config["User"] == "1654"
+    assert "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true" in config["Env"]
+    runtimes = docker("run", "--rm", CHISELED, "dotnet", "--list-runtimes")
+    assert "Microsoft.AspNetCore.App 10." in runtimes
+    no_shell = subprocess.run(
+        ["docker", "run", "--rm", "--entrypoint", "sh", CHISELED],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert no_shell.returncode != 0
+    assert "executable file not found" in no_shell.stderr
+    size = {
+        tag: int(docker("image", "inspect", "--format", "{{.Size}}", tag))
+        for tag in (CHISELED, ASPNET_TAG)
+    }
+    assert size[CHISELED] < size[ASPNET_TAG], size

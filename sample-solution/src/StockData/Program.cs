@@ -22,9 +22,11 @@ app.MapGrpcService<StocksService>();
 app.MapGrpcHealthChecksService();
 app.MapGrpcReflectionService();
 
-app.MapGet("/", () =>
+// A hint for whoever opens the root URL. It names the address the caller used (the host's
+// published port, not the container's 8080), and -plaintext only when the call came without TLS.
+app.MapGet("/", (HttpRequest request) =>
     "StockData is a gRPC service (stockkube.v1.Stocks); use a gRPC client to call it, " +
-    "for example: grpcurl -plaintext localhost:8080 list");
+    $"for example: grpcurl {(request.IsHttps ? "" : "-plaintext ")}{request.Host} list");
 
 app.Run();
 

@@ -14,7 +14,7 @@ from runner.model import Plan, Verdict
 from runner.parse import parse_guide
 from runner.plan import PlanSettings, plan_guide
 from runner.run.lifecycle import PageOptions, PageRun, run_page
-from runner.run.seams import DockerObjects, Extensions
+from runner.run.seams import Extensions
 from runner.run.secrets import SecretMask
 
 
@@ -118,28 +118,28 @@ def test_step_started_hooks_are_called_before_each_step(tmp_path):
 
 
 class FakeOwnership:
-    """Says the page owns one more container after each look."""
+    """Records what the lifecycle asks of a Docker ownership."""
 
     made: list[FakeOwnership] = []
 
-    def __init__(self) -> None:
-        self.looks = 0
-        self.closed = False
+    def __init__(self, private: Path, record_path: Path) -> None:
+        self.private, self.record_path = private, record_path
+        self.entered = self.left = False
         FakeOwnership.made.append(self)
+
+    def __enter__(self) -> FakeOwnership:
+        self.entered = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.left = True
 
     def environment(self) -> Mapping[str, str]:
         return {"FAKE_PROXY": "yes"}
 
-    def owned(self) -> DockerObjects:
-        self.looks += 1
-        return DockerObjects(tuple(f"c{i}" for i in range(self.looks)), ("n0",))
 
-    def close(self) -> None:
-        self.closed = True
-
-
-def test_docker_ownership_is_recorded_after_each_step_and_removed_at_the_end(
-    tmp_path, fake_engine, fake_docker, monkeypatch
+def test_docker_ownership_wraps_the_page_and_its_record_is_where_reset_looks(
+    tmp_path, fake_engine, monkeypatch
 ):
     monkeypatch.setenv("DOCKER_HOST", fake_engine)
     plan = plan_of('```console\n$ echo "docker $FAKE_PROXY"\ndocker yes\n```\n')
@@ -148,11 +148,12 @@ def test_docker_ownership_is_recorded_after_each_step_and_removed_at_the_end(
     with PageRun(plan, options(tmp_path, extensions=extensions), judge) as page:
         assert page.step(plan.steps[0]).outcome == "passed"
         recorded = sessions(tmp_path)[page.nonce]
-    assert recorded["containers"] == ["c0"]
-    assert recorded["networks"] == ["n0"]
-    ownership = FakeOwnership.made[-1]
-    assert ownership.closed
-    assert fake_docker.read_text().splitlines() == ["rm -f -v c0 c1", "network rm n0"]
+        ownership = FakeOwnership.made[-1]
+        assert ownership.entered
+        assert not ownership.left
+        assert not str(ownership.private).startswith(str(page.workspace))
+    assert recorded["docker_record"] == str(ownership.record_path)
+    assert ownership.left
 
 
 def test_a_page_that_cannot_start_leaves_nothing(tmp_path, monkeypatch):

@@ -14,9 +14,10 @@ from runner.run.workspace import PREFIX
 
 def test_a_session_is_recorded_updated_and_forgotten(tmp_path):
     session = record.open_session(tmp_path, "abc", tmp_path / "w")
-    record.save_session(tmp_path, replace(session, containers=("c1",)))
+    docker = record.docker_record(tmp_path, "abc")
+    record.save_session(tmp_path, replace(session, docker_record=str(docker)))
     saved = json.loads((tmp_path / record.RECORD).read_text())["sessions"]["abc"]
-    assert saved["containers"] == ["c1"]
+    assert saved["docker_record"] == str(docker)
     assert record.owner_alive(session)
     record.close_session(tmp_path, "abc")
     assert json.loads((tmp_path / record.RECORD).read_text())["sessions"] == {}
