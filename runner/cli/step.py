@@ -1,11 +1,14 @@
-"""`runner step PAGE [--from N]`: present a page step by step (see runner.presenter)."""
+"""`runner step PAGE [--from N] [--report FILE]`: a page step by step (see runner.presenter)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from runner.cli import pages
+
+DEFAULT_REPORT = Path("out/report.json")
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,18 +22,36 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="catch up on steps 1 to N-1 quietly, then go on from step N",
     )
+    parser.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="the JSON report of the last run, for each section's time (default: out/report.json)",
+    )
 
 
 def step_command(args: argparse.Namespace) -> int:
     """Present one page step by step, keys from stdin, screen on stdout."""
+    from runner.markdown import headings
     from runner.presenter import session
-    from runner.presenter.screen import LiveOutput, keys_for
+    from runner.presenter.screen import LiveOutput, Screen, keys_for
+    from runner.presenter.timings import expected_times, read_report
+    from runner.store.cache import content_hash
 
     settings = pages.settings_from(args)
     page = args.pages[0]
     plan = pages.plans([page], settings)[0]
     session.check_start(plan, args.start)
+    found = headings(pages.read(page))
+    report = read_report(
+        args.report or settings.root / DEFAULT_REPORT, given=args.report is not None
+    )
+    expected = expected_times(
+        report, plan, content_hash(plan, settings.sample, settings.env), found, settings.root
+    )
     live = LiveOutput(sys.stdout)
     options = pages.for_plan(pages.page_options(settings, [], echo=live), plan, settings)
+    terminal = sys.stdin.fileno() if sys.stdin.isatty() else None
     with keys_for(sys.stdin) as keys:
-        return session.step_page(plan, pages.read(page), options, args.start, keys, live)
+        presenter = session.Presenter(keys, Screen(sys.stdout), live, found, terminal, expected)
+        return session.step_page(plan, options, args.start, presenter)

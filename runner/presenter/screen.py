@@ -11,15 +11,17 @@ from __future__ import annotations
 import os
 import termios
 import tty
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Literal, Protocol, TextIO
 
 from runner.markdown import Heading
 from runner.match import normalise
 from runner.model import Command, StartService, Step, Verdict, WriteFile
+from runner.presenter.timings import Expected, shown
 from runner.report.text import describe, failure_details
+from runner.run.relay import ESCAPE_NAME
 
-Choice = Literal["run", "skip", "quit"]
+Choice = Literal["run", "skip", "quit", "open", "retry"]
 KEYS: Mapping[str, Choice] = {
     "\r": "run",
     "\n": "run",
@@ -28,7 +30,22 @@ KEYS: Mapping[str, Choice] = {
     "q": "quit",
     "Q": "quit",
     "\x04": "quit",
+    "o": "open",
+    "O": "open",
+    "r": "retry",
+    "R": "retry",
 }
+BEFORE: frozenset[Choice] = frozenset({"run", "open", "skip", "quit"})
+"""The answers to a step not run yet."""
+AFTER_FAILURE: frozenset[Choice] = frozenset({"run", "open", "retry", "skip", "quit"})
+"""The answers to a step that failed (Enter goes on, the step stays failed)."""
+LABELS: tuple[tuple[Choice, str], ...] = (
+    ("retry", "[r] retry"),
+    ("run", "[Enter] {enter}"),
+    ("open", f"[o] live shell ({ESCAPE_NAME} returns)"),
+    ("skip", "[s] skip"),
+    ("quit", "[q] quit"),
+)
 SHOWN_LINES = 30  # a file's lines shown before "... N more lines"
 OUTPUT_TAIL = 15
 
@@ -51,8 +68,8 @@ class Keys(Protocol):
     def discard(self) -> None:
         """Forget what was typed so far: keys pressed while a step ran are not answers."""
 
-    def read(self) -> Choice:
-        """Wait for the next answer."""
+    def read(self, allowed: Collection[Choice]) -> Choice:
+        """Wait for the next answer among `allowed`."""
 
 
 class TerminalKeys:
@@ -81,18 +98,18 @@ class TerminalKeys:
         """Drop keys typed ahead."""
         termios.tcflush(self._fd, termios.TCIFLUSH)
 
-    def read(self) -> Choice:
-        """The next key that means something; end of input quits."""
+    def read(self, allowed: Collection[Choice]) -> Choice:
+        """The next key that means something here; end of input quits."""
         while True:
             key = os.read(self._fd, 1).decode("utf-8", "replace")
             if not key:
                 return "quit"
-            if key in KEYS:
+            if KEYS.get(key) in allowed:
                 return KEYS[key]
 
 
 class LineKeys:
-    """One answer per line, when stdin is not a terminal: empty runs, `s` skips, `q` quits."""
+    """One answer per line, when stdin is not a terminal: empty runs, `s` skips, `q` quits..."""
 
     __slots__ = ("_stream",)
 
@@ -108,14 +125,14 @@ class LineKeys:
     def discard(self) -> None:
         """Lines given in advance (a script, a test) are all answers."""
 
-    def read(self) -> Choice:
-        """The next line that means something; end of input quits."""
+    def read(self, allowed: Collection[Choice]) -> Choice:
+        """The next line that means something here; end of input quits."""
         while True:
             line = self._stream.readline()
             if not line:
                 return "quit"
             answer = line.strip()[:1] or "\n"
-            if answer in KEYS:
+            if KEYS.get(answer) in allowed:
                 return KEYS[answer]
 
 
@@ -159,7 +176,9 @@ class Screen:
         "error": "35;1",
         "skipped": "33",
         "heading": "1",
-        "rule": "2",
+        "rule": "1",  # bold, not dim: a projector washes dim text out
+        "keys": "1",
+        "shell": "7",
     }
     MARKS: Mapping[str, str] = {
         "passed": "PASS",
@@ -182,19 +201,46 @@ class Screen:
         self._out.write(text + "\n")
         self._out.flush()
 
-    def header(self, number: int, total: int, step: Step, heading: str | None) -> None:
-        """The step's number, place and the heading it stands under."""
+    def header(
+        self, number: int, total: int, step: Step, heading: str | None, expected: Expected | None
+    ) -> None:
+        """The step's number and place, the heading it stands under, how long they last took."""
         # ASCII only: a presenter's terminal may not be UTF-8.
         self.say(f"\n--- step {number} of {total} | {step.span} " + "-" * 24, "rule")
         if heading:
             self.say(heading, "heading")
+        if expected is not None and expected.step is not None:
+            section = "" if expected.section is None else f"section {shown(expected.section)}, "
+            self.say(f"last run: {section}this step {shown(expected.step)}")
 
     def block(self, step: Step) -> None:
         """What the step will do, as the page shows it, then the keys."""
         self.say("")
         for line in _block_lines(step):
             self.say(f"    {line}")
-        self.say("\n[Enter] run   [s] skip   [q] quit", "rule")
+        self.keys(BEFORE)
+
+    def keys(self, allowed: Collection[Choice], enter: str = "run") -> None:
+        """The keys that answer now, as one line; what Enter does here."""
+        labels = (label.format(enter=enter) for choice, label in LABELS if choice in allowed)
+        self.say("\n" + "   ".join(labels), "keys")
+
+    def menu(self) -> None:
+        """What a presenter can do about a failed step."""
+        self.say("\nThe step failed. What now?", "keys")
+        self.keys(AFTER_FAILURE, enter="go on")
+
+    def live_shell(self) -> None:
+        """Before the page's shell is handed over: what it is and how to come back."""
+        self.say(
+            f"\n=== LIVE SHELL: the page's own bash. Press {ESCAPE_NAME} to return. ===", "shell"
+        )
+
+    def back(self, notes: tuple[str, ...]) -> None:
+        """Back from the live shell."""
+        self.say("\n=== BACK IN THE PRESENTER ===", "shell")
+        for note in notes:
+            self.say(f"note: {note}")
 
     def mark(self, outcome: str, note: str = "") -> None:
         """The outcome, with a note."""

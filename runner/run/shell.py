@@ -171,6 +171,12 @@ class ShellSession:
         assert self._child is not None
         return int(self._child.pid)
 
+    @property
+    def terminal_fd(self) -> int:
+        """The master side of bash's terminal, for a live hand-over (runner.run.interact)."""
+        assert self._child is not None
+        return self._child.fd
+
     def run(self, text: str, timeout: float) -> Typed:
         """Type one command, line by line, and return its output and status."""
         try:

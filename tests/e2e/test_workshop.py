@@ -122,10 +122,11 @@ def test_keys_run_skip_and_quit_through_a_terminal(page, tmp_path):
 
 def test_a_failure_shows_the_diff_and_moves_on(page, runner, monkeypatch):
     path = page("```console\n$ echo actual\nexpected\n$ echo next\nnext\n```\n")
-    monkeypatch.setattr(sys, "stdin", io.StringIO("\n\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n\n\n"))  # run, go on (after FAIL), run
     run = runner("step", path)
     assert run.status == 1
     assert "FAIL" in run.out
+    assert "[r] retry   [Enter] go on" in run.out
     assert "-expected" in run.out
     assert "+actual" in run.out
     assert "step 2 of 2" in run.out
