@@ -11,12 +11,13 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from runner.cli.i18n import config_argument, print_findings, shown
 from runner.errors import ExitCode, UsageError
+from runner.settings import BUILDERS
 
 if TYPE_CHECKING:
     from runner.i18n.project import Layout
@@ -53,7 +54,10 @@ def publish_command(args: argparse.Namespace) -> int:
     layout = project.layout(args.config)
     translated = project.translate_docs(layout)
     hashes = {"en": page_hashes(layout, layout.docs), "fr": page_hashes(layout, translated)}
-    os.environ[BADGES_VARIABLE] = str(write_badges(layout, args.report, hashes["en"]))
+    other_builders = [page_hashes(layout, layout.docs, b) for b in BUILDERS]
+    os.environ[BADGES_VARIABLE] = str(
+        write_badges(layout, args.report, hashes["en"], other_builders)
+    )
     docs = {"en": layout.docs, "fr": translated}
     recordings = write_recordings(layout, _recordings_folder(args, layout), hashes, docs)
     os.environ[RECORDINGS_VARIABLE] = str(layout.build / "recordings.json")
@@ -75,8 +79,14 @@ def publish_command(args: argparse.Namespace) -> int:
     return ExitCode.FAILED if problems else ExitCode.OK
 
 
-def page_hashes(layout: Layout, docs: Path) -> dict[str, str]:
-    """The content hash of each page's plan in one language's docs folder, by page."""
+def page_hashes(layout: Layout, docs: Path, builder: str | None = None) -> dict[str, str]:
+    """The content hash of each page's plan in one language's docs folder, by page.
+
+    Under the settings' builder, or another one: a page's `runner: when` output makes its plan,
+    and so its hash, depend on the builder.
+    """
+    from dataclasses import replace
+
     from runner.i18n import project
     from runner.parse import parse_guide
     from runner.plan import plan_guide, plan_settings
@@ -85,19 +95,32 @@ def page_hashes(layout: Layout, docs: Path) -> dict[str, str]:
 
     settings = load_settings(layout.config)
     for_plan = plan_settings(settings)
+    if builder is not None:
+        for_plan = replace(for_plan, facts={**for_plan.facts, "builder": builder})
     plans = [plan_guide(parse_guide(p, project.read(docs / p)), for_plan) for p in layout.pages()]
     return content_hashes(plans, settings.sample, settings.env)
 
 
-def write_badges(layout: Layout, report_path: Path | None, hashes: dict[str, str]) -> Path:
-    """build/badges.json: each page's "verified on" line per language, for the site plugin."""
+def write_badges(
+    layout: Layout,
+    report_path: Path | None,
+    hashes: dict[str, str],
+    others: Sequence[Mapping[str, str]] = (),
+) -> Path:
+    """build/badges.json: each page's "verified on" line per language, for the site plugin.
+
+    `others` are the pages' hashes under the other builders, whose passes count as well.
+    """
     from runner.site.badge import badge_html
     from runner.site.build import LANGUAGES
 
     report = _report(report_path)
     badges = {
         lang.code: {
-            page: badge_html(page, digest, report, lang.code) for page, digest in hashes.items()
+            page: badge_html(
+                page, digest, report, lang.code, [o[page] for o in others if page in o]
+            )
+            for page, digest in hashes.items()
         }
         for lang in LANGUAGES
     }

@@ -11,7 +11,6 @@ whose pages list each page once per run: the site's badge then names every envir
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,47 +61,6 @@ class JsonReporter:
             "fingerprint": dict(self._fingerprints.get(result.path) or {}) or None,
             "steps": [_step(v) for v in result.verdicts],
         }
-
-
-def merge_reports(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """One report of several runs: every page entry of each, passed only if all passed.
-
-    >>> a = {"finished": "2026-01-02T00:00:00+00:00", "passed": True, "pages": [{"path": "p"}]}
-    >>> b = {"finished": "2026-01-01T00:00:00+00:00", "passed": False, "pages": [{"path": "p"}]}
-    >>> merged = merge_reports([a, b])
-    >>> merged["finished"], merged["passed"], len(merged["pages"]), merged["runs"]
-    ('2026-01-02T00:00:00+00:00', False, 2, 2)
-    """
-    finished = [str(r["finished"]) for r in reports if r.get("finished")]
-    return {
-        "finished": max(finished) if finished else None,
-        "environment": next((r["environment"] for r in reports if r.get("environment")), {}),
-        "passed": bool(reports) and all(r.get("passed") is True for r in reports),
-        "runs": len(reports),
-        "pages": [page for r in reports for page in r.get("pages") or []],
-    }
-
-
-def main(argv: Sequence[str]) -> int:
-    """`python -m runner.report.json_report OUT IN...`: merge reports; a missing one is left out."""
-    if len(argv) < 2:
-        print("usage: python -m runner.report.json_report OUT IN [IN ...]", file=sys.stderr)
-        return 2
-    reports = []
-    for name in argv[1:]:
-        try:
-            loaded = json.loads(Path(name).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            print(f"runner: report {name} left out: {error}", file=sys.stderr)
-            continue
-        if isinstance(loaded, dict):
-            reports.append(loaded)
-    Path(argv[0]).write_text(json.dumps(merge_reports(reports), indent=2) + "\n", encoding="utf-8")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
 
 
 def _step(verdict: Verdict) -> dict[str, object]:

@@ -56,17 +56,22 @@ def load_report(path: Path) -> ShardReport:
 
 
 def merge(reports: Sequence[ShardReport]) -> Document:
-    """The merged report; pages sorted by path, so the argument order does not matter."""
+    """The merged report; pages sorted by path, so the argument order does not matter.
+
+    A page is kept once per builder (its fingerprint's): the shards of a CI matrix over
+    builders merge into one report whose badge names every environment.
+    """
     if not reports:
         raise MergeError("nothing to merge: give at least one report")
-    kept: dict[str, tuple[ShardReport, Document]] = {}
+    kept: dict[tuple[str, str], tuple[ShardReport, Document]] = {}
     for report in reports:
         for entry in report.document["pages"]:
             page = _with_provenance(entry, report)
-            earlier = kept.get(page["path"])
+            key = (page["path"], _builder(page))
+            earlier = kept.get(key)
             if earlier is None or _prefer(page, report, *earlier):
-                kept[page["path"]] = (report, page)
-    pages = [kept[path][1] for path in sorted(kept)]
+                kept[key] = (report, page)
+    pages = [kept[key][1] for key in sorted(kept)]
     return {
         "finished": max((str(r.document.get("finished") or "") for r in reports), default=""),
         "environment": _common_environment(reports),
@@ -74,6 +79,12 @@ def merge(reports: Sequence[ShardReport]) -> Document:
         "shards": [_shard_summary(r) for r in reports],
         "pages": pages,
     }
+
+
+def _builder(page: Mapping[str, Any]) -> str:
+    """The builder a page ran under: a page verified under two builders is kept once for each."""
+    fingerprint = page.get("fingerprint")
+    return str(fingerprint.get("builder") or "") if isinstance(fingerprint, dict) else ""
 
 
 def _with_provenance(entry: Mapping[str, Any], report: ShardReport) -> Document:

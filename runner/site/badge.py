@@ -31,7 +31,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -120,23 +120,36 @@ class Facts:
     """(origin, short digest or "") of those images: an ORIGINS name each."""
 
 
-def badge_html(page_path: str, content_hash: str, report: dict[str, Any] | None, lang: str) -> str:
+def badge_html(
+    page_path: str,
+    content_hash: str,
+    report: dict[str, Any] | None,
+    lang: str,
+    also: Collection[str] = (),
+) -> str:
     """The badge for a page in the source language's words; `lang` is the page's language.
 
     A translated site relabels it with its own words (`relabel`), so every language's badge
     says the same facts.
     """
     del lang  # the words of other languages live in their translations, not in code
-    return render_badge(badge_facts(page_path, content_hash, report), ENGLISH)
+    return render_badge(badge_facts(page_path, content_hash, report, also), ENGLISH)
 
 
-def badge_facts(page_path: str, content_hash: str, report: Mapping[str, Any] | None) -> Facts:
+def badge_facts(
+    page_path: str,
+    content_hash: str,
+    report: Mapping[str, Any] | None,
+    also: Collection[str] = (),
+) -> Facts:
     """Whether, when and with what the report verified this very content of the page.
 
-    A merged report (runner.report.json_report.merge_reports) may hold the page once per
-    environment: the badge names every environment it passed in, and the latest date.
+    A merged report (runner.report.merge) may hold the page once per environment: the badge
+    names every environment it passed in, and the latest date. A page with `runner: when`
+    comments has another plan, so another hash, under another builder: `also` holds those.
     """
-    entries = _passing_entries(report, page_path, content_hash) if report is not None else []
+    accepted = {content_hash, *also}
+    entries = _passing_entries(report, page_path, accepted) if report is not None else []
     days = [_day(e.get("verified_at") or (report or {}).get("finished")) for e in entries]
     known = [day for day in days if day is not None]
     if report is None or not known:
@@ -282,7 +295,7 @@ def _listed(items: Sequence[str], words: Words) -> str:
 
 
 def _passing_entries(
-    report: Mapping[str, Any], page_path: str, content_hash: str
+    report: Mapping[str, Any], page_path: str, accepted: Collection[str]
 ) -> list[dict[str, Any]]:
     """The report's entries for this page and content that passed (one per environment).
 
@@ -293,7 +306,7 @@ def _passing_entries(
     wanted = page_path.replace("\\", "/").removeprefix("./")
     found = []
     for entry in report.get("pages") or []:
-        if not isinstance(entry, dict) or entry.get("content_hash") != content_hash:
+        if not isinstance(entry, dict) or entry.get("content_hash") not in accepted:
             continue
         path = str(entry.get("path", "")).replace("\\", "/").removeprefix("./")
         if (path == wanted or path.endswith("/" + wanted)) and entry.get("passed") is True:

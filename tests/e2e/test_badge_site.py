@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from runner.cli import main as runner_main
-from runner.report.json_report import merge_reports
+from runner.report.merge import ShardReport, merge
 from tests.e2e.test_site_french import copy_project, page_hash
 
 pytest.importorskip("material", reason="needs the `site` extra (mkdocs-material)")
@@ -53,7 +53,7 @@ def run_report(builder: str, chapter_hash: str) -> dict[str, object]:
 def test_the_chapter_badge_tells_the_environment_in_both_languages(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     chapter_hash = page_hash(project, "create-docker-images.md")
-    merged = merge_reports([run_report(b, chapter_hash) for b in ("buildkit", "legacy")])
+    merged = merge([ShardReport(b, run_report(b, chapter_hash)) for b in ("buildkit", "legacy")])
     report = project / "report.json"
     report.write_text(json.dumps(merged), encoding="utf-8")
     config = project / "mkdocs.yml"
@@ -66,8 +66,8 @@ def test_the_chapter_badge_tells_the_environment_in_both_languages(tmp_path: Pat
         "legacy builder, on .NET 10.0.12 images built locally as stand-ins</p>"
     ) in english
     assert (
-        "Vérifié le 29 novembre 2026</time> avec Docker 20.10.24+dfsg1, avec BuildKit et le "
-        "builder hérité, sur des images .NET 10.0.12 construites localement à la place de "
+        "Vérifié le 29 novembre 2026</time> avec Docker 20.10.24+dfsg1, avec BuildKit et l&#x27;"
+        "ancien générateur, sur des images .NET 10.0.12 construites localement à la place de "
         "celles de Microsoft</p>"
     ) in french
     assert "10.0.401" not in english + french
