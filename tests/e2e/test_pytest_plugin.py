@@ -25,7 +25,7 @@ AUTHORING = ROOT / "docs" / "authoring.md"
 
 def pytest_run(cwd: Path, *args: str, **variables: str) -> subprocess.CompletedProcess[str]:
     """`python -m pytest ARGS` with this checkout's runner and its plugin (installed or not)."""
-    installed = any(e.name == "runner" for e in entry_points(group="pytest11"))
+    installed = any(e.value == "runner.cli.pytest_plugin" for e in entry_points(group="pytest11"))
     plugin = [] if installed else ["-p", "runner.cli.pytest_plugin"]
     env = {**os.environ, "PYTHONPATH": str(ROOT), **variables}
     return subprocess.run(
