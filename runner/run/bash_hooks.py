@@ -77,6 +77,10 @@ def _hook(token: str, fifo: str) -> str:
         size = len(hook)
 
 
+MORE = Event(Event.MORE, None)
+TIMEOUT = Event(Event.TIMEOUT, None)
+
+
 class Channel:
     """The hooks of one bash session: its rcfile, its FIFO, and the parse of its terminal."""
 
@@ -215,7 +219,7 @@ class Channel:
                 return Event(Event.DONE, self._statuses.pop(0))
             limit = min(deadline, marker_deadline or deadline)
             if now >= limit:
-                return Event(Event.TIMEOUT, None)
+                return TIMEOUT
             # The FIFO is watched only once the end marker is in (the status precedes it), so
             # that its write does not wake the runner twice; it is read at a stall too.
             watched = [fd, self._status_fd] if self._ended else [fd]
@@ -223,12 +227,12 @@ class Channel:
             if not ready:
                 self._read_statuses()
                 if not self._statuses and self._look_at_foreground(deadline, more_lines):
-                    return Event(Event.MORE, None)
+                    return MORE
                 continue
             if self._status_fd in ready:
                 self._read_statuses()
             if fd in ready and self._read_terminal(fd):
-                return Event(Event.MORE, None)
+                return MORE
             if self._ended and not self._statuses:
                 self._read_statuses()  # written before the end marker: there already
 
@@ -247,6 +251,9 @@ class Channel:
             chunk = b""
         if not chunk:
             raise ShellGone()
+        if not self._pending and b"\x1b" not in chunk:
+            self._take(chunk)  # plain output, the usual chunk: no marker to look for
+            return False
         self._pending += chunk
         return self._scan()
 
@@ -299,7 +306,7 @@ class Channel:
             return escape
         return len(buffer)
 
-    def _take(self, piece: bytearray) -> None:
+    def _take(self, piece: bytes | bytearray) -> None:
         if not (self._typed and piece):
             return  # a prompt, or what bash printed before a line was typed
         if self._in_prompt or not self._ps1_marked:
