@@ -61,15 +61,16 @@ def _hook(token: str, fifo: str) -> str:
 
     PS1 brings it when it still starts with it, goes to a terminal (stderr, here fd 3), and
     no command of the page's runs after this one before the prompt (PROMPT_COMMAND is still
-    this text, of known length, and one element). The length is part of the text: it is
-    found by trying lengths until the text has the length it states.
+    this text, of known length, and has no second element). The length is part of the text:
+    it is found by trying lengths until the text has the length it states. Every expansion
+    is one `set -u` accepts (`${#PROMPT_COMMAND[@]}` of a scalar is not).
     """
     end = f"\\e]777;{token};1\\a"
     size = 0
     while True:
         hook = (
             f'{{ echo "$?" >|{fifo}; [[ ${{#PROMPT_COMMAND}} == {size} && '
-            f'${{#PROMPT_COMMAND[@]}} == 1 && ${{PS1-}} == "{end}"* && -t 3 ]] || '
+            f'-z ${{PROMPT_COMMAND[1]+1}} && ${{PS1-}} == "{end}"* && -t 3 ]] || '
             f'printf "{end}"; }} 3>&2 2>&-'
         )
         if len(hook) == size:
