@@ -11,9 +11,11 @@ variants, from the bare prompt up to the runner's hook (runner.run.bash_hooks):
 - status in PS1:   `$?` in the prompt on the terminal (free, but output could forge it: not used)
 - PC=:             PROMPT_COMMAND set to `:` (what running a hook at all costs)
 - fifo:            `$?` to the FIFO, opened by path at every prompt
-- fifo+marker:     the hook of 2026-11-29 09:40 (FIFO by path, end marker printed, stderr closed)
+- fifo+marker:     the runner's hook (FIFO by path, end marker printed, stderr closed)
 - fixed fd:        the same with the FIFO kept open on fd 87 (children would inherit it: not used)
-- runner:          the runner's hook (end marker in PS1, printed only when PS1 will not bring it)
+- end in PS1:      the end marker carried by PS1, printed by the hook only when PS1 will not
+                   bring it (PS1 or PROMPT_COMMAND changed, stderr elsewhere): one write less,
+                   but more tests and redirections in the hook (measured: not kept)
 """
 
 from __future__ import annotations
@@ -24,20 +26,19 @@ import os
 import select
 import signal
 import subprocess
-import sys
 import tempfile
 import termios
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-
-from runner.run.bash_hooks import _hook  # noqa: E402
-
 MARKER = b"\x1b]777;tok;3\x07"
 M = r"\e]777;tok;"
 PROMPTS = f"PS1='\\$ {M}3\\a'\nPS2='{M}2\\a'\nset +o history\n"
+END = f"{M}1\\a"
+END_IN_PS1 = (
+    f'{{ echo "$?" >|FIFO; [[ ${{#PROMPT_COMMAND}} == SIZE && -z ${{PROMPT_COMMAND[1]+1}} && '
+    f'${{PS1-}} == "{END}"* && -t 3 ]] || printf "{END}"; }} 3>&2 2>&-'
+)
 OLD = f'{{ printf "%d\\n" "$?" >|FIFO; printf "{M}1\\a"; }} 2>&-'
 VARIANTS = {
     "bare": f"PS1='{M}3\\a'\n",
@@ -46,14 +47,25 @@ VARIANTS = {
     "fifo": PROMPTS + "PROMPT_COMMAND='echo \"$?\" >|FIFO'\n",
     "fifo+marker": PROMPTS + f"PROMPT_COMMAND='{OLD}'\n",
     "fixed fd": "exec 87>FIFO\n" + PROMPTS + f"PROMPT_COMMAND='{OLD.replace('>|FIFO', '>&87')}'\n",
-    "runner": f"PS1='{M}1\\a\\$ {M}3\\a'\nPS2='{M}2\\a'\nset +o history\n"
-    f"PROMPT_COMMAND='{_hook('tok', 'FIFO')}'\n",
+    "end in PS1": f"PS1='{M}1\\a\\$ {M}3\\a'\nPS2='{M}2\\a'\nset +o history\n"
+    f"PROMPT_COMMAND='{END_IN_PS1}'\n",
 }
 
 
 def bash_cpu(pid: int) -> float:
     """Seconds process `pid` has run on a CPU."""
     return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+
+
+def _sized(text: str) -> str:
+    """SIZE replaced by the length of the PROMPT_COMMAND it stands in (a fixed point)."""
+    if "SIZE" not in text:
+        return text
+    hook = END_IN_PS1.replace("FIFO", text.split(">|", 1)[1].split(";", 1)[0])
+    size = 0
+    while len(hook.replace("SIZE", str(size))) != size:
+        size = len(hook.replace("SIZE", str(size)))
+    return text.replace("SIZE", str(size))
 
 
 def run(rcfile_text: str, n: int) -> tuple[float, float, float]:
@@ -64,7 +76,7 @@ def run(rcfile_text: str, n: int) -> tuple[float, float, float]:
         reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
         writer = os.open(fifo, os.O_WRONLY)
         rcfile = Path(folder, "rc")
-        rcfile.write_text(rcfile_text.replace("FIFO", fifo), encoding="utf-8")
+        rcfile.write_text(_sized(rcfile_text.replace("FIFO", fifo)), encoding="utf-8")
         master, slave = os.openpty()
         attributes = termios.tcgetattr(slave)
         attributes[3] &= ~termios.ECHO

@@ -4,16 +4,14 @@ The rcfile sets three hooks, each tagged with a per-session token that exists on
 shell variables, written there as `\e` escapes (so `echo "$PS1"` or `set` never prints a
 marker) and never exported:
 
-- `PS1` is `...;1 BEL` (a command ended: what follows is prompt), `$ `, then `...;3 BEL` (the
-  prompt ended: what follows is output), so the end of a command costs bash no write of its
-  own: it comes with the prompt;
-- `PS2` prints `...;2 BEL` when bash wants a continuation line;
-- `PROMPT_COMMAND` writes `$?` to a FIFO that only the runner reads (with stderr closed, so
-  that its own trace under `set -x` goes nowhere; bash keeps `$?`, `$_` and `PIPESTATUS` for
-  the next command). When PS1 will not bring the end marker to the terminal at once (the
-  page changed PS1 or PROMPT_COMMAND, or sent stderr, where prompts go, elsewhere), it prints
-  `...;1 BEL` on stdout itself, as the end of the command. It runs at every prompt, so it is
-  kept to one group: one open of the FIFO, one `echo`, one `[[ ]]` (bench/README.md).
+- `PS2` prints `ESC ] 777 ; token ; 2 BEL` when bash wants a continuation line;
+- `PROMPT_COMMAND` writes `$?` to a FIFO that only the runner reads, then prints `...;1 BEL`
+  on stdout (with stderr closed, so that its own trace under `set -x` goes nowhere; bash
+  keeps `$?`, `$_` and `PIPESTATUS` for the next command). Two redirections, one `open`
+  of the FIFO: it runs at every prompt, so it is kept this short (bench/shell_hooks.py
+  measures each part; an end marker carried by PS1 instead, to save one write, and the FIFO
+  kept open on a fixed fd were measured and not kept: see bench/README.md);
+- `PS1` is `$ ` followed by `...;3 BEL`, the end of the prompt.
 
 `Channel.wait_prompt` turns the terminal stream and the FIFO into events; the bytes between
 the end of a prompt and the next end marker are the command's output.
@@ -56,28 +54,6 @@ class Event:
     status: int | None
 
 
-def _hook(token: str, fifo: str) -> str:
-    """PROMPT_COMMAND: `$?` to the FIFO; the end marker too, unless PS1 will bring it at once.
-
-    PS1 brings it when it still starts with it, goes to a terminal (stderr, here fd 3), and
-    no command of the page's runs after this one before the prompt (PROMPT_COMMAND is still
-    this text, of known length, and has no second element). The length is part of the text:
-    it is found by trying lengths until the text has the length it states. Every expansion
-    is one `set -u` accepts (`${#PROMPT_COMMAND[@]}` of a scalar is not).
-    """
-    end = f"\\e]777;{token};1\\a"
-    size = 0
-    while True:
-        hook = (
-            f'{{ echo "$?" >|{fifo}; [[ ${{#PROMPT_COMMAND}} == {size} && '
-            f'-z ${{PROMPT_COMMAND[1]+1}} && ${{PS1-}} == "{end}"* && -t 3 ]] || '
-            f'printf "{end}"; }} 3>&2 2>&-'
-        )
-        if len(hook) == size:
-            return hook
-        size = len(hook)
-
-
 MORE = Event(Event.MORE, None)
 TIMEOUT = Event(Event.TIMEOUT, None)
 
@@ -94,7 +70,10 @@ class Channel:
         self._keep_open = os.open(self.fifo, os.O_WRONLY)  # bash's opens never block or fail
         self._prefix = b"\x1b]777;" + token.encode() + b";"
         self._marker = re.compile(rb"\x1b\]777;" + token.encode() + rb";([123])\x07")
-        self._hook = _hook(token, shlex.quote(str(self.fifo)))
+        self._hook = (
+            f'{{ printf "%d\\n" "$?" >|{shlex.quote(str(self.fifo))}; '
+            f'printf "\\e]777;{token};1\\a"; }} 2>&-'
+        )
         self._verbose_echo = self._hook.encode() + b"\r\n"
         self._terminal: Terminal | None = None
         self._argv: list[str] = []
@@ -104,7 +83,6 @@ class Channel:
         self._output = bytearray()
         self._statuses: list[int] = []
         self._ended = False
-        self._at_prompt = False  # an end marker came, no line typed since: a prompt is shown
         self._in_prompt = False  # between the end marker and the end of PS1
         self._typed = False  # a line was typed since the end marker
         self._preamble = bytearray()  # output while PS1 is the page's (or not shown yet)
@@ -115,7 +93,7 @@ class Channel:
         """The rcfile: the three hooks, no history file (line editing is off: --noediting)."""
         mark = f"\\e]777;{self._token};"
         self.rcfile.write_text(
-            f"PS1='{mark}1\\a\\$ {mark}3\\a'\nPS2='{mark}2\\a'\n"
+            f"PS1='\\$ {mark}3\\a'\nPS2='{mark}2\\a'\n"
             f"PROMPT_COMMAND={shlex.quote(self._hook)}\n"
             "unset HISTFILE\nset +o history\n",
             encoding="utf-8",
@@ -144,7 +122,7 @@ class Channel:
         """Type one line; whatever the terminal shows from now on is output."""
         assert self._terminal is not None
         self._finish_prompt()
-        self._typed, self._ended, self._at_prompt = True, False, False
+        self._typed, self._ended = True, False
         try:
             return self._terminal.type_line(line.encode(), deadline)
         except OSError as error:  # EIO: the other side of the terminal is gone
@@ -272,8 +250,6 @@ class Channel:
             self._take(self._pending[start : match.start()])
             start = match.end()
             kind = match[1]
-            if kind == b"1" and self._at_prompt:
-                continue  # PS1's own end marker after the hook's: the same prompt goes on
             if kind != b"3" and self._in_prompt:  # the page's PS1 dropped our marker
                 self._ps1_marked = self._in_prompt = False
             if kind == b"1":
@@ -293,7 +269,7 @@ class Channel:
         self._preamble.clear()
         self._strip_verbose_hook()
         self._typed = False
-        self._ended = self._at_prompt = True
+        self._ended = True
         self._in_prompt = self._ps1_marked
 
     def _partial_marker_start(self, start: int) -> int:
@@ -356,7 +332,7 @@ class Channel:
         self._rearmed = True
         self._output.clear()
         self._preamble.clear()
-        self._typed = self._at_prompt = False  # the new shell's first end marker counts
+        self._typed = False  # what the new shell shows until its first end marker is not output
         # Outside the rcfile: `set +o emacs` inside `.` would not outlast it.
         rearm = f"set +o emacs +o vi; . {shlex.quote(str(self.rcfile))}"
         self._terminal.type_line(rearm.encode(), deadline)
