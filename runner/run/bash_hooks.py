@@ -8,7 +8,9 @@ marker) and never exported:
 - `PROMPT_COMMAND` writes `$?` to a FIFO that only the runner reads, then prints `...;1 BEL`
   on stdout (with stderr closed, so that its own trace under `set -x` goes nowhere; bash
   keeps `$?`, `$_` and `PIPESTATUS` for the next command). Two redirections, one `open`
-  of the FIFO: it runs at every prompt, so it is kept this short;
+  of the FIFO: it runs at every prompt, so it is kept this short (bench/shell_hooks.py
+  measures each part; an end marker carried by PS1 instead, to save one write, and the FIFO
+  kept open on a fixed fd were measured and not kept: see bench/README.md);
 - `PS1` is `$ ` followed by `...;3 BEL`, the end of the prompt.
 
 `Channel.wait_prompt` turns the terminal stream and the FIFO into events; the bytes between
@@ -50,6 +52,10 @@ class Event:
     kind: str
     """DONE (a command ended, `status` holds `$?`), MORE (PS2) or TIMEOUT."""
     status: int | None
+
+
+MORE = Event(Event.MORE, None)
+TIMEOUT = Event(Event.TIMEOUT, None)
 
 
 class Channel:
@@ -192,7 +198,7 @@ class Channel:
                 return Event(Event.DONE, self._statuses.pop(0))
             limit = min(deadline, marker_deadline or deadline)
             if now >= limit:
-                return Event(Event.TIMEOUT, None)
+                return TIMEOUT
             # The FIFO is watched only once the end marker is in (the status precedes it), so
             # that its write does not wake the runner twice; it is read at a stall too.
             watched = [fd, self._status_fd] if self._ended else [fd]
@@ -200,12 +206,12 @@ class Channel:
             if not ready:
                 self._read_statuses()
                 if not self._statuses and self._look_at_foreground(deadline, more_lines):
-                    return Event(Event.MORE, None)
+                    return MORE
                 continue
             if self._status_fd in ready:
                 self._read_statuses()
             if fd in ready and self._read_terminal(fd):
-                return Event(Event.MORE, None)
+                return MORE
             if self._ended and not self._statuses:
                 self._read_statuses()  # written before the end marker: there already
 
@@ -224,6 +230,9 @@ class Channel:
             chunk = b""
         if not chunk:
             raise ShellGone()
+        if not self._pending and b"\x1b" not in chunk:
+            self._take(chunk)  # plain output, the usual chunk: no marker to look for
+            return False
         self._pending += chunk
         return self._scan()
 
@@ -274,7 +283,7 @@ class Channel:
             return escape
         return len(buffer)
 
-    def _take(self, piece: bytearray) -> None:
+    def _take(self, piece: bytes | bytearray) -> None:
         if not (self._typed and piece):
             return  # a prompt, or what bash printed before a line was typed
         if self._in_prompt or not self._ps1_marked:

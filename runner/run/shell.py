@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from runner.run.bash_hooks import Channel, Event, ShellGone
+from runner.run.bash_hooks import TIMEOUT, Channel, Event, ShellGone
 from runner.run.screen import render
 from runner.run.terminal import Terminal
 
@@ -193,10 +193,10 @@ class ShellSession:
         deadline = time.monotonic() + timeout
         lines = text.split("\n")
         channel.start_command()
-        event = Event(Event.DONE, None)
+        event = TIMEOUT
         for number, line in enumerate(lines, 1):
             if not channel.type_line(line, deadline):
-                event = Event(Event.TIMEOUT, None)
+                event = TIMEOUT
                 break
             event = channel.wait_prompt(deadline, more_lines=number < len(lines))
             if event.kind == Event.TIMEOUT:

@@ -286,6 +286,13 @@ def test_strict_shell_options_of_the_page_leave_the_hook_working(shell):
     assert text(shell.run("echo still *", 10)) == "still *\n"
 
 
+def test_strict_shell_options_and_a_prompt_prefix_keep_the_prompt_out(shell):
+    assert shell.run('set -o nounset -o noclobber; PS1="(.venv) $PS1"', 10).output == b""
+    assert text(shell.run("echo after", 10)) == "after\n"
+    shell.run('PROMPT_COMMAND+=("echo appended")', 10)
+    assert text(shell.run("echo last", 10)) == "last\n"
+
+
 def test_exit_in_the_middle_of_a_step_ends_the_shell_cleanly(shell):
     with pytest.raises(ShellDied, match="exited with status 5"):
         shell.run("exit 5\necho never", 10)
