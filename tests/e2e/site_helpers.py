@@ -75,6 +75,25 @@ def served(site: Path) -> Iterator[str]:
         server.wait(timeout=10)
 
 
+def watched_tab(
+    browser: object, width: int, *, console_errors: bool
+) -> tuple[object, object, list[str], list[str]]:
+    """A tab in a context of its own: (context, tab, every URL requested, what went wrong).
+
+    What went wrong: responses of 400 and up, page errors, and console errors if asked.
+    """
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    requests: list[str] = []
+    errors: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    context.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
+    tab = context.new_page()
+    if console_errors:
+        tab.on("console", lambda m: m.type == "error" and errors.append(f"{m.text} {m.location}"))
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    return context, tab, requests, errors
+
+
 def copy_project(where: Path) -> Path:
     """The project's pages, translations, overrides and config in `where/project`, sample linked."""
     project = where / "project"

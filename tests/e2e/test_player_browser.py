@@ -30,7 +30,14 @@ from runner.run.lifecycle import PageOptions, run_page
 from runner.run.seams import Extensions
 from runner.site.player import ensure_player
 from runner.site.recordings import install_recordings, recording_entries
-from tests.e2e.site_helpers import SCREENSHOTS, chromium, require_browser, served, wait_for_text
+from tests.e2e.site_helpers import (
+    SCREENSHOTS,
+    chromium,
+    require_browser,
+    served,
+    wait_for_text,
+    watched_tab,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
@@ -140,14 +147,7 @@ def base_url(site: Path) -> Iterator[str]:
 @pytest.fixture
 def page(base_url: str) -> Iterator[tuple[object, list[str], list[str]]]:
     with chromium(sync_api) as browser:
-        context = browser.new_context(viewport={"width": 1000, "height": 900})
-        requests: list[str] = []
-        errors: list[str] = []
-        context.on("request", lambda r: requests.append(r.url))
-        context.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
-        tab = context.new_page()
-        tab.on("console", lambda m: m.type == "error" and errors.append(f"{m.text} {m.location}"))
-        tab.on("pageerror", lambda e: errors.append(str(e)))
+        _, tab, requests, errors = watched_tab(browser, 1000, console_errors=True)
         tab.goto(base_url + "three-steps/")
         yield tab, requests, errors
 

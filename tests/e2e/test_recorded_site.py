@@ -34,6 +34,7 @@ from tests.e2e.site_helpers import (
     require_browser,
     served,
     wait_for_text,
+    watched_tab,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
@@ -144,13 +145,7 @@ def browser() -> Iterator[object]:
 def test_the_player_loads_plays_and_seeks_to_a_step(
     browser: object, base_url: str, language: str
 ) -> None:
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    requests: list[str] = []
-    errors: list[str] = []
-    context.on("request", lambda r: requests.append(r.url))
-    context.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
-    tab = context.new_page()
-    tab.on("pageerror", lambda e: errors.append(str(e)))
+    context, tab, requests, errors = watched_tab(browser, 1100, console_errors=False)
     tab.goto(base_url + language + "authoring/")
     details = tab.locator("details.recording")
     assert details.get_attribute("open") is None, "collapsed by default"
