@@ -16,12 +16,18 @@ import select
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 MARKER = b"\x1b]777;bench\x07"
 
 
-def loop(n: int) -> bool:
-    """Type N commands into one pty bash, one round trip each; True when all echoed right."""
+@contextmanager
+def bare_bash() -> Iterator[tuple[int, int]]:
+    """A pty bash, echo off, prompt MARKER: (the pty's master, bash's pid); killed on leaving.
+
+    bench/shell_cpu.py measures the same bash, so both benchmarks pay for the same floor.
+    """
     master, slave = os.openpty()
     process = subprocess.Popen(
         ["setsid", "--ctty", "bash", "--noprofile", "--norc", "--noediting", "-i"],
@@ -33,19 +39,26 @@ def loop(n: int) -> bool:
     os.close(slave)
     try:
         os.write(master, b"stty -echo; PS1=$'\\e]777;bench\\a'\n")
-        _until(master, MARKER)
-        good = True
-        for i in range(1, n + 1):
-            os.write(master, f"echo line-{i}\n".encode())
-            good &= f"line-{i}\r\n".encode() in _until(master, MARKER)
-        return good
+        until(master, MARKER)
+        yield master, process.pid
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         os.close(master)
 
 
-def _until(fd: int, marker: bytes) -> bytes:
+def loop(n: int) -> bool:
+    """Type N commands into one pty bash, one round trip each; True when all echoed right."""
+    with bare_bash() as (master, _):
+        good = True
+        for i in range(1, n + 1):
+            os.write(master, f"echo line-{i}\n".encode())
+            good &= f"line-{i}\r\n".encode() in until(master, MARKER)
+        return good
+
+
+def until(fd: int, marker: bytes) -> bytes:
+    """What the pty shows up to and including `marker` (each wait bounded: 10 s)."""
     data = b""
     while marker not in data:
         select.select([fd], [], [], 10)

@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import select
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,9 +24,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from bench.pty_loop import MARKER, bare_bash, until  # noqa: E402
 from runner.run.shell import ShellSession, shell_environment  # noqa: E402
-
-MARKER = b"\x1b]777;bench\x07"
 
 
 def bash_cpu(pid: int) -> float:
@@ -46,35 +42,13 @@ def measure(pid: int, run: Callable[[int], object], n: int) -> tuple[float, floa
 
 
 def bare_loop(n: int) -> tuple[float, float, float]:
-    master, slave = os.openpty()
-    process = subprocess.Popen(
-        ["setsid", "--ctty", "bash", "--noprofile", "--norc", "--noediting", "-i"],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env={**os.environ, "TERM": "dumb"},
-    )
-    os.close(slave)
+    with bare_bash() as (master, pid):
 
-    def until_marker() -> bytes:
-        data = b""
-        while MARKER not in data:
-            select.select([master], [], [], 10)
-            data += os.read(master, 65536)
-        return data
+        def one(i: int) -> None:
+            os.write(master, f"echo line-{i}\n".encode())
+            until(master, MARKER)
 
-    def one(i: int) -> None:
-        os.write(master, f"echo line-{i}\n".encode())
-        until_marker()
-
-    try:
-        os.write(master, b"stty -echo; PS1=$'\\e]777;bench\\a'\n")
-        until_marker()
-        return measure(process.pid, one, n)
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        os.close(master)
+        return measure(pid, one, n)
 
 
 def shell_session(n: int) -> tuple[float, float, float]:

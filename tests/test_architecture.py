@@ -15,7 +15,7 @@ from tests.conftest import ROOT
 
 RUNNER = ROOT / "runner"
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"errors", "model", "markdown", "settings"}),
+    frozenset({"errors", "model", "markdown", "settings", "closing"}),
     frozenset({"parse"}),
     frozenset({"plan"}),
     frozenset({"run", "toolchain"}),

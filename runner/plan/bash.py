@@ -13,8 +13,8 @@ import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 
+from runner.closing import Closing
 from runner.errors import missing_command
 
 _DRIVER = r"""
@@ -40,7 +40,7 @@ _INCOMPLETE = ("unexpected end of file", "unexpected EOF", "here-document at lin
 _AT_OUR_BRACE = "unexpected token `}'"
 
 
-class BashParser:
+class BashParser(Closing):
     """One bash process that parses texts without running them (a context manager)."""
 
     def __init__(self) -> None:
@@ -63,17 +63,6 @@ class BashParser:
             except FileNotFoundError:
                 raise missing_command("bash") from None
         return self._process
-
-    def __enter__(self) -> BashParser:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """End the bash process, if it was started."""

@@ -33,7 +33,8 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from types import TracebackType
+
+from runner.closing import Closing
 
 __all__ = ["DEFAULT_ENV", "Recorder", "clean_text", "step_label", "typed_text"]
 
@@ -121,7 +122,7 @@ def ready_part(text: str) -> tuple[str, str]:
     return text[:ready], text[ready:]
 
 
-class Recorder:
+class Recorder(Closing):
     """Writes one asciicast v2 file at `close()`; a context manager that always closes."""
 
     def __init__(
@@ -156,17 +157,6 @@ class Recorder:
         self._events: list[tuple[float, str, str]] = []
         self._clock = _Clock(longest_pause, pause_shown_as)
         self._closed = False
-
-    def __enter__(self) -> Recorder:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def output(self, data: bytes, at: float) -> None:
         """What the terminal showed at `at`: decoded, cleaned, masked a whole line at a time."""

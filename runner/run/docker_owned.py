@@ -23,9 +23,9 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from urllib.parse import quote
 
+from runner.closing import Closing
 from runner.run.docker_api import Engine, EngineError
 from runner.run.docker_proxy import DockerProxy
 from runner.run.docker_record import LABEL, Recorded, RecordWriter, TagChange, read_record
@@ -46,7 +46,7 @@ class Removal:
     """`kind name: reason` of each object that could not be removed (the record is kept)."""
 
 
-class DockerOwnership:
+class DockerOwnership(Closing):
     """A page's Docker ownership: the proxy while the page runs, the removal when it ends."""
 
     def __init__(self, directory: Path, record_path: Path, *, label: bool = True) -> None:
@@ -81,14 +81,6 @@ class DockerOwnership:
     def environment(self) -> dict[str, str]:
         """The variables that send the page's docker clients through the proxy."""
         return {"DOCKER_HOST": f"unix://{self.socket_path}"}
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> Removal:
         """Stop the proxy (no create can slip in after) and remove what the page made."""

@@ -28,8 +28,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from types import TracebackType
 
+from runner.closing import Closing
 from runner.model import Observation, PageResult, Plan, Step, Verdict
 from runner.run import docker, record
 from runner.run.cleanup import kill_session
@@ -89,7 +89,7 @@ def page_environment(
     return env
 
 
-class PageRun:
+class PageRun(Closing):
     """A page's workspace, environment, shell, services, record and cleanup: a context manager."""
 
     def __init__(self, plan: Plan, options: PageOptions, judge: Judge) -> None:
@@ -114,12 +114,8 @@ class PageRun:
             raise
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
+        """Leave the page: everything entered is undone, the last entered first."""
         self._stack.close()
 
     def _open(self, stack: ExitStack) -> None:

@@ -15,8 +15,8 @@ import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
 
+from runner.closing import Closing
 from runner.run.shell import INTERRUPT, quote_ansi_c
 from runner.run.terminal import Terminal
 
@@ -95,21 +95,14 @@ class RunningService:
         return self._child.exit_status
 
 
-class Services:
+class Services(Closing):
     """The services of one page, by name; whatever is still running at the end is stopped."""
 
     def __init__(self) -> None:
         self._running: dict[str, RunningService] = {}
 
-    def __enter__(self) -> Services:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
+        """Stop every service still running, the last started first."""
         for name in reversed(list(self._running)):
             self.pop(name).stop()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from pathlib import Path
 
 from runner.toolchain import packages, proc
 from runner.toolchain.errors import ToolchainError
@@ -49,21 +50,34 @@ def our_pid(settings: Settings) -> int | None:
     return pid if proc.is_running(pid, PROCESS) else None
 
 
-def dockerd_args(settings: Settings) -> list[str]:
-    """The dockerd command line; overlay2 named so a wrong filesystem fails loudly, not slowly."""
+def daemon_args(
+    config: Path, host: str, data_root: Path, pidfile: Path, exec_root: Path | None = None
+) -> list[str]:
+    """A dockerd command line (this engine's, or a second one's in extra_engine).
+
+    overlay2 is named so a wrong filesystem fails loudly, not slowly.
+    """
+    exec_args = [] if exec_root is None else ["--exec-root", str(exec_root)]
     return [
         PROCESS,
         "--config-file",
-        str(settings.cache / "daemon.json"),
+        str(config),
         "--host",
-        SOCKET,
+        host,
         "--data-root",
-        str(settings.data_root),
+        str(data_root),
+        *exec_args,
         "--pidfile",
-        str(settings.dockerd_pid),
+        str(pidfile),
         "--storage-driver",
         "overlay2",
     ]
+
+
+def dockerd_args(settings: Settings) -> list[str]:
+    """The toolchain's dockerd command line, on the default socket."""
+    config = settings.cache / "daemon.json"
+    return daemon_args(config, SOCKET, settings.data_root, settings.dockerd_pid)
 
 
 def ensure(settings: Settings) -> str:

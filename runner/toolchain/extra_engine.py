@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runner.toolchain import netns, ns_registry, proc
+from runner.toolchain.engine import daemon_args
 from runner.toolchain.errors import ToolchainError
 from runner.toolchain.image_copy import copy_image
 from runner.toolchain.images import TAGS
@@ -110,24 +111,9 @@ class Engine:
 
 def dockerd_args(layout: EngineLayout) -> list[str]:
     """The command line: everything of its own, nothing shared with the main engine."""
-    return [
-        *layout.ns.enter(),
-        PROCESS,
-        "--config-file",
-        str(layout.base / "daemon.json"),
-        "--host",
-        layout.docker_host,
-        "--data-root",
-        str(layout.data),
-        "--exec-root",
-        str(layout.exec_root),
-        "--pidfile",
-        str(layout.pidfile),
-        "--storage-driver",
-        "overlay2",
-        "--bip",
-        layout.bridge_cidr,
-    ]
+    config, pidfile = layout.base / "daemon.json", layout.pidfile
+    daemon = daemon_args(config, layout.docker_host, layout.data, pidfile, layout.exec_root)
+    return [*layout.ns.enter(), *daemon, "--bip", layout.bridge_cidr]
 
 
 def start(

@@ -14,30 +14,15 @@ import shutil
 import time
 from pathlib import Path
 
-from runner.toolchain import images, packages, proc
+from runner.toolchain import images, packages, proc, registry
 from runner.toolchain.settings import Settings
 
 REGISTRY_TAG = "registry:2"
 CHISELED_TAG = "mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled"
 TAGS = (REGISTRY_TAG, CHISELED_TAG)
 LABEL_PARENT = "io.stockkube.parent"
-REGISTRY_CONFIG = """\
-version: 0.1
-log:
-  fields:
-    service: registry
-storage:
-  cache:
-    blobdescriptor: inmemory
-  filesystem:
-    rootdirectory: /var/lib/registry
-  delete:
-    enabled: true
-http:
-  addr: :5000
-  headers:
-    X-Content-Type-Options: [nosniff]
-"""
+REGISTRY_CONFIG = registry.distribution_config("/var/lib/registry", ":5000")
+"""The official image's config path, port and storage folder."""
 # Copied from the aspnet stand-in into the chiseled tree: libraries, .NET, certificates, users.
 CHISELED_KEEP = (
     "/usr/lib/x86_64-linux-gnu",

@@ -19,32 +19,47 @@ START_TIMEOUT = 30.0
 STOP_TIMEOUT = 20.0
 
 
-def config_text(settings: Settings) -> str:
-    """The registry's config: loopback only, data in the cache, deletes allowed, no auth."""
-    data = settings.registry_dir / "data"
-    return f"""\
-version: 0.1
-log:
-  level: info
-  fields:
-    service: registry
-storage:
-  cache:
-    blobdescriptor: inmemory
-  filesystem:
-    rootdirectory: {data}
-  delete:
-    enabled: true
-http:
-  addr: 127.0.0.1:{settings.registry_port}
-  headers:
-    X-Content-Type-Options: [nosniff]
+HEALTH = """\
 health:
   storagedriver:
     enabled: true
     interval: 10s
     threshold: 3
 """
+
+
+def distribution_config(root: str, addr: str, *, log_level: str = "", health: str = "") -> str:
+    """A Distribution registry's config: data under `root`, deletes allowed, no auth.
+
+    The toolchain's own registry and the `registry:2` stand-in (runner.toolchain.extras) are
+    the same program configured the same way; only where they keep data and listen differs,
+    plus the host registry's log level and storage health check.
+    """
+    level = f"  level: {log_level}\n" if log_level else ""
+    return f"""\
+version: 0.1
+log:
+{level}  fields:
+    service: registry
+storage:
+  cache:
+    blobdescriptor: inmemory
+  filesystem:
+    rootdirectory: {root}
+  delete:
+    enabled: true
+http:
+  addr: {addr}
+  headers:
+    X-Content-Type-Options: [nosniff]
+{health}"""
+
+
+def config_text(settings: Settings) -> str:
+    """The registry's config: loopback only, data in the cache, deletes allowed, no auth."""
+    data = settings.registry_dir / "data"
+    addr = f"127.0.0.1:{settings.registry_port}"
+    return distribution_config(str(data), addr, log_level="info", health=HEALTH)
 
 
 def url(settings: Settings) -> str:

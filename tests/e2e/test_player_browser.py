@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -32,21 +30,18 @@ from runner.run.lifecycle import PageOptions, run_page
 from runner.run.seams import Extensions
 from runner.site.player import ensure_player
 from runner.site.recordings import install_recordings, recording_entries
+from tests.e2e.site_helpers import (
+    SCREENSHOTS,
+    chromium,
+    require_browser,
+    served,
+    wait_for_text,
+    watched_tab,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [  # as tests/e2e/test_site_browser.py
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = ROOT / "out" / "screenshots"
 PAGE = """\
 # Three steps
 
@@ -67,10 +62,7 @@ $ seq 1 3
 ```
 """
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (test extra)")
-pytest.importorskip("material", reason="needs the `site` extra (mkdocs-material)")
-if not CHROMIUM.exists():
-    pytest.skip("needs Debian's chromium: apt-get install chromium", allow_module_level=True)
+sync_api = require_browser()
 
 
 def _commands(page: str) -> list[tuple[int, str]]:
@@ -148,52 +140,19 @@ def site(cast: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(site: Path) -> Iterator[str]:
-    port = _free_port()
-    command = [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory"]
-    server = subprocess.Popen(
-        [*command, str(site), str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        _wait_for(port)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with served(site) as url:
+        yield url
 
 
 @pytest.fixture
 def page(base_url: str) -> Iterator[tuple[object, list[str], list[str]]]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1000, "height": 900})
-            requests: list[str] = []
-            errors: list[str] = []
-            context.on("request", lambda r: requests.append(r.url))
-            context.on(
-                "response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}")
-            )
-            tab = context.new_page()
-            tab.on(
-                "console", lambda m: m.type == "error" and errors.append(f"{m.text} {m.location}")
-            )
-            tab.on("pageerror", lambda e: errors.append(str(e)))
-            tab.goto(base_url + "three-steps/")
-            yield tab, requests, errors
-        finally:
-            browser.close()
+    with chromium(sync_api) as browser:
+        _, tab, requests, errors = watched_tab(browser, 1000, console_errors=True)
+        tab.goto(base_url + "three-steps/")
+        yield tab, requests, errors
 
 
 PLAYER = "stockkubeRecordings.player(document.querySelector('details.recording'))"
-
-
-def wait_for_text(tab: object, text: str) -> None:
-    """Until the player's terminal shows `text` (bounded: playwright's timeout)."""
-    tab.wait_for_function(
-        "t => (document.querySelector('.ap-term-text') || {innerText: ''}).innerText.includes(t)",
-        arg=text,
-        timeout=15000,
-    )
 
 
 def terminal_text(tab: object) -> str:
@@ -252,19 +211,3 @@ def test_a_verified_mark_jumps_to_its_step(page: tuple[object, list, list]):
     assert "$ seq 1 3" not in terminal_text(tab), "the player stopped at that step's start"
     tab.screenshot(path=str(SCREENSHOTS / "player-mark.png"), full_page=True)
     assert errors == []
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_for(port: int, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"http.server did not listen on port {port}")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pexpect
 
 from tests.e2e.test_verify import processes_with
-from tests.e2e.test_workshop import eventually, spawn_step, unique, wait_exit
+from tests.e2e.test_workshop import eventually, exactly, spawn_step, unique, wait_exit
 
 ESCAPE = "\x1d"  # Ctrl-]
 FIX_PROMPT = r"\(fix\) [^\r\n]* [$#] "
@@ -42,16 +42,6 @@ $ echo "$FIXED in $(basename "$PWD"), jobs: $(jobs -p | wc -l)"
 yes in sub, jobs: 1
 ```
 """
-
-
-def exactly(command: str) -> list[int]:
-    """Processes whose whole command line is `command` (not a shell that runs it)."""
-    return [
-        pid
-        for pid in processes_with(command)
-        if (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").strip()
-        == command.encode()
-    ]
 
 
 def fail_step_two(path: Path, cwd: Path) -> pexpect.spawn:

@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,20 +27,18 @@ from runner.cli import main
 from runner.report.recording import read_recording
 from runner.site.player import ensure_player
 from tests.conftest import ROOT
+from tests.e2e.site_helpers import (
+    SCREENSHOTS,
+    chromium,
+    copy_project,
+    require_browser,
+    served,
+    wait_for_text,
+    watched_tab,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [  # as tests/e2e/test_site_browser.py
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = ROOT / "out" / "screenshots"
 SECRET = "s3cr3t"
 SECRET_PAGE = """\
 # A page with a secret
@@ -58,20 +53,12 @@ $ printf '%s\\n' "$DEMO_TOKEN" | wc -c
 SEEK_TO = "printf 'one\\ntwo\\nthree\\n'"
 """A command of docs/authoring.md whose chapter the browser seeks to."""
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (test extra)")
-pytest.importorskip("material", reason="needs the `site` extra (mkdocs-material)")
-if not CHROMIUM.exists():
-    pytest.skip("needs Debian's chromium: apt-get install chromium", allow_module_level=True)
+sync_api = require_browser()
 
 
-def copy_project(where: Path) -> Path:
+def copy_project_with_player(where: Path) -> Path:
     """The project's pages, translations and config, the sample and the player's install."""
-    project = where / "project"
-    project.mkdir()
-    for name in ("docs", "translations", "overrides"):
-        shutil.copytree(ROOT / name, project / name)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    (project / "sample-solution").symlink_to(ROOT / "sample-solution")
+    project = copy_project(where)
     installed = ensure_player(ROOT)  # npm ci in the project, when it has not run yet
     (project / "player").mkdir()
     for name in ("package.json", "package-lock.json"):
@@ -85,7 +72,7 @@ def copy_project(where: Path) -> Path:
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """verify --record then publish, in process through `runner.cli.main`, in a copy."""
     work = tmp_path_factory.mktemp("recorded")
-    project = copy_project(work)
+    project = copy_project_with_player(work)
     record, report = work / "recordings", work / "report.json"
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(project)
@@ -144,51 +131,21 @@ def test_the_built_pages_carry_the_player_under_the_badge(built: dict[str, Any])
 
 @pytest.fixture(scope="module")
 def base_url(built: dict[str, Any]) -> Iterator[str]:
-    port = _free_port()
-    command = [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory"]
-    server = subprocess.Popen(
-        [*command, str(built["site"]), str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_for(port)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with served(built["site"]) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def wait_for_text(tab: object, text: str) -> None:
-    """Until the player's terminal shows `text` (bounded: 15 s)."""
-    tab.wait_for_function(
-        "t => (document.querySelector('.ap-term-text') || {innerText: ''}).innerText.includes(t)",
-        arg=text,
-        timeout=15000,
-    )
+    with chromium(sync_api) as launched:
+        yield launched
 
 
 @pytest.mark.parametrize("language", ["", "fr/"])
 def test_the_player_loads_plays_and_seeks_to_a_step(
     browser: object, base_url: str, language: str
 ) -> None:
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    requests: list[str] = []
-    errors: list[str] = []
-    context.on("request", lambda r: requests.append(r.url))
-    context.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
-    tab = context.new_page()
-    tab.on("pageerror", lambda e: errors.append(str(e)))
+    context, tab, requests, errors = watched_tab(browser, 1100, console_errors=False)
     tab.goto(base_url + language + "authoring/")
     details = tab.locator("details.recording")
     assert details.get_attribute("open") is None, "collapsed by default"
@@ -216,19 +173,3 @@ def test_the_player_loads_plays_and_seeks_to_a_step(
     assert casts == ["/assets/recordings/authoring.cast"], "French plays the English recording"
     assert errors == []
     context.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_for(port: int, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"http.server did not listen on port {port}")

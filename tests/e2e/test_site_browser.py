@@ -11,11 +11,6 @@ languages go to out/screenshots/.
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,21 +18,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from runner.cli import main
+from tests.e2e.site_helpers import SCREENSHOTS, chromium, copy_project, require_browser, served
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = ROOT / "out" / "screenshots"
 CHAPTER = "create-docker-images/"
 FRENCH_TITLE = "Créer des images Docker"
 FRENCH_WORD = "conteneur"
@@ -45,56 +30,26 @@ ELIDED_ONLY = "intégrité"
 """Only in « contrôle d'intégrité » on the French chapter: found because mkdocs.yml makes
 apostrophes separate words (with mkdocs-material's default separator it finds nothing)."""
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (test extra)")
-pytest.importorskip("material", reason="needs the `site` extra (mkdocs-material)")
-if not CHROMIUM.exists():
-    pytest.skip("needs Debian's chromium: apt-get install chromium", allow_module_level=True)
+sync_api = require_browser()
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = tmp_path_factory.mktemp("site") / "project"
-    project.mkdir()
-    shutil.copy2(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    for folder in ("docs", "translations", "overrides"):
-        shutil.copytree(ROOT / folder, project / folder)
+    project = copy_project(tmp_path_factory.mktemp("site"))
     assert main(["publish", "--config", str(project / "mkdocs.yml")]) == 0
     return project / "site"
 
 
 @pytest.fixture(scope="module")
 def base_url(site: Path) -> Iterator[str]:
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "http.server",
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-            str(site),
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_for(port)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with served(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium(sync_api) as launched:
+        yield launched
 
 
 class Recorder:
@@ -259,19 +214,3 @@ def _search(page: object, word: str, chapter_url: str) -> None:
     links = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
     resolved = [page.evaluate("href => new URL(href, location.href).href", link) for link in links]
     assert any(url.split("?")[0].split("#")[0] == chapter_url for url in resolved), resolved
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_for(port: int, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"http.server did not listen on port {port}")

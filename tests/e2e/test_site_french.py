@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,11 +16,8 @@ import pytest
 
 from runner.cli import main as i18n_main
 from runner.i18n.language import load_glossary
-from runner.parse import parse_guide
-from runner.plan import plan_guide, plan_settings
-from runner.settings import load_settings
-from runner.store.cache import content_hash
 from tests.conftest import ROOT
+from tests.e2e.site_helpers import copy_project, page_hash
 
 pytest.importorskip("material", reason="needs the `site` extra (mkdocs-material)")
 pytestmark = pytest.mark.timeout(300)
@@ -94,23 +90,6 @@ def english_on(page: Path, protected: frozenset[str]) -> list[str]:
         for word in re.findall(r"[A-Za-z]+(?:'[a-z]+)?", shown)
         if word.lower() in ENGLISH_ONLY and word.lower() not in allowed
     ]
-
-
-def copy_project(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("docs", "translations", "overrides"):
-        shutil.copytree(ROOT / name, project / name)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    (project / "sample-solution").symlink_to(ROOT / "sample-solution")
-    return project
-
-
-def page_hash(project: Path, page: str) -> str:
-    settings = load_settings(project / "mkdocs.yml")
-    text = (project / "docs" / page).read_text(encoding="utf-8")
-    plan = plan_guide(parse_guide(page, text), plan_settings(settings))
-    return content_hash(plan, settings.sample, settings.env)
 
 
 @pytest.fixture(scope="module")

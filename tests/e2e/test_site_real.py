@@ -3,35 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from runner.parse import parse_guide
-from runner.plan import plan_guide, plan_settings
-from runner.settings import load_settings
-from runner.store.cache import content_hash
-from tests.conftest import ROOT
+from tests.e2e.site_helpers import copy_project, page_hash
 
 pytestmark = pytest.mark.timeout(600)
-
-
-def copy_project(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("docs", "translations", "overrides"):
-        shutil.copytree(ROOT / name, project / name)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    (project / "sample-solution").symlink_to(ROOT / "sample-solution")
-    return project
-
-
-def page_hash(project: Path, page: str) -> str:
-    settings = load_settings(project / "mkdocs.yml")
-    text = (project / "docs" / page).read_text(encoding="utf-8")
-    plan = plan_guide(parse_guide(page, text), plan_settings(settings))
-    return content_hash(plan, settings.sample, settings.env)
 
 
 def test_badges_follow_the_report_and_the_content(runner, tmp_path: Path):

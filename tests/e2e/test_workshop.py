@@ -65,13 +65,19 @@ def wait_exit(child: pexpect.spawn) -> int:
     return int(child.exitstatus)
 
 
+def exactly(command: str) -> list[int]:
+    """Processes whose whole command line is `command` (not nohup or a shell that runs it)."""
+    return [
+        pid
+        for pid in processes_with(command)
+        if (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").strip()
+        == command.encode()
+    ]
+
+
 def running_as(command: str) -> bool:
     """Is a process running with exactly this command line (not nohup or a shell before it)?"""
-    return any(
-        (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").strip()
-        == command.encode()
-        for pid in processes_with(command)
-    )
+    return bool(exactly(command))
 
 
 def eventually(condition: Callable[[], bool], seconds: float = 5.0) -> bool:

@@ -38,14 +38,24 @@ def fake_engine(tmp_path: Path) -> Iterator[str]:
     server.close()
 
 
-@pytest.fixture
-def fake_docker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A `docker` first on PATH that logs its arguments and prints nothing; returns the log."""
+def install_fake_docker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, logged: str, rest_of_path: str, last: str = ""
+) -> Path:
+    """A `docker` first on PATH that appends `logged` (sh, quoted) to a log; returns the log.
+
+    `rest_of_path` follows it on PATH; `last` is the script's last line (its exit, say).
+    """
     folder = tmp_path / "fake-bin"
     folder.mkdir()
     log = tmp_path / "docker.log"
     script = folder / "docker"
-    script.write_text(f'#!/bin/sh\necho "$*" >> {log}\n')
+    script.write_text(f'#!/bin/sh\necho "{logged}" >> {log}\n{last}')
     script.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{folder}:{Path('/usr/bin')}:{Path('/bin')}")
+    monkeypatch.setenv("PATH", f"{folder}:{rest_of_path}")
     return log
+
+
+@pytest.fixture
+def fake_docker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A `docker` first on PATH that logs its arguments and prints nothing; returns the log."""
+    return install_fake_docker(tmp_path, monkeypatch, "$*", f"{Path('/usr/bin')}:{Path('/bin')}")

@@ -6,7 +6,6 @@ A fake `docker` on PATH logs which engine each call was for, so nothing reaches 
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 
 import pytest
@@ -15,21 +14,14 @@ from runner.run.preflight import engine_answers
 from runner.toolchain import engine
 from runner.toolchain.errors import ToolchainError
 from runner.toolchain.settings import Settings
+from tests.unit.run.conftest import install_fake_docker
 
 
 @pytest.fixture
 def fake_docker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A `docker` that logs `<DOCKER_HOST>|<args>` and exits with $FAKE_DOCKER_STATUS (0)."""
-    folder = tmp_path / "bin"
-    folder.mkdir()
-    log = tmp_path / "docker.log"
-    script = folder / "docker"
-    script.write_text(
-        f'#!/bin/sh\necho "${{DOCKER_HOST-unset}}|$*" >> {log}\nexit "${{FAKE_DOCKER_STATUS:-0}}"\n'
-    )
-    script.chmod(script.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{folder}:{os.environ['PATH']}")
-    return log
+    logged, last = "${DOCKER_HOST-unset}|$*", 'exit "${FAKE_DOCKER_STATUS:-0}"\n'
+    return install_fake_docker(tmp_path, monkeypatch, logged, os.environ["PATH"], last)
 
 
 def test_a_pages_docker_record_names_the_engine_it_ran_against(tmp_path, monkeypatch):
