@@ -22,7 +22,14 @@ from runner.model import Block, Observation, PageResult, Plan, Verdict
 from runner.parse import parse_guide
 from runner.report.asciicast import Recorder
 from runner.report.page_recording import PageRecording, combined, hidden_steps
-from runner.report.recording_index import Recorded, cast_file, read_index, recorded, write_index
+from runner.report.recording_index import (
+    SOURCE_LANGUAGE,
+    Recorded,
+    cast_file,
+    read_index,
+    recorded,
+    write_index,
+)
 from runner.run.lifecycle import PageOptions, run_page
 from runner.settings import Settings
 
@@ -106,6 +113,14 @@ class PageRecorder:
             )
         self._remember(lang, page, Recorded(name, digest, result.passed))
         return result
+
+    def carried(self, plan: Plan, result: PageResult) -> None:
+        """A translated page carried over from its source page's plan shows that recording."""
+        lang, page = page_key(plan.path, self._settings)
+        digest = self._hashes[plan.path]
+        source = recorded(self._index, self.folder, SOURCE_LANGUAGE, page, digest)
+        if lang != SOURCE_LANGUAGE and source is not None:
+            self._remember(lang, page, Recorded(source.cast, digest, result.passed))
 
     def _remember(self, lang: str, page: str, entry: Recorded) -> None:
         self._index = {**self._index, lang: {**self._index.get(lang, {}), page: entry}}

@@ -119,6 +119,8 @@ def verify_command(args: argparse.Namespace) -> int:
     for plan in plans:
         carried = share.carried(plan)
         if carried is not None:
+            if recorder is not None:
+                recorder.carried(plan, carried)
             results.append(carried)
             continue
         environment = fingerprint(plan) if use_cache else None

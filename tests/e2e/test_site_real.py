@@ -47,7 +47,7 @@ def test_the_chapter_renders_as_readers_should_see_it(runner, tmp_path: Path):
         for title in ("src/StockData/Dockerfile", "src/StockWeb/Dockerfile", ".dockerignore"):
             assert f'<span class="filename">{title}</span>' in chapter
         assert chapter.count('class="admonition warning"') == 1
-        assert chapter.count('class="admonition note"') == 3
+        assert chapter.count('class="admonition note"') == 4
         assert "runner:" not in chapter
         assert "grpc_call" not in chapter  # a hidden block's command
         assert "openssl req" not in chapter  # the hidden certificate set-up
