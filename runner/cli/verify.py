@@ -121,6 +121,7 @@ def verify_command(args: argparse.Namespace) -> int:
         if carried is not None:
             if recorder is not None:
                 recorder.carried(plan, carried)
+            prints[plan.path] = prints.get(carried.same_plan_as or "", {})
             results.append(carried)
             continue
         environment = fingerprint(plan) if use_cache else None
