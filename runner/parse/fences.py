@@ -62,7 +62,8 @@ def _is_caption(lang: str, title: str) -> bool:
 def _prompt_notice(prompts: int, lang: str) -> str:
     fence = f"a `{lang}` fence" if lang else "an unlabelled fence"
     lines = "prompt line" if prompts == 1 else "prompt lines"
-    return f"{prompts} {lines} in {fence} are not run; use `console` to run them"
+    verb = "is" if prompts == 1 else "are"
+    return f"{prompts} {lines} in {fence} {verb} not run; use `console` to run them"
 
 
 def _check_closed(path: str, token: Token, span: Span) -> None:

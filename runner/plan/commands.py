@@ -1,10 +1,11 @@
 r"""A console block's lines -> its commands: where each command ends, as bash would see it.
 
 A `$ ` line starts a command. The lines under it continue it when the line before ends with
-`\`, or when they start with `> ` and bash says the command is still incomplete (an open quote,
-a heredoc, a trailing `|` or `&&`): that is when a terminal shows its `> ` prompt. Any other
-line is output, even one that starts with `> ` (GitHub's docs show output that way). A bare
-`$` line with nothing under it is an idle prompt, not a command.
+`\`, or while bash says the command is still incomplete (an open quote, a heredoc, a trailing
+`|` or `&&`): that is when a terminal shows its `> ` prompt, and many pages (Docker's among
+them) show a heredoc's body without it. Any other line is output, even one that starts with
+`> ` (GitHub's docs show output that way). A bare `$` line with nothing under it is an idle
+prompt, not a command.
 """
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ from runner.model import Block, Notice, Span
 
 PROMPT = "$ "
 CONTINUATION = "> "
+MAYBE_OPEN = re.compile(
+    r"<<|['\"`({]|[|&\\]\s*$|\b(?:do|then|else|elif|in)\s*$"
+    r"|^\s*(?:if|while|until|for|case|select|function)\b",
+    re.MULTILINE,
+)
+"""What a command that bash might still find incomplete holds: only those are asked about."""
 
 SHELL_OPENER = re.compile(r"^\s*(?:sudo(?:\s+-\S+)*\s+(?:-[is]\b|su\b|bash\b|sh\b)|su\b)")
 """A command after which a reader types into another shell (`sudo -i`, `su -`, `sudo bash`)."""
@@ -60,8 +67,21 @@ def _unprompt(line: str) -> str:
     return line[len(CONTINUATION) :] if line.startswith(CONTINUATION) else line.removeprefix(">")
 
 
+def might_be_open(text: str) -> bool:
+    """Whether bash could still want more lines after `text` (False: it surely would not).
+
+    >>> might_be_open("echo hi"), might_be_open("cat <<EOF"), might_be_open("ls |")
+    (False, True, True)
+    """
+    return MAYBE_OPEN.search(text) is not None
+
+
 def questions(body: Sequence[str]) -> list[str]:
-    """Every text whose completeness decides where a command of this block ends."""
+    """The texts whose completeness decides where a command of this block ends, foreseen.
+
+    Lines after an incomplete command with no `> ` (a heredoc's body) raise further questions,
+    asked as they come (runner.plan._oracle).
+    """
     asked: list[str] = []
     current: list[str] = []
     for line in body:
@@ -72,6 +92,9 @@ def questions(body: Sequence[str]) -> list[str]:
         elif current and is_continuation(line):
             asked.append(typed(current))
             current.append(line)
+        elif current and might_be_open(typed(current)):
+            asked.append(typed(current))
+            current = []
         else:
             current = []
     return asked
@@ -110,7 +133,8 @@ def _split(block: Block, incomplete: Incomplete) -> Iterator[PageCommand]:
 def _continues(current: list[str], line: str, incomplete: Incomplete) -> bool:
     if current[-1].endswith("\\"):
         return True
-    return is_continuation(line) and incomplete(typed(current))
+    text = typed(current)
+    return (is_continuation(line) or might_be_open(text)) and incomplete(text)
 
 
 def _command(path: str, start: int, current: list[str], output: list[str]) -> Iterator[PageCommand]:

@@ -74,7 +74,7 @@ def test_list_goes_on_past_bad_pages_and_names_each(runner, tmp_path: Path):
     bad2.write_text("```console\n$ docker push <org>/x\n```\n", encoding="utf-8")
     run = runner("list", bad1, PAGES / "heredocs.md", bad2)
     assert run.status == 2
-    assert "heredocs.md: 8 steps" in run.out
+    assert "heredocs.md: 9 steps" in run.out
     assert "bad1.md:1: code fence ``` is never closed" in run.err
     assert "bad2.md:2: placeholder <org> has no value" in run.err
 

@@ -65,12 +65,25 @@ def test_output_after_a_heredoc_that_looks_like_a_prompt_is_output():
 
 
 def test_questions_are_the_prefixes_before_each_continuation_line():
-    assert questions(["$ a |", "> b &&", "> c", "out", "> more"]) == ["a |", "a |\nb &&"]
+    # The last one is foreseen too: `a |` might still be open after `c` (bash answers no).
+    assert questions(["$ a |", "> b &&", "> c", "out", "> more"]) == [
+        "a |",
+        "a |\nb &&",
+        "a |\nb &&\nc",
+    ]
+
+
+def test_a_heredoc_shown_without_continuation_prompts_is_one_command():
+    # Docker's docs show a heredoc's body as it is, with no `> ` before its lines.
+    steps = plan(
+        "```console\n$ cat <<EOF | wc -l\none\ntwo\nEOF\n2\n$ echo next\nnext\n```\n"
+    ).steps
+    assert [s.text for s in steps] == ["cat <<EOF | wc -l\none\ntwo\nEOF", "echo next"]
 
 
 def test_an_incomplete_command_without_continuation_lines_is_an_error():
     with pytest.raises(GuideError, match="incomplete"):
-        plan("```console\n$ echo 'open\nclosed'\n```\n")
+        plan("```console\n$ echo 'open\nstill open\n```\n")
 
 
 # --- item 10: angle brackets that are shell or text -------------------------------------------
