@@ -111,6 +111,7 @@ class RunnerConfig(Config):  # type: ignore[no-untyped-call]
     shards = options.Optional(options.Type(int))
     fuzzy = options.Choice(FUZZY_POLICIES, default=FUZZY_POLICIES[0])
     builder = options.Choice(BUILDERS, default=DEFAULT_BUILDER)
+    secrets = options.Optional(options.ListOfItems(options.Type(str)))
 
 
 class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]
