@@ -33,8 +33,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 
+from runner.closing import Closing
 from runner.run.bash_hooks import TIMEOUT, Channel, Event, ShellGone
 from runner.run.screen import render
 from runner.run.terminal import Terminal
@@ -117,7 +117,7 @@ def new_nonce() -> str:
     return os.urandom(8).hex()
 
 
-class ShellSession:
+class ShellSession(Closing):
     """A persistent interactive bash for one page; a context manager that always kills it."""
 
     def __init__(
@@ -156,14 +156,6 @@ class ShellSession:
             raise ShellDied("bash did not start: timeout")
         self._channel.echo = self._wanted_echo
         return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     @property
     def pid(self) -> int:
