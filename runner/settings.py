@@ -44,6 +44,9 @@ Builder = Literal["buildkit", "legacy"]
 BUILDERS: tuple[Builder, ...] = ("buildkit", "legacy")
 DEFAULT_BUILDER: Builder = "buildkit"
 BUILDER_VARIABLE = "RUNNER_BUILDER"
+FUZZY_POLICIES = ("fail", "notice")
+"""`fuzzy:` setting: `runner i18n check` fails on fuzzy messages, or lists them and passes
+(the site then publishes them in English under a notice); the first is the default."""
 
 
 def placeholder_variable(name: str) -> str:
@@ -113,6 +116,8 @@ class Settings:
     """Name patterns of the variables whose values are masked in everything shown."""
     builder: Builder = DEFAULT_BUILDER
     """The Docker builder every page's `docker build` uses (runner.run.builder)."""
+    fuzzy: str = FUZZY_POLICIES[0]
+    """What a fuzzy translation means: `fail` the check, or publish it with a `notice`."""
     shards: int | None = None
     """How many shards an Indexed Job runs: `JOB_COMPLETION_INDEX` gives only the index."""
 
@@ -153,6 +158,7 @@ def load_settings(
         secrets=_patterns(entry.get("secrets"), DEFAULT_SECRETS),
         builder=_builder(builder, env, entry, config),
         shards=_count(env.get("RUNNER_SHARDS") or entry.get("shards")),
+        fuzzy=_fuzzy(entry.get("fuzzy"), config),
     )
 
 
@@ -261,3 +267,14 @@ def _patterns(value: object, default: tuple[str, ...]) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise UsageError(f"`secrets` wants a list of variable names or patterns, got {value!r}")
     return tuple(value)
+
+
+def _fuzzy(value: object, config: Path | None) -> str:
+    if value is None:
+        return FUZZY_POLICIES[0]
+    if value not in FUZZY_POLICIES:
+        raise UsageError(
+            f"{config or CONFIG_NAME}: runner setting `fuzzy` is {value!r}: "
+            f"use {' or '.join(FUZZY_POLICIES)}"
+        )
+    return str(value)

@@ -16,15 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from runner.errors import UsageError
 from runner.i18n.model import Finding, PageStats
-
-POLICIES = ("fail", "notice")
-"""The values of the `fuzzy` setting; the first is the default."""
+from runner.settings import load_settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,32 +46,5 @@ class FuzzyPolicy:
 
 
 def fuzzy_policy(config: Path) -> FuzzyPolicy:
-    """The policy mkdocs.yml sets, `fail` when it says nothing."""
-    value = _runner_settings(config).get("fuzzy", POLICIES[0])
-    if value not in POLICIES:
-        raise UsageError(
-            f"{config}: runner setting `fuzzy` is {value!r}: use {' or '.join(POLICIES)}"
-        )
-    return FuzzyPolicy(fails=value == "fail")
-
-
-def _runner_settings(config: Path) -> dict[str, Any]:
-    try:
-        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
-    except OSError as error:
-        raise UsageError(f"cannot read {config}: {error.strerror}") from None
-    except yaml.YAMLError as error:
-        raise UsageError(f"{config}: invalid YAML: {error}") from None
-    plugins = data.get("plugins") if isinstance(data, dict) else None
-    for plugin in plugins or []:
-        if isinstance(plugin, dict) and isinstance(plugin.get("runner"), dict):
-            return dict(plugin["runner"])
-    return {}
-
-
-class _Loader(yaml.SafeLoader):
-    """Reads mkdocs.yml, whose Python and !ENV tags are kept as nothing."""
-
-
-_Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    """The policy mkdocs.yml sets (runner.settings reads it), `fail` when it says nothing."""
+    return FuzzyPolicy(fails=load_settings(config).fuzzy == "fail")

@@ -20,7 +20,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from runner.settings import BUILDERS, DEFAULT_BUILDER
+from runner.settings import BUILDERS, DEFAULT_BUILDER, FUZZY_POLICIES
 from runner.site.additions import stale_notice, stemmed_search
 from runner.site.badge import relabel
 from runner.site.markup import (
@@ -37,9 +37,6 @@ BADGES_VARIABLE = "RUNNER_BADGES"  # set by `runner publish`: build/badges.json
 RECORDINGS_VARIABLE = "RUNNER_RECORDINGS"  # set by `runner publish`: build/recordings.json
 STALE_KEY = "runner_stale"  # extra.runner_stale: page -> lagging messages (runner.site.build)
 WORDS_KEY = "runner_words"  # extra.runner_words: what overrides/ templates show
-FUZZY_POLICIES = ("fail", "notice")
-"""`fuzzy:` setting: `runner i18n check` fails on fuzzy messages, or lists them and passes
-(the site then publishes them in English under a notice)."""
 
 MarkdownStep = Callable[[str, Page, MkDocsConfig], str]
 """A transform of a page's Markdown; it may read the page and the site's config."""
