@@ -31,7 +31,7 @@ from runner.plan.commands import (
     Incomplete,
     PageCommand,
     nested_prompts,
-    questions,
+    page_oracle,
     split_commands,
 )
 from runner.plan.commands import typed as typed_lines
@@ -46,6 +46,7 @@ __all__ = [
     "PlanSettings",
     "check_syntax",
     "checked_path",
+    "page_oracle",
     "plan_guide",
     "plan_settings",
     "split_commands",
@@ -98,7 +99,7 @@ def plan_guide(guide: Guide, settings: PlanSettings) -> Plan:
         i for i in guide.items if isinstance(i, StopMark) or not (settings.reader and i.hidden)
     ]
     with BashParser() as bash:
-        incomplete = _oracle(bash, [b for b in blocks if isinstance(b, Block)])
+        incomplete = page_oracle(bash, [b for b in blocks if isinstance(b, Block)])
         steps: list[Step] = []
         running: dict[str, StartService] = {}
         notices = list(guide.notices)
@@ -114,26 +115,6 @@ def plan_guide(guide: Guide, settings: PlanSettings) -> Plan:
         for s in steps
     )
     return Plan(guide.path, tuple(steps), uses_docker, notices=tuple(notices))
-
-
-def _oracle(bash: BashParser, blocks: list[Block]) -> Incomplete:
-    """Ask bash, once for the whole page, every completeness question its blocks raise."""
-    asked = [
-        text
-        for block in blocks
-        if block.kind == "console"
-        for body in (block.body, *(v.body for v in block.variants))
-        for text in questions(body)
-    ]
-    unique = list(dict.fromkeys(asked))
-    answers = dict(zip(unique, bash.incomplete(unique), strict=True))
-
-    def incomplete(text: str) -> bool:
-        if text not in answers:  # not foreseen: ask now rather than guess
-            answers[text] = bash.incomplete([text])[0]
-        return answers[text]
-
-    return incomplete
 
 
 def _block_steps(

@@ -13,9 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from runner.errors import GuideError
 from runner.model import Block, Notice, Span
+
+if TYPE_CHECKING:
+    from runner.plan.bash import BashParser
 
 PROMPT = "$ "
 CONTINUATION = "> "
@@ -100,16 +104,39 @@ def questions(body: Sequence[str]) -> list[str]:
     return asked
 
 
-def split_commands(block: Block, incomplete: Incomplete | None = None) -> Iterator[PageCommand]:
-    """Split a console block into commands; `incomplete` defaults to asking bash once."""
-    if incomplete is None:
-        from runner.plan.bash import BashParser
+def page_oracle(bash: BashParser, blocks: Sequence[Block]) -> Incomplete:
+    """Ask bash, once for the whole page, every completeness question its blocks raise.
 
-        asked = questions(block.body)
-        with BashParser() as bash:
-            answers = dict(zip(asked, bash.incomplete(asked), strict=True))
-        incomplete = answers.__getitem__
-    yield from _split(block, incomplete)
+    A question not foreseen (the next line of a heredoc's body shown without `> `) is asked
+    when it comes, on the same bash.
+    """
+    asked = [
+        text
+        for block in blocks
+        if block.kind == "console"
+        for body in (block.body, *(v.body for v in block.variants))
+        for text in questions(body)
+    ]
+    unique = list(dict.fromkeys(asked))
+    answers = dict(zip(unique, bash.incomplete(unique), strict=True))
+
+    def incomplete(text: str) -> bool:
+        if text not in answers:
+            answers[text] = bash.incomplete([text])[0]
+        return answers[text]
+
+    return incomplete
+
+
+def split_commands(block: Block, incomplete: Incomplete | None = None) -> Iterator[PageCommand]:
+    """Split a console block into commands; `incomplete` defaults to a bash of its own."""
+    if incomplete is not None:
+        yield from _split(block, incomplete)
+        return
+    from runner.plan.bash import BashParser
+
+    with BashParser() as bash:
+        yield from _split(block, page_oracle(bash, [block]))
 
 
 def _split(block: Block, incomplete: Incomplete) -> Iterator[PageCommand]:

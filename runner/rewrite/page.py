@@ -19,7 +19,8 @@ from pathlib import Path
 
 from runner.match import judge, normalise
 from runner.model import Block, Command, Guide, Plan, StartService, StopService, Verdict
-from runner.plan import PLACEHOLDER, PageCommand, split_commands
+from runner.plan import PLACEHOLDER, PageCommand, page_oracle, split_commands
+from runner.plan.bash import BashParser
 from runner.rewrite.lines import rewrite_output
 
 
@@ -75,13 +76,15 @@ def update_page(
 
 
 def _regions(guide: Guide) -> dict[int, Region]:
-    """Each command of the page by the line it starts at."""
-    return {
-        typed.span.start: Region(typed, block)
-        for block in guide.items
-        if isinstance(block, Block) and block.kind == "console"
-        for typed in split_commands(block)
-    }
+    """Each command of the page by the line it starts at, split as planning splits them."""
+    blocks = [b for b in guide.items if isinstance(b, Block) and b.kind == "console"]
+    with BashParser() as bash:
+        incomplete = page_oracle(bash, blocks)
+        return {
+            typed.span.start: Region(typed, block)
+            for block in blocks
+            for typed in split_commands(block, incomplete)
+        }
 
 
 def _service_starts(plan: Plan) -> dict[tuple[int, str], int]:

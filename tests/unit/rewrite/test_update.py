@@ -192,3 +192,12 @@ def test_a_service_output_is_updated_under_its_command(page, runner):
     run = runner("update", path)
     assert run.status == 0, run.out
     assert path.read_text() == text.replace("wrong", "second")
+
+
+def test_update_splits_a_heredoc_shown_without_prompts_as_planning_does(page, runner):
+    # The heredoc's body has no `> `: only bash, asked line by line, tells it is the command's.
+    text = "```console\n$ cat <<EOF | wc -l\none\ntwo\nEOF\n3\n```\n"
+    path = page(text)
+    run = runner("update", path)
+    assert run.status == 0, run.out + run.err
+    assert path.read_text() == text.replace("\n3\n", "\n2\n")
