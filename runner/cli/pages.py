@@ -61,6 +61,7 @@ def page_options(
     echo: Echo | None = None,
 ) -> PageOptions:
     """How every command runs a page: from the settings, the runner's environment and record."""
+    from runner.run.builder import BuilderLayer
     from runner.run.home import scratch_home
     from runner.run.lifecycle import PageOptions
     from runner.run.record import record_dir
@@ -79,23 +80,10 @@ def page_options(
             output_filters=(
                 SecretMask(secret_values({**os.environ, **settings.env}, settings.secrets)),
             ),
+            docker_environment=(BuilderLayer(settings.builder),),
             listeners=tuple(listeners),
         ),
     )
-
-
-def for_plan(options: PageOptions, plan: Plan, settings: Settings) -> PageOptions:
-    """A Docker page's options gain the builder's environment layer (runner.run.builder).
-
-    Only Docker pages: a page without Docker must not need a client that can use the builder.
-    """
-    if not plan.uses_docker:
-        return options
-    from runner.run.builder import BuilderLayer
-
-    extensions = options.extensions
-    layers = (*extensions.environment, BuilderLayer(settings.builder))
-    return replace(options, extensions=replace(extensions, environment=layers))
 
 
 def settings_from(args: argparse.Namespace) -> Settings:

@@ -50,7 +50,7 @@ def step_command(args: argparse.Namespace) -> int:
         report, plan, content_hash(plan, settings.sample, settings.env), found, settings.root
     )
     live = LiveOutput(sys.stdout)
-    options = pages.for_plan(pages.page_options(settings, [], echo=live), plan, settings)
+    options = pages.page_options(settings, [], echo=live)
     terminal = sys.stdin.fileno() if sys.stdin.isatty() else None
     with keys_for(sys.stdin) as keys:
         presenter = session.Presenter(keys, Screen(sys.stdout), live, found, terminal, expected)

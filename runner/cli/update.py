@@ -25,7 +25,7 @@ def update_command(args: argparse.Namespace) -> int:
     page = args.pages[0]
     plan = pages.plans([page], settings)[0]
     source = rewrite.read_exactly(page)
-    options = pages.for_plan(pages.page_options(settings, [TerminalReporter()]), plan, settings)
+    options = pages.page_options(settings, [TerminalReporter()])
     result = run_page(plan, options, judge, keep_going=True)
     change = rewrite.update_page(
         source,

@@ -135,11 +135,10 @@ def verify_command(args: argparse.Namespace) -> int:
             share.ran(results[-1], to_the_end=False)
             continue
         cut = plan if args.until is None else replace(plan, steps=plan.steps[: args.until])
-        page_options = pages.for_plan(options, plan, settings)
         if recorder is not None and args.until is None:
-            result = recorder.run(cut, page_options, judge, keep_going=args.keep_going)
+            result = recorder.run(cut, options, judge, keep_going=args.keep_going)
         else:
-            result = run_page(cut, page_options, judge, keep_going=args.keep_going)
+            result = run_page(cut, options, judge, keep_going=args.keep_going)
         prints[plan.path] = environment = fingerprint(plan)  # an image it pulled is known now
         if args.until is None:
             verified.remember(

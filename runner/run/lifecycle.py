@@ -132,9 +132,9 @@ class PageRun(Closing):
         docker_env = self._own_docker(stack) if self.plan.uses_docker else {}
         stack.callback(kill_session, self.nonce)
         states = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="runner-state-")))
-        env = page_environment(
-            options.base_env, options.extra_env, self.nonce, workspace, extensions.environment
-        )
+        docker_layers = extensions.docker_environment if self.plan.uses_docker else ()
+        layers = (*extensions.environment, *docker_layers)
+        env = page_environment(options.base_env, options.extra_env, self.nonce, workspace, layers)
         env.update(docker_env)
         shell = stack.enter_context(ShellSession(workspace, env, self.nonce, self._raw))
         services = stack.enter_context(Services())

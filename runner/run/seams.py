@@ -100,6 +100,9 @@ class Extensions:
     """How the page's Docker objects are found; None: the per-page forwarding proxy."""
     environment: tuple[EnvironmentLayer, ...] = ()
     """Applied in order, after the reset environment and the settings' variables."""
+    docker_environment: tuple[EnvironmentLayer, ...] = ()
+    """Applied after those, for pages that use Docker only (the builder's client and variables:
+    a page without Docker must not need a Docker client)."""
     output_filters: tuple[OutputFilter, ...] = ()
     """Applied in order to every observation's output and to the live echo."""
     raw_observers: tuple[RawObserver, ...] = ()

@@ -167,3 +167,15 @@ def test_a_page_that_cannot_start_leaves_nothing(tmp_path, monkeypatch):
     ):
         pass
     assert sessions(tmp_path) == {}
+
+
+def test_docker_layers_reach_docker_pages_only(tmp_path, fake_engine, monkeypatch):
+    # The builder's client and variables: every command that runs a page gets them this way.
+    monkeypatch.setenv("DOCKER_HOST", fake_engine)
+    layer = (lambda workspace, env: {"BUILDER_SET": "yes"},)
+    extensions = Extensions(docker=FakeOwnership, docker_environment=layer)
+    docker_page = plan_of('```console\n$ echo "docker ${BUILDER_SET:-no}"\ndocker yes\n```\n')
+    plain_page = plan_of('```console\n$ echo "plain ${BUILDER_SET:-no}"\nplain no\n```\n')
+    for plan in (docker_page, plain_page):
+        result = run_page(plan, options(tmp_path, extensions=extensions), judge, keep_going=False)
+        assert [v.outcome for v in result.verdicts] == ["passed"]
