@@ -191,7 +191,7 @@ def _builder(
 
 def _runner_entry(config: Path) -> tuple[dict[str, Any], str]:
     try:
-        data = _load_yaml(config.read_text(encoding="utf-8"))
+        data = load_yaml(config.read_text(encoding="utf-8"))
     except OSError as error:
         raise UsageError(f"cannot read {config}: {error.strerror}") from None
     if not isinstance(data, dict):
@@ -206,7 +206,7 @@ def _runner_entry(config: Path) -> tuple[dict[str, Any], str]:
     return entry, str(data.get("docs_dir", "docs"))
 
 
-def _load_yaml(text: str) -> Any:
+def load_yaml(text: str) -> Any:
     """Read mkdocs.yml, tolerating its Python tags (`!!python/name:`, `!ENV`) as plain values."""
     import yaml  # only `verify` with a config file pays for it
 

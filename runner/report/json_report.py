@@ -2,10 +2,9 @@
 
 Each page carries its environment fingerprint (runner.run.fingerprint): the Docker client and
 engine, the builder, OS and architecture, and the base images it used. Reports of runs in
-several environments (BuildKit, then the legacy builder) merge into one (`merge_reports`),
-whose pages list each page once per run: the site's badge then names every environment.
-
-    python -m runner.report.json_report OUT IN [IN ...]   # what `./dev main` does
+several environments (BuildKit, then the legacy builder, or a CI matrix of shards) merge into
+one with `runner report merge` (runner.report.merge), which keeps each page once per builder:
+the site's badge then names every environment.
 """
 
 from __future__ import annotations

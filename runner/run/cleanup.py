@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 GRACE = 3.0  # seconds between SIGTERM and SIGKILL
-DOCKER_TIMEOUT = 60.0
 
 
 def session_processes(nonce: str) -> list[int]:

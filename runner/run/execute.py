@@ -8,11 +8,11 @@ function here, registered in OBSERVERS.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from runner.model import Command, Observation, Plan, StartService, Step, StopService, WriteFile
+from runner.model import Command, Observation, StartService, Step, StopService, WriteFile
 from runner.run.files import OutsideWorkspace, write_file
 from runner.run.services import RunningService, Services
 from runner.run.shell import ShellDied, ShellSession
@@ -34,12 +34,6 @@ class PageContext:
     """A private folder where the shell's state is saved for each service to start from."""
     dead: str | None = None
     """Why the shell is gone, once it is: later steps are not run."""
-
-
-def execute(plan: Plan, context: PageContext) -> Iterator[Observation]:
-    """Yield one observation per step, in order, in the page's shell."""
-    for step in plan.steps:
-        yield observe(step, context)
 
 
 def observe(step: Step, context: PageContext) -> Observation:

@@ -15,7 +15,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-DEFAULT_PATTERNS = ("*_TOKEN", "*_PASSWORD", "*_SECRET", "*_KEY")
 SHOWN = "***"
 SHORTEST = 3  # shorter values ("1", "no") would mask ordinary output; they are not secrets
 
@@ -23,7 +22,8 @@ SHORTEST = 3  # shorter values ("1", "no") would mask ordinary output; they are 
 def secret_values(environ: Mapping[str, str], patterns: Iterable[str]) -> tuple[str, ...]:
     """Values of the variables whose names match a pattern, longest first.
 
-    >>> secret_values({"API_TOKEN": "abc123", "HOME": "/root", "X_KEY": ""}, DEFAULT_PATTERNS)
+    >>> from runner.settings import DEFAULT_SECRETS
+    >>> secret_values({"API_TOKEN": "abc123", "HOME": "/root", "X_KEY": ""}, DEFAULT_SECRETS)
     ('abc123',)
     """
     chosen = tuple(patterns)

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from runner.settings import BUILDERS
+
 __all__ = ["ENGLISH", "Facts", "Words", "badge_facts", "badge_html", "relabel", "render_badge"]
 
 
@@ -93,7 +95,6 @@ TOOLS = (("docker", "Docker"), ("dotnet", ".NET"))
 DATA = re.compile(r"""\bdata-badge='([^']*)'""")
 
 
-BUILDERS = ("buildkit", "legacy")
 """The builders in the order a badge names them (BuildKit first: it is what readers have)."""
 MICROSOFT = "mcr.microsoft.com/"
 ORIGINS = ("stand_ins", "microsoft", "pulled", "local")

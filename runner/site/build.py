@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from runner.errors import UsageError
+from runner.settings import load_yaml
 from runner.i18n.stale import lagging_messages
 
 
@@ -152,20 +152,12 @@ def search_languages(site_dir: Path, language: Language) -> list[str]:
 def _custom_dir(config: Path) -> Path | None:
     """The theme's `custom_dir` of a config file, absolute, when it has one."""
     try:
-        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
-    except (OSError, yaml.YAMLError):
+        data = load_yaml(config.read_text(encoding="utf-8"))
+    except (OSError, UsageError):
         return None
     theme = data.get("theme") if isinstance(data, dict) else None
     custom = theme.get("custom_dir") if isinstance(theme, dict) else None
     return (config.parent / str(custom)).resolve() if custom else None
-
-
-class _Loader(yaml.SafeLoader):
-    """Reads mkdocs.yml, whose Python and !ENV tags are kept as plain values."""
-
-
-_Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
 def _mapping(value: object) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from runner.report.recording import read_recording
+from runner.report.recording_index import SOURCE_LANGUAGE as SOURCE
 from runner.report.recording_index import Index, recorded
 from runner.site.markup import insert_after_title
 from runner.site.player import ASSETS, WORDS, install_player, player_html, to_root
@@ -26,7 +27,6 @@ from runner.site.verified_marks import add_verified_marks, block_times
 
 __all__ = ["decorate", "install_recordings", "recording_entries", "site_entries"]
 
-SOURCE = "en"
 """The language the pages are written in."""
 
 

@@ -20,7 +20,6 @@ from tests.conftest import ROOT
 PAGES = ROOT / "tests" / "pages" / "real-world"
 ENVIRONMENT_DEPENDENT = {"builder.md"}
 """Pages checked below with the facts and environment they need."""
-SHELL_MODEL: dict[str, str] = {}
 
 
 def real_world_pages() -> list[object]:
@@ -28,10 +27,7 @@ def real_world_pages() -> list[object]:
     for path in sorted(PAGES.glob("*.md")):
         if path.name in ENVIRONMENT_DEPENDENT:
             continue
-        marks = (
-            [pytest.mark.xfail(reason=SHELL_MODEL[path.name])] if path.name in SHELL_MODEL else []
-        )
-        found.append(pytest.param(path, id=path.stem, marks=marks))
+        found.append(pytest.param(path, id=path.stem))
     return found
 
 

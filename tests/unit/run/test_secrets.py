@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from runner.errors import UsageError
-from runner.run.secrets import DEFAULT_PATTERNS, SecretMask, secret_values
+from runner.run.secrets import SecretMask, secret_values
+from runner.settings import DEFAULT_SECRETS as DEFAULT_PATTERNS
 from runner.settings import load_settings
 
 
