@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -107,7 +108,7 @@ def verify_command(args: argparse.Namespace) -> int:
         found = page_fingerprint(plan, settings.sample, settings.builder, os.environ)
         return found.as_json()
 
-    reporters = _reporters(args, hashes, prints)
+    reporters = _reporters(args, hashes, prints, verified.tools)
     options = pages.page_options(
         settings,
         reporters,
@@ -173,7 +174,10 @@ def _with_steps(plans: list[Plan], *, named: bool) -> list[Plan]:
 
 
 def _reporters(
-    args: argparse.Namespace, hashes: dict[str, str], prints: dict[str, dict[str, Any]]
+    args: argparse.Namespace,
+    hashes: dict[str, str],
+    prints: dict[str, dict[str, Any]],
+    tools: Mapping[str, str | None],
 ) -> list[Reporter]:
     reporters: list[Reporter] = [TerminalReporter()]
     if args.junit:
@@ -183,7 +187,7 @@ def _reporters(
     if args.json:
         from runner.report.json_report import JsonReporter
 
-        reporters.append(JsonReporter(args.json, page_hashes=hashes, fingerprints=prints))
+        reporters.append(JsonReporter(args.json, hashes, prints, tools))
     return reporters
 
 

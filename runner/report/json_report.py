@@ -28,11 +28,14 @@ class JsonReporter:
         path: Path,
         page_hashes: dict[str, str] | None = None,
         fingerprints: Mapping[str, Mapping[str, Any]] | None = None,
+        tools: Mapping[str, str | None] | None = None,
     ) -> None:
         self._path = path
         self._hashes = page_hashes or {}
         self._fingerprints = fingerprints if fingerprints is not None else {}
         """Read when the run is finished: the caller fills it as pages run."""
+        self._tools = tools
+        """The tool versions the run already knows (the verify cache's); asked when None."""
 
     def step_finished(self, path: str, verdict: Verdict) -> None:
         """Nothing to do until the end."""
@@ -41,7 +44,7 @@ class JsonReporter:
         """Write the file."""
         document = {
             "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-            "environment": tool_versions(),
+            "environment": dict(self._tools) if self._tools is not None else tool_versions(),
             "passed": all(r.passed for r in results),
             "pages": [self._page(r) for r in results],
         }
