@@ -98,7 +98,7 @@ def page_fingerprint(
         docker = chosen_client(builder, environ).path
     except MissingPiece:
         return Fingerprint(builder=builder)
-    version = _json(_run([docker, "version", "--format", "{{json .}}"], environ))
+    version = _versions(docker, environ.get("DOCKER_HOST"), environ)
     client, server = version.get("Client") or {}, version.get("Server") or {}
     names = images_used(plan, sample)
     return Fingerprint(
@@ -155,6 +155,18 @@ def _dotnet(env: Sequence[str]) -> str | None:
     """
     variables = dict(item.partition("=")[::2] for item in env)
     return next((variables[v] for v in DOTNET_VARIABLES if variables.get(v)), None)
+
+
+_VERSIONS: dict[tuple[str, str | None], dict[str, Any]] = {}
+"""`docker version` per client and engine: the same for every page of a run."""
+
+
+def _versions(docker: str, host: str | None, environ: Mapping[str, str]) -> dict[str, Any]:
+    if (docker, host) not in _VERSIONS:
+        _VERSIONS[docker, host] = _json(
+            _run([docker, "version", "--format", "{{json .}}"], environ)
+        )
+    return _VERSIONS[docker, host]
 
 
 def _inspect(docker: str, name: str, environ: Mapping[str, str]) -> dict[str, Any]:
