@@ -1,13 +1,59 @@
-"""JUnit XML: one test case per step, one suite per page, for CI systems."""
+"""JUnit XML: one test case per step, one suite per page, for CI systems.
+
+The XML is built from plain `Case` and `Suite` values, so that a run's verdicts
+(`JUnitReporter`) and the pages of merged JSON reports (runner.report.merge) give the same file.
+"""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from runner.model import PageResult, Verdict
 from runner.report.text import describe, failure_details, kind
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One step as a JUnit test case."""
+
+    line: int | str
+    """Where the step starts on its page."""
+    name: str
+    """`line: kind: what it does`."""
+    file: str
+    """The page the step is on."""
+    seconds: float
+    """How long it took."""
+    outcome: str
+    """passed, failed, error or skipped."""
+    message: str = ""
+    """The verdict's one line (why it failed, or why it was skipped)."""
+    details: str = ""
+    """What the terminal report shows for a failure."""
+
+
+@dataclass(frozen=True, slots=True)
+class Suite:
+    """One page as a JUnit test suite."""
+
+    path: str
+    """The page."""
+    seconds: float
+    """How long the page took."""
+    cases: tuple[Case, ...]
+    """Its steps."""
+
+
+def write_suites(suites: Iterable[Suite], path: Path) -> None:
+    """Write the JUnit file: a `testsuites` of one suite per page."""
+    root = ET.Element("testsuites", name="runner")
+    for suite in suites:
+        root.append(_suite(suite))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 
 class JUnitReporter:
@@ -21,43 +67,55 @@ class JUnitReporter:
 
     def run_finished(self, results: Sequence[PageResult]) -> None:
         """Write the XML file."""
-        root = ET.Element("testsuites", name="runner")
-        for result in results:
-            root.append(_suite(result))
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        ET.ElementTree(root).write(self._path, encoding="utf-8", xml_declaration=True)
+        write_suites((_result_suite(result) for result in results), self._path)
 
 
-def _suite(result: PageResult) -> ET.Element:
-    outcomes = [v.outcome for v in result.verdicts]
-    suite = ET.Element(
+def _result_suite(result: PageResult) -> Suite:
+    return Suite(result.path, result.duration, tuple(_verdict_case(v) for v in result.verdicts))
+
+
+def _verdict_case(verdict: Verdict) -> Case:
+    step = verdict.step
+    failed = verdict.outcome in ("failed", "error")
+    return Case(
+        line=step.span.start,
+        name=f"{step.span.start}: {kind(step)}: {describe(step)}",
+        file=step.span.path,
+        seconds=verdict.observation.duration,
+        outcome=verdict.outcome,
+        message=f"{step.span}: {verdict.message}" if failed else verdict.message,
+        details=failure_details(verdict) if failed else "",
+    )
+
+
+def _suite(suite: Suite) -> ET.Element:
+    outcomes = [case.outcome for case in suite.cases]
+    element = ET.Element(
         "testsuite",
-        name=result.path,
+        name=suite.path,
         tests=str(len(outcomes)),
         failures=str(outcomes.count("failed")),
         errors=str(outcomes.count("error")),
         skipped=str(outcomes.count("skipped")),
-        time=f"{result.duration:.3f}",
+        time=f"{suite.seconds:.3f}",
     )
-    for verdict in result.verdicts:
-        suite.append(_case(result.path, verdict))
-    return suite
+    for case in suite.cases:
+        element.append(_case(suite.path, case))
+    return element
 
 
-def _case(path: str, verdict: Verdict) -> ET.Element:
-    step = verdict.step
-    case = ET.Element(
+def _case(path: str, case: Case) -> ET.Element:
+    element = ET.Element(
         "testcase",
         classname=path,
-        name=f"{step.span.start}: {kind(step)}: {describe(step)}",
-        file=step.span.path,
-        line=str(step.span.start),
-        time=f"{verdict.observation.duration:.3f}",
+        name=case.name,
+        file=case.file,
+        line=str(case.line),
+        time=f"{case.seconds:.3f}",
     )
-    if verdict.outcome == "skipped":
-        ET.SubElement(case, "skipped", message=verdict.message)
-    elif verdict.outcome in ("failed", "error"):
-        tag = "failure" if verdict.outcome == "failed" else "error"
-        detail = ET.SubElement(case, tag, message=f"{step.span}: {verdict.message}")
-        detail.text = failure_details(verdict)
-    return case
+    if case.outcome == "skipped":
+        ET.SubElement(element, "skipped", message=case.message)
+    elif case.outcome in ("failed", "error"):
+        tag = "failure" if case.outcome == "failed" else "error"
+        ET.SubElement(element, tag, message=case.message).text = case.details
+    return element

@@ -12,13 +12,13 @@ reads it, and the JUnit file written from it has the shape of `runner verify --j
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from runner.errors import UsageError
+from runner.report.junit import Case, Suite, write_suites
 
 Document = dict[str, Any]
 
@@ -156,47 +156,27 @@ def write_json(document: Document, path: Path) -> None:
 
 def write_junit(document: Mapping[str, Any], path: Path) -> None:
     """JUnit XML in the shape of `runner verify --junit`: a suite per page, a case per step."""
-    root = ET.Element("testsuites", name="runner")
-    for page in document.get("pages") or []:
-        root.append(_suite(page))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    write_suites((_suite(page) for page in document.get("pages") or []), path)
 
 
-def _suite(page: Mapping[str, Any]) -> ET.Element:
+def _suite(page: Mapping[str, Any]) -> Suite:
     steps = [s for s in page.get("steps") or [] if isinstance(s, dict)]
-    outcomes = [s.get("outcome") for s in steps]
-    suite = ET.Element(
-        "testsuite",
-        name=str(page["path"]),
-        tests=str(len(steps)),
-        failures=str(outcomes.count("failed")),
-        errors=str(outcomes.count("error")),
-        skipped=str(outcomes.count("skipped")),
-        time=f"{_seconds(page.get('duration')):.3f}",
-    )
-    for step in steps:
-        suite.append(_case(str(page["path"]), step))
-    return suite
+    name = str(page["path"])
+    return Suite(name, _seconds(page.get("duration")), tuple(_case(name, s) for s in steps))
 
 
-def _case(path: str, step: Mapping[str, Any]) -> ET.Element:
+def _case(path: str, step: Mapping[str, Any]) -> Case:
     line, outcome, message = step.get("line"), step.get("outcome"), str(step.get("message") or "")
-    case = ET.Element(
-        "testcase",
-        classname=path,
+    failed = outcome in ("failed", "error")
+    return Case(
+        line=str(line),
         name=f"{line}: {step.get('kind')}: {step.get('name')}",
         file=path,
-        line=str(line),
-        time=f"{_seconds(step.get('duration')):.3f}",
+        seconds=_seconds(step.get("duration")),
+        outcome=str(outcome),
+        message=f"{path}:{line}: {message}" if failed else message,
+        details=_details(path, step) if failed else "",
     )
-    if outcome == "skipped":
-        ET.SubElement(case, "skipped", message=message)
-    elif outcome in ("failed", "error"):
-        tag = "failure" if outcome == "failed" else "error"
-        detail = ET.SubElement(case, tag, message=f"{path}:{line}: {message}")
-        detail.text = _details(path, step)
-    return case
 
 
 def _details(path: str, step: Mapping[str, Any]) -> str:
