@@ -42,8 +42,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from runner.run.docker_api import Engine  # noqa: E402
-from runner.run.docker_owned import DockerOwnership  # noqa: E402
+from guiderunner.run.docker.api import Engine  # noqa: E402
+from guiderunner.run.docker.owned import DockerOwnership  # noqa: E402
 
 ASPNET = "mcr.microsoft.com/dotnet/aspnet:10.0"
 NEW_CLIENT = "/usr/local/bin/docker"

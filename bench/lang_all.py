@@ -31,7 +31,7 @@ TARGET = 1.1
 
 def verify(lang: str, page: str, report: Path, timeout: float) -> float:
     """Seconds for one `runner verify --lang LANG PAGE --no-cache`; a failing run stops here."""
-    command = [sys.executable, "-m", "runner", "verify", "--no-cache", "--lang", lang, page]
+    command = [sys.executable, "-m", "guiderunner", "verify", "--no-cache", "--lang", lang, page]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     began = time.perf_counter()
     done = subprocess.run(

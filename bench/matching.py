@@ -3,7 +3,7 @@
     python bench/matching.py [--cap 20] [--length 2000]
 
 Before: the old rule, `...` compiled to `.*` (a backtracking regex, `re.fullmatch`). After: the
-rule of runner.plan.expect, the literal pieces found in order (`str.find`). Each case is the
+rule of guiderunner.plan.expect, the literal pieces found in order (`str.find`). Each case is the
 worst kind for backtracking: a line made of the pieces over and over that fails at its very
 end. The old rule is timed in a child process, killed after `--cap` seconds. Times are the best
 of 5 runs (after) or one run (before), wall clock.
@@ -20,7 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from runner.plan.expect import compile_line, matches  # noqa: E402
+from guiderunner.plan.expect import compile_line, matches  # noqa: E402
 
 BEFORE = """
 import re, sys, time

@@ -43,13 +43,13 @@ sys.path.insert(0, str(REPO))
 from generate import DEFAULT_OUT, generate  # noqa: E402
 from plain_script import plain_script  # noqa: E402
 
-from runner.cli.pages import plans  # noqa: E402
-from runner.model import StartService  # noqa: E402
-from runner.run.cleanup import kill_session  # noqa: E402
-from runner.run.docker_owned import DockerOwnership  # noqa: E402
-from runner.run.shell import shell_environment  # noqa: E402
-from runner.run.workspace import scratch_workspace  # noqa: E402
-from runner.settings import find_config, load_settings  # noqa: E402
+from guiderunner.cli.pages import plans  # noqa: E402
+from guiderunner.model import StartService  # noqa: E402
+from guiderunner.run.box.processes import kill_session  # noqa: E402
+from guiderunner.run.box.workspace import scratch_workspace  # noqa: E402
+from guiderunner.run.docker.owned import DockerOwnership  # noqa: E402
+from guiderunner.run.shell.session import shell_environment  # noqa: E402
+from guiderunner.settings import find_config, load_settings  # noqa: E402
 
 SIZES = (1, 500, 1500)
 SHORT_SIZES = (1, 10, 30)  # --short: enough to prove every tool and every figure still works
@@ -90,18 +90,18 @@ _VERIFY: list[str] = []
 
 
 def verify_argv() -> list[str]:
-    """`python -m runner verify`, with `--no-cache` where the runner has a cache of passed pages
+    """`runner verify`, with `--no-cache` where the runner has a cache of passed pages
     (a cached page is not run again, which would time nothing)."""
     if not _VERIFY:
         done = subprocess.run(
-            [sys.executable, "-m", "runner", "verify", "--help"],
+            [sys.executable, "-m", "guiderunner", "verify", "--help"],
             env=_env(),
             capture_output=True,
             text=True,
             check=False,
         )
         extra = ["--no-cache"] if "--no-cache" in done.stdout else []
-        _VERIFY.extend([sys.executable, "-m", "runner", "verify", *extra])
+        _VERIFY.extend([sys.executable, "-m", "guiderunner", "verify", *extra])
     return list(_VERIFY)
 
 

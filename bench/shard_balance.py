@@ -2,7 +2,7 @@
 
     python bench/shard_balance.py [--pages 40] [--shards 4] [--total 40] [--no-run]
 
-Two figures, both from runner.store.shard's split (longest page first to the least loaded shard):
+Two figures, both from store.shard's split (longest page first to the least loaded shard):
 
 - predicted: the durations of a synthetic corpus (log-normal, seeded, so the same every time)
   summed per shard, in three cases: every page has a history; a quarter of the pages have none
@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from runner.store.shard import durations_from_report, page_weights, split  # noqa: E402
+from guiderunner.store.shard import durations_from_report, page_weights, split  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "shards"
 CONFIG = "site_name: shard benchmark\ndocs_dir: .\nplugins:\n  - runner: {}\n"
@@ -72,7 +72,7 @@ def write_pages(durations: dict[str, float]) -> list[Path]:
 
 def verify(pages: list[str], report: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "runner", "verify", "--no-cache", "--json", report, *pages],
+        [sys.executable, "-m", "guiderunner", "verify", "--no-cache", "--json", report, *pages],
         cwd=OUT,
         stdout=subprocess.DEVNULL,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/local/bin:/usr/bin:/bin"},

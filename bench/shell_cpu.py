@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from bench.pty_loop import MARKER, bare_bash, until  # noqa: E402
-from runner.run.shell import ShellSession, shell_environment  # noqa: E402
+from guiderunner.run.shell.session import ShellSession, shell_environment  # noqa: E402
 
 
 def bash_cpu(pid: int) -> float:

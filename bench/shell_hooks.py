@@ -5,7 +5,7 @@
 The same bare loop as bench/pty_loop.py (type `echo line-i`, read until PS1's marker), on a
 bash whose rcfile sets one variant of the hooks. Per command, best of interleaved rounds: wall
 time, this process's CPU, and bash's time on a CPU (/proc/PID/schedstat, nanoseconds). The
-variants, from the bare prompt up to the runner's hook (runner.run.bash_hooks):
+variants, from the bare prompt up to the runner's hook (guiderunner.run.shell.hooks):
 
 - bare:            PS1 = the marker; nothing else
 - status in PS1:   `$?` in the prompt on the terminal (free, but output could forge it: not used)

@@ -9,7 +9,7 @@ with wall clocks around subprocess.run and stdout to /dev/null, best of interlea
 - pty loop: `python bench/pty_loop.py N` (a bare Python loop typing into a pty bash and
             waiting for a prompt marker: the floor of one round trip per command);
 - prysk:    `prysk --shell /bin/bash echo-N.t`;
-- runner:   `python -m runner verify --no-cache echo-N.md` (never a cached run).
+- runner:   `python -m guiderunner verify --no-cache echo-N.md` (never a cached run).
 
 Per command = (t(1500) - t(500)) / 1000; start-up = t(1). The same slope on CPU time (user +
 system of the tool and its children, from getrusage) moves much less on a loaded machine.
@@ -46,7 +46,7 @@ def commands(paths: dict[int, dict[str, Path]], n: int) -> dict[str, list[str]]:
         "bash": ["bash", "--noprofile", "--norc", str(paths[n]["sh"])],
         "pty loop": [python, str(HERE / "pty_loop.py"), str(n)],
         "prysk": [prysk, "--shell", "/bin/bash", str(paths[n]["t"])],
-        "runner": [python, "-m", "runner", "verify", "--no-cache", str(paths[n]["md"])],
+        "runner": [python, "-m", "guiderunner", "verify", "--no-cache", str(paths[n]["md"])],
     }
 
 

@@ -5,12 +5,12 @@
 Needs root and the main toolchain (`runner toolchain up`). Steps, each timed (wall clock):
 
 1. one engine: `runner verify --no-cache` on every page (English and French) on one fresh
-   engine of our own (runner.toolchain.extra_engine: its own network namespace, the stand-in
+   engine of our own (guiderunner.toolchain.extra_engine: its own network namespace, the stand-in
    images copied in, a registry of its own); its report is the history the split uses;
 2. two engines: `runner verify --lang all --shard K/2 --durations` step 1's report, each
    shard on a fresh engine of its own, in its own namespace, both at the same time (a French
    page goes with its English page, and takes its verdicts when their plans are equal);
-3. the two reports merged (runner.report.merge): every page once.
+3. the two reports merged (guiderunner.report.merge): every page once.
 
 Fresh engines, not the main one: the main engine is shared, and the chapter lists the images
 whose names start with `stock`, so anything another run left there makes it fail; and each
@@ -34,15 +34,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from runner.report.merge import load_report, merge, write_json  # noqa: E402
-from runner.toolchain import extra_engine, netns  # noqa: E402
+from guiderunner.report.merge import load_report, merge, write_json  # noqa: E402
+from guiderunner.toolchain import extra_engine, netns  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "two-engines"
 
 
 def verify(arguments: list[str], report: Path, enter: list[str]) -> list[str]:
     """The command line of one `runner verify` run (pages or options), from the root."""
-    runner = [sys.executable, "-m", "runner", "verify", "--no-cache", "--json", str(report)]
+    runner = [sys.executable, "-m", "guiderunner", "verify", "--no-cache", "--json", str(report)]
     return [*enter, "env", f"PYTHONPATH={ROOT}", *runner, *arguments]
 
 

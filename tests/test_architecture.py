@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-RUNNER = ROOT / "runner"
+RUNNER = ROOT / "guiderunner"
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"errors", "model", "markdown", "settings", "closing"}),
     frozenset({"parse"}),
@@ -50,9 +50,9 @@ def imports(path: Path) -> set[str]:
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            names.update(a.name for a in node.names if a.name.startswith("runner"))
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("runner"):
-            # `from runner.run import record` imports the module runner.run.record.
+            names.update(a.name for a in node.names if a.name.startswith("guiderunner"))
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("guiderunner"):
+            # `from run.box import leftovers` imports the module run.box.leftovers.
             for alias in node.names:
                 inner = f"{node.module}.{alias.name}"
                 names.add(inner if inner in modules() else str(node.module))
@@ -106,7 +106,7 @@ def test_one_module_reads_markdown() -> None:
         for m, path in modules().items()
         if re.search(r"^\s*(from|import) markdown_it", path.read_text(), re.M)
     )
-    assert readers == ["runner.markdown"]
+    assert readers == ["guiderunner.markdown"]
 
 
 def holds_code(path: Path) -> bool:
@@ -119,7 +119,7 @@ def holds_code(path: Path) -> bool:
 
 def test_the_architecture_page_names_every_module() -> None:
     page = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
-    named = set(re.findall(r"`(runner/[\w/]+\.py)`", page))
+    named = set(re.findall(r"`(guiderunner/[\w/]+\.py)`", page))
     files = {
         str(p.relative_to(ROOT))
         for p in RUNNER.rglob("*.py")

@@ -1,4 +1,4 @@
-"""Every docstring example of `runner` runs, so that examples cannot drift from the code.
+"""Every docstring example of `guiderunner` runs, so that examples cannot drift from the code.
 
 Collected here rather than with `--doctest-modules`, so that a plain `pytest` from the
 repository's root finds them with no option.
@@ -12,13 +12,13 @@ import pkgutil
 
 import pytest
 
-import runner
+import guiderunner
 
 
 def modules() -> list[str]:
     found = [
         info.name
-        for info in pkgutil.walk_packages(runner.__path__, "runner.")
+        for info in pkgutil.walk_packages(guiderunner.__path__, "guiderunner.")
         if not info.name.endswith("__main__")
     ]
     return sorted(found)

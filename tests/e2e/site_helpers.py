@@ -20,10 +20,10 @@ from types import ModuleType
 
 import pytest
 
-from runner.parse import parse_guide
-from runner.plan import plan_guide, plan_settings
-from runner.settings import load_settings
-from runner.store.cache import content_hash
+from guiderunner.parse import parse_guide
+from guiderunner.plan import plan_guide, plan_settings
+from guiderunner.settings import load_settings
+from guiderunner.store.cache import content_hash
 from tests.conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")

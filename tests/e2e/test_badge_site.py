@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from runner.cli import main as runner_main
-from runner.report.merge import ShardReport, merge
+from guiderunner.cli import main as runner_main
+from guiderunner.report.merge import ShardReport, merge
 from tests.e2e.test_site_french import copy_project, page_hash
 
 pytest.importorskip("material", reason="needs the `site` extra (mkdocs-material)")

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from runner.run.builder import chosen_client
-from runner.settings import Builder
-from runner.toolchain.images import BASE_TAG
+from guiderunner.run.docker.builder import chosen_client
+from guiderunner.settings import Builder
+from guiderunner.toolchain.images import BASE_TAG
 
 pytestmark = [pytest.mark.docker, pytest.mark.timeout(300)]
 

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from runner.toolchain.extras import REGISTRY_TAG
-from runner.toolchain.images import BASE_TAG
+from guiderunner.toolchain.extras import REGISTRY_TAG
+from guiderunner.toolchain.images import BASE_TAG
 from tests.e2e.test_verify import start_runner
 
 pytestmark = [pytest.mark.docker, pytest.mark.timeout(300)]

@@ -20,8 +20,8 @@ from urllib.request import Request, urlopen
 import pexpect
 import pytest
 
-from runner.run.docker_owned import DockerOwnership, remove_recorded
-from runner.run.docker_record import read_record
+from guiderunner.run.docker.owned import DockerOwnership, remove_recorded
+from guiderunner.run.docker.record import read_record
 
 pytestmark = [pytest.mark.docker, pytest.mark.timeout(300)]
 
@@ -258,7 +258,7 @@ def test_prunes_and_a_failed_build_stay_within_the_page(tmp_path: Path, objects:
 OWNER = """
 import sys, time
 from pathlib import Path
-from runner.run.docker_owned import DockerOwnership
+from guiderunner.run.docker.owned import DockerOwnership
 with DockerOwnership(Path(sys.argv[1]), Path(sys.argv[2])) as owned:
     print(owned.environment()["DOCKER_HOST"], flush=True)
     time.sleep(600)
@@ -296,7 +296,7 @@ def test_reset_after_sigkill_removes_what_the_killed_run_made(
     reset = [
         sys.executable,
         "-c",
-        "import sys; from pathlib import Path; from runner.run.docker_owned import "
+        "import sys; from pathlib import Path; from guiderunner.run.docker.owned import "
         "remove_recorded; r = remove_recorded(Path(sys.argv[1])); print(r.failed)",
     ]
     done = subprocess.run(
@@ -314,7 +314,7 @@ def test_reset_after_sigkill_removes_what_the_killed_run_made(
 
 
 def registry_port() -> int | None:
-    from runner.toolchain.settings import Settings
+    from guiderunner.toolchain.settings import Settings
 
     port = Settings.from_env().registry_port
     try:

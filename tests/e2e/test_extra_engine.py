@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from runner.toolchain import extra_engine, netns
-from runner.toolchain.errors import ToolchainError
-from runner.toolchain.images import ASPNET_TAG, TAGS
+from guiderunner.toolchain import extra_engine, netns
+from guiderunner.toolchain.errors import ToolchainError
+from guiderunner.toolchain.images import ASPNET_TAG, TAGS
 from tests.conftest import ROOT
 
 pytestmark = [
@@ -262,7 +262,7 @@ def test_two_shards_run_at_once_one_per_engine_then_merge(
     for who in ("one", "two"):
         text = PAGE.format(who=who, run=run, port=port, image=ASPNET_TAG, server=server)
         (tmp_path / f"{who}.md").write_text(text, encoding="utf-8")
-    runner = [sys.executable, "-m", "runner"]
+    runner = [sys.executable, "-m", "guiderunner"]
     verify = [*runner, "verify", "--no-cache", "one.md", "two.md", "--shard"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     shards = [

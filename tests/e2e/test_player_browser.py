@@ -3,7 +3,7 @@
 The recording is made the way `runner verify --record` will make it: the page runs in its
 lifecycle (PageRun), whose raw-output and step-started seams feed a PageRecording. A one-page
 mkdocs-material site is built with a hook that does what the runner plugin will do
-(runner.site.recordings: the player's snippet under the title, a "verified" mark under each
+(guiderunner.site.recordings: the player's snippet under the title, a "verified" mark under each
 console block), the player is copied from the project's npm install, and the site is served
 on 127.0.0.1 and opened through playwright. Screenshots go to out/screenshots/.
 """
@@ -20,16 +20,16 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from runner.match import judge
-from runner.parse import parse_guide
-from runner.plan import PlanSettings, plan_guide
-from runner.report.asciicast import Recorder
-from runner.report.page_recording import PageRecording
-from runner.report.recording import read_recording
-from runner.run.lifecycle import PageOptions, run_page
-from runner.run.seams import Extensions
-from runner.site.player import ensure_player
-from runner.site.recordings import install_recordings, recording_entries
+from guiderunner.match import judge
+from guiderunner.parse import parse_guide
+from guiderunner.plan import PlanSettings, plan_guide
+from guiderunner.report.asciicast import Recorder
+from guiderunner.report.page_recording import PageRecording
+from guiderunner.report.recording import read_recording
+from guiderunner.run.lifecycle import PageOptions, run_page
+from guiderunner.run.seams import Extensions
+from guiderunner.site.player import ensure_player
+from guiderunner.site.recordings import install_recordings, recording_entries
 from tests.e2e.site_helpers import (
     SCREENSHOTS,
     chromium,
@@ -96,7 +96,7 @@ def cast(tmp_path_factory: pytest.TempPathFactory) -> Path:
 HOOK = """\
 import json, os
 from pathlib import Path
-from runner.site.recordings import decorate
+from guiderunner.site.recordings import decorate
 
 ENTRIES = json.loads(Path(os.environ["RECORDING_ENTRIES"]).read_text(encoding="utf-8"))
 

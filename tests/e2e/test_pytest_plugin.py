@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from runner.parse import parse_guide
-from runner.plan import plan_guide, plan_settings
-from runner.settings import load_settings
+from guiderunner.parse import parse_guide
+from guiderunner.plan import plan_guide, plan_settings
+from guiderunner.settings import load_settings
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.timeout(300)
@@ -25,8 +25,10 @@ AUTHORING = ROOT / "docs" / "authoring.md"
 
 def pytest_run(cwd: Path, *args: str, **variables: str) -> subprocess.CompletedProcess[str]:
     """`python -m pytest ARGS` with this checkout's runner and its plugin (installed or not)."""
-    installed = any(e.value == "runner.cli.pytest_plugin" for e in entry_points(group="pytest11"))
-    plugin = [] if installed else ["-p", "runner.cli.pytest_plugin"]
+    installed = any(
+        e.value == "guiderunner.cli.pytest_plugin" for e in entry_points(group="pytest11")
+    )
+    plugin = [] if installed else ["-p", "guiderunner.cli.pytest_plugin"]
     env = {**os.environ, "PYTHONPATH": str(ROOT), **variables}
     return subprocess.run(
         [sys.executable, "-m", "pytest", *plugin, "-p", "no:cacheprovider", *args],

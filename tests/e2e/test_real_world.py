@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from runner.match import judge
-from runner.parse import parse_guide
-from runner.plan import PlanSettings, plan_guide
-from runner.run.lifecycle import PageOptions, run_page
+from guiderunner.match import judge
+from guiderunner.parse import parse_guide
+from guiderunner.plan import PlanSettings, plan_guide
+from guiderunner.run.lifecycle import PageOptions, run_page
 from tests.conftest import ROOT
 
 PAGES = ROOT / "tests" / "pages" / "real-world"

@@ -7,7 +7,7 @@ opens the English and French authoring pages served on 127.0.0.1: the player is 
 nothing from other hosts, plays, and a chapter seeks to its step's command.
 
 The secret is the value of DEMO_TOKEN in the runner's environment: the runner's secret masking
-(runner.run.secrets, an output filter of every page) must keep it out of the recording, which
+(guiderunner.run.secrets, an output filter of every page) must keep it out of the recording, which
 the recorder masks with the page's own output filters.
 """
 
@@ -23,9 +23,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from runner.cli import main
-from runner.report.recording import read_recording
-from runner.site.player import ensure_player
+from guiderunner.cli import main
+from guiderunner.report.recording import read_recording
+from guiderunner.site.player import ensure_player
 from tests.conftest import ROOT
 from tests.e2e.site_helpers import (
     SCREENSHOTS,
@@ -70,7 +70,7 @@ def copy_project_with_player(where: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """verify --record then publish, in process through `runner.cli.main`, in a copy."""
+    """verify --record then publish, in process through `guiderunner.cli.main`, in a copy."""
     work = tmp_path_factory.mktemp("recorded")
     project = copy_project_with_player(work)
     record, report = work / "recordings", work / "report.json"

@@ -13,8 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from runner.run.cleanup import kill_session
-from runner.run.shell import ShellDied, ShellSession, Typed, new_nonce, shell_environment
+from guiderunner.run.box.processes import kill_session
+from guiderunner.run.shell.session import (
+    ShellDied,
+    ShellSession,
+    Typed,
+    new_nonce,
+    shell_environment,
+)
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from runner.cli import main
+from guiderunner.cli import main
 from tests.e2e.site_helpers import SCREENSHOTS, chromium, copy_project, require_browser, served
 
 pytestmark = pytest.mark.browser

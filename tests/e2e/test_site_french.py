@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from runner.cli import main as i18n_main
-from runner.i18n.language import load_glossary
+from guiderunner.cli import main as i18n_main
+from guiderunner.i18n.language import load_glossary
 from tests.conftest import ROOT
 from tests.e2e.site_helpers import copy_project, page_hash
 

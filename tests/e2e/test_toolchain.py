@@ -27,7 +27,7 @@ from types import ModuleType
 
 import pytest
 
-from runner.toolchain.settings import DEFAULT_REGISTRY_PORT
+from guiderunner.toolchain.settings import DEFAULT_REGISTRY_PORT
 
 pytestmark = [pytest.mark.docker, pytest.mark.timeout(3600)]
 
@@ -46,9 +46,9 @@ WARM_UP_LIMIT = 30.0  # seconds a second `up` may take when everything already r
 def toolchain(
     *args: str, timeout: float = 3000, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run `python -m runner toolchain ARGS` as a reader would, with extra variables."""
+    """Run `python -m guiderunner toolchain ARGS` as a reader would, with extra variables."""
     return subprocess.run(
-        [sys.executable, "-m", "runner", "toolchain", *args],
+        [sys.executable, "-m", "guiderunner", "toolchain", *args],
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -31,9 +31,9 @@ def processes_with(word: str) -> list[int]:
 
 
 def start_runner(cwd: Path, *args: str, waiting_for: str = "") -> subprocess.Popen[str]:
-    """`python -m runner ARGS` as its own process; returns once `waiting_for` runs, if given."""
+    """`python -m guiderunner ARGS` as its own process; returns once `waiting_for` runs."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "runner", *args],
+        [sys.executable, "-m", "guiderunner", *args],
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from runner.report.recording import read_recording
+from guiderunner.report.recording import read_recording
 
 pytestmark = pytest.mark.timeout(120)
 

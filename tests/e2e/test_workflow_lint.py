@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from runner.store.shard import ShardSpec, shard_from, split
+from guiderunner.store.shard import ShardSpec, shard_from, split
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.timeout(420)

@@ -49,7 +49,7 @@ def spawn_step(*args: str | Path, cwd: Path) -> pexpect.spawn:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
     return pexpect.spawn(
         sys.executable,
-        ["-m", "runner", "step", *map(str, args)],
+        ["-m", "guiderunner", "step", *map(str, args)],
         cwd=str(cwd),
         env=env,
         encoding="utf-8",

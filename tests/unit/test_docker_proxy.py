@@ -19,12 +19,14 @@ from urllib.parse import urlencode
 
 import pytest
 
-from runner.run import docker_api, docker_http, docker_watch
-from runner.run.docker_api import Engine
-from runner.run.docker_owned import DockerOwnership, Removal
-from runner.run.docker_proxy import DockerProxy
-from runner.run.docker_record import LABEL, RecordWriter, TagChange, read_record
-from runner.run.docker_watch import Recorder
+from guiderunner.run.docker import api as docker_api
+from guiderunner.run.docker import http as docker_http
+from guiderunner.run.docker import watch as docker_watch
+from guiderunner.run.docker.api import Engine
+from guiderunner.run.docker.owned import DockerOwnership, Removal
+from guiderunner.run.docker.proxy import DockerProxy
+from guiderunner.run.docker.record import LABEL, RecordWriter, TagChange, read_record
+from guiderunner.run.docker.watch import Recorder
 
 pytestmark = pytest.mark.timeout(30)
 

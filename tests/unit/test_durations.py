@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from runner.store.durations import FILE, load_durations, record_durations
-from runner.store.shard import split
+from guiderunner.store.durations import FILE, load_durations, record_durations
+from guiderunner.store.shard import split
 
 pytestmark = pytest.mark.timeout(60)
 

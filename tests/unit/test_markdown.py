@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runner.markdown import directive_lines, headings
+from guiderunner.markdown import directive_lines, headings
 
 PAGE = """---
 title: front matter

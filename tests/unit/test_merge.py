@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from runner.report.merge import (
+from guiderunner.report.merge import (
     MergeError,
     load_report,
     merge,
@@ -16,7 +16,7 @@ from runner.report.merge import (
     write_json,
     write_junit,
 )
-from runner.site.badge import badge_html
+from guiderunner.site.badge import badge_html
 
 pytestmark = pytest.mark.timeout(120)
 

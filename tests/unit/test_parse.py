@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runner.errors import GuideError
-from runner.model import Block, StopMark
-from runner.parse import parse_guide
+from guiderunner.errors import GuideError
+from guiderunner.model import Block, StopMark
+from guiderunner.parse import parse_guide
 
 
 def parse(text: str):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from runner.errors import GuideError
-from runner.model import Block
-from runner.parse import parse_guide
+from guiderunner.errors import GuideError
+from guiderunner.model import Block
+from guiderunner.parse import parse_guide
 
 
 def blocks(text: str) -> list[Block]:

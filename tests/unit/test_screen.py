@@ -1,10 +1,10 @@
-"""What a terminal shows of raw output bytes (runner.run.screen)."""
+"""What a terminal shows of raw output bytes (guiderunner.run.shell.screen)."""
 
 from __future__ import annotations
 
 import pytest
 
-from runner.run.screen import render
+from guiderunner.run.shell.screen import render
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from runner.cli.main import build_parser
-from runner.cli.pages import settings_from
-from runner.errors import UsageError
-from runner.settings import load_settings
+from guiderunner.cli.main import build_parser
+from guiderunner.cli.pages import settings_from
+from guiderunner.errors import UsageError
+from guiderunner.settings import load_settings
 
 
 def config(tmp_path: Path, builder: str | None) -> Path:
@@ -72,7 +72,7 @@ def test_a_bad_builder_on_the_command_line_exits_2(runner, page):
 
 def test_the_site_plugin_accepts_the_key():
     pytest.importorskip("mkdocs")
-    from runner.site.plugin import RunnerConfig
+    from guiderunner.site.plugin import RunnerConfig
 
     plugin_config = RunnerConfig()
     plugin_config.load_dict({"builder": "legacy"})

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runner.errors import UsageError
-from runner.store.shard import (
+from guiderunner.errors import UsageError
+from guiderunner.store.shard import (
     ShardSpec,
     durations_from_report,
     page_weights,
@@ -61,7 +61,7 @@ def test_select_names_one_shard_counted_from_one():
 
 def test_another_process_with_another_hash_seed_computes_the_same_split():
     code = (
-        "import json, sys; from runner.store.shard import split; "
+        "import json, sys; from guiderunner.store.shard import split; "
         "pages, durations = json.load(sys.stdin); "
         "print(json.dumps(split(pages, 4, durations)))"
     )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from runner.i18n.apply import translate_page
-from runner.i18n.extract import extract_segments
-from runner.site.markup import strip_runner_comments
+from guiderunner.i18n.apply import translate_page
+from guiderunner.i18n.extract import extract_segments
+from guiderunner.site.markup import strip_runner_comments
 
 WHEN = (
     "<!-- runner: when builder=legacy\n"

@@ -1,6 +1,6 @@
 """Exit 3 for a missing piece of the machine: one line naming it and how to get it, no traceback.
 
-Each case runs `python -m runner` as its own process, with a PATH made for it, and a page that
+Each case runs `python -m guiderunner` as its own process, with a PATH made for it, and a page that
 would pass on a complete machine.
 """
 
@@ -37,7 +37,7 @@ def fake_docker(folder: Path) -> None:
 def run(tmp_path: Path, page: str, **env: str) -> subprocess.CompletedProcess[str]:
     (tmp_path / "page.md").write_text(page, encoding="utf-8")
     return subprocess.run(
-        [sys.executable, "-m", "runner", "verify", "--no-cache", "page.md"],
+        [sys.executable, "-m", "guiderunner", "verify", "--no-cache", "page.md"],
         cwd=tmp_path,
         capture_output=True,
         text=True,

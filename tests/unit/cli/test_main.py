@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from runner.cli import COMMANDS, main
+from guiderunner.cli import COMMANDS, main
 from tests.conftest import ROOT
 
 

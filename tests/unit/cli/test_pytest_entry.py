@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import tomllib
 
-from runner.cli import pytest_plugin
+from guiderunner.cli import pytest_plugin
 from tests.conftest import ROOT
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from runner.cli.recording import page_key
-from runner.settings import load_settings
+from guiderunner.cli.recording import page_key
+from guiderunner.settings import load_settings
 
 
 def test_pages_are_named_by_language_and_path_in_the_docs_folder(tmp_path: Path):

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from runner.store.cache import cache_dir
-from runner.store.durations import load_durations
+from guiderunner.store.cache import cache_dir
+from guiderunner.store.durations import load_durations
 
 PAGE = """\
 # Greeting

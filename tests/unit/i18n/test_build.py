@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from runner.cli import main
-from runner.i18n.apply import translate_page, usable_translations
-from runner.i18n.catalog import read_catalog
-from runner.i18n.extract import extract_segments
-from runner.i18n.model import Catalog, Entry
-from runner.parse import parse_guide
+from guiderunner.cli import main
+from guiderunner.i18n.apply import translate_page, usable_translations
+from guiderunner.i18n.catalog import read_catalog
+from guiderunner.i18n.extract import extract_segments
+from guiderunner.i18n.model import Catalog, Entry
+from guiderunner.parse import parse_guide
 
 PROJECT = Path(__file__).resolve().parents[2] / "fixtures" / "i18n" / "project"
 FENCE_OR_COMMENT = re.compile(r"^(```|<!--|-->|\$ |    indented)")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from runner.i18n import project
+from guiderunner.i18n import project
 
 pytestmark = pytest.mark.timeout(120)
 PAGES = 12

@@ -8,12 +8,12 @@ from pathlib import Path
 import polib
 import pytest
 
-from runner.cli import main
-from runner.errors import UsageError
-from runner.i18n.check import RULES, check_entry, check_page
-from runner.i18n.consistency import page_findings, rendering
-from runner.i18n.language import load_glossary
-from runner.i18n.model import Catalog, Entry, Glossary, Term
+from guiderunner.cli import main
+from guiderunner.errors import UsageError
+from guiderunner.i18n.check import RULES, check_entry, check_page
+from guiderunner.i18n.consistency import page_findings, rendering
+from guiderunner.i18n.language import load_glossary
+from guiderunner.i18n.model import Catalog, Entry, Glossary, Term
 from tests.conftest import ROOT
 
 PROJECT = Path(__file__).resolve().parents[2] / "fixtures" / "i18n" / "project"

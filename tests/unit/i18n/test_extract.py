@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from runner.i18n.extract import extract_segments, plain_text
-from runner.i18n.slug import slugify
-from runner.markdown import directive_lines
+from guiderunner.i18n.extract import extract_segments, plain_text
+from guiderunner.i18n.slug import slugify
+from guiderunner.markdown import directive_lines
 
 PROJECT = Path(__file__).resolve().parents[2] / "fixtures" / "i18n" / "project"
 GUIDE = (PROJECT / "docs" / "guide.md").read_text(encoding="utf-8")

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from runner.cli import main
-from runner.i18n.catalog import read_catalog, write_catalog
-from runner.i18n.extract import extract_segments
-from runner.i18n.merge import merge, messages
-from runner.i18n.model import Catalog, Entry
+from guiderunner.cli import main
+from guiderunner.i18n.catalog import read_catalog, write_catalog
+from guiderunner.i18n.extract import extract_segments
+from guiderunner.i18n.merge import merge, messages
+from guiderunner.i18n.model import Catalog, Entry
 
 PROJECT = Path(__file__).resolve().parents[2] / "fixtures" / "i18n" / "project"
 PARAGRAPH = "Docker builds an image from a Dockerfile."

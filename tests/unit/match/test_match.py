@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from runner.match import compare, judge, normalise
-from runner.model import Command, Observation, Span
-from runner.plan.expect import compile_lines
+from guiderunner.match import compare, judge, normalise
+from guiderunner.model import Command, Observation, Span
+from guiderunner.plan.expect import compile_lines
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "match"
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runner.match import compare
-from runner.plan.expect import compile_line, compile_lines, matches
+from guiderunner.match import compare
+from guiderunner.plan.expect import compile_line, compile_lines, matches
 
 
 def diff(expected: list[str], actual: list[str]) -> list[str]:

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from runner.errors import GuideError
-from runner.model import Command, StartService, StopService, WriteFile
-from runner.parse import parse_guide
-from runner.plan import PlanSettings, plan_guide
+from guiderunner.errors import GuideError
+from guiderunner.model import Command, StartService, StopService, WriteFile
+from guiderunner.parse import parse_guide
+from guiderunner.plan import PlanSettings, plan_guide
 
 
 def plan(text: str, *, placeholders=None, sample: Path | None = None, environ=None):

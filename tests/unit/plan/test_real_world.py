@@ -6,10 +6,10 @@ import textwrap
 
 import pytest
 
-from runner.errors import GuideError
-from runner.parse import parse_guide
-from runner.plan import PlanSettings, plan_guide
-from runner.plan.commands import questions
+from guiderunner.errors import GuideError
+from guiderunner.parse import parse_guide
+from guiderunner.plan import PlanSettings, plan_guide
+from guiderunner.plan.commands import questions
 
 
 def plan(text: str, *, placeholders=None, facts=None, reader: bool = False):
@@ -250,7 +250,7 @@ def test_comment_lines_in_a_file_s_output_are_not_prompts():
 
 
 def test_one_bash_answers_every_question_even_after_a_fatal_parse_error():
-    from runner.plan.bash import BashParser
+    from guiderunner.plan.bash import BashParser
 
     with BashParser() as bash:
         answers = bash.incomplete(['echo "$(ls', "echo ok", "cat <<EOF", "echo a; fi", "x |"])

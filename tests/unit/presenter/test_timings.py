@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from runner.errors import UsageError
-from runner.markdown import headings
-from runner.model import Command, Plan, Span
-from runner.presenter.timings import Expected, expected_times, read_report
-from runner.report.text import describe
+from guiderunner.errors import UsageError
+from guiderunner.markdown import headings
+from guiderunner.model import Command, Plan, Span
+from guiderunner.presenter.timings import Expected, expected_times, read_report
+from guiderunner.report.text import describe
 
 PAGE = "# T\n\n## A\n\n```console\n$ echo 1\n$ echo 2\n```\n\n## B\n\n```console\n$ echo 3\n```\n"
 

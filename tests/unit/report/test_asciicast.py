@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from runner.report.asciicast import Recorder, step_label
-from runner.report.recording import Marker, read_markers
-from runner.run.shell import RESET_ENVIRONMENT, ShellSession
+from guiderunner.report.asciicast import Recorder, step_label
+from guiderunner.report.recording import Marker, read_markers
+from guiderunner.run.shell.session import RESET_ENVIRONMENT, ShellSession
 
 SECRET = "hunter2-s3cr3t"
 

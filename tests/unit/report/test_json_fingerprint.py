@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from runner.model import PageResult
-from runner.report import json_report
+from guiderunner.model import PageResult
+from guiderunner.report import json_report
 from tests.conftest import ROOT
 
 PRINT = {
@@ -57,7 +57,7 @@ def test_runs_under_two_builders_merge_into_one_report_with_both(tmp_path):
         paths.append(str(path))
     merged = tmp_path / "report.json"
     done = subprocess.run(
-        [sys.executable, "-m", "runner", "report", "merge", *paths, "--json", str(merged)],
+        [sys.executable, "-m", "guiderunner", "report", "merge", *paths, "--json", str(merged)],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from runner.match import judge
-from runner.parse import parse_guide
-from runner.plan import PlanSettings, plan_guide
-from runner.report.asciicast import Recorder
-from runner.report.page_recording import PageRecording, combined
-from runner.report.recording import read_recording
-from runner.run.lifecycle import PageOptions, run_page
-from runner.run.seams import Extensions
+from guiderunner.match import judge
+from guiderunner.parse import parse_guide
+from guiderunner.plan import PlanSettings, plan_guide
+from guiderunner.report.asciicast import Recorder
+from guiderunner.report.page_recording import PageRecording, combined
+from guiderunner.report.recording import read_recording
+from guiderunner.run.lifecycle import PageOptions, run_page
+from guiderunner.run.seams import Extensions
 
 PAGE = """\
 # A page

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from runner.report.recording_index import (
+from guiderunner.report.recording_index import (
     INDEX,
     Recorded,
     cast_file,

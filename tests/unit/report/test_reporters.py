@@ -9,11 +9,19 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from runner.model import Command, LinePattern, Observation, PageResult, Span, Verdict, WriteFile
-from runner.report import json_report
-from runner.report.junit import JUnitReporter
-from runner.report.terminal import TerminalReporter
-from runner.report.text import describe, failure_details, kind, step_summary
+from guiderunner.model import (
+    Command,
+    LinePattern,
+    Observation,
+    PageResult,
+    Span,
+    Verdict,
+    WriteFile,
+)
+from guiderunner.report import json_report
+from guiderunner.report.junit import JUnitReporter
+from guiderunner.report.terminal import TerminalReporter
+from guiderunner.report.text import describe, failure_details, kind, step_summary
 
 COMMAND = Command(
     Span("page.md", 3, 3), "echo hi", "echo hi", (LinePattern("exact", "hi"),), 0, 30.0

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from runner.match.align import align
-from runner.plan.expect import compile_line, compile_lines
-from runner.rewrite import rewrite_output, written
+from guiderunner.match.align import align
+from guiderunner.plan.expect import compile_line, compile_lines
+from guiderunner.rewrite import rewrite_output, written
 
 
 def rewrite(expected: list[str], actual: list[str], placeholders=None, regex=False) -> list[str]:

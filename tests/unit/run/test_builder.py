@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from runner.errors import ExitCode, MissingPiece
-from runner.run import builder
-from runner.run.builder import BuilderLayer, chosen_client, docker_clients
+from guiderunner.errors import ExitCode, MissingPiece
+from guiderunner.run.docker import builder
+from guiderunner.run.docker.builder import BuilderLayer, chosen_client, docker_clients
 
 FAKE = """\
 #!/bin/sh

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from runner.run.preflight import engine_answers
-from runner.toolchain import engine
-from runner.toolchain.errors import ToolchainError
-from runner.toolchain.settings import Settings
+from guiderunner.run.box.preflight import engine_answers
+from guiderunner.toolchain import engine
+from guiderunner.toolchain.errors import ToolchainError
+from guiderunner.toolchain.settings import Settings
 from tests.unit.run.conftest import install_fake_docker
 
 
@@ -26,8 +26,8 @@ def fake_docker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_a_pages_docker_record_names_the_engine_it_ran_against(tmp_path, monkeypatch):
     # `runner reset`, run later from any shell, removes the objects on that engine.
-    from runner.run.docker_owned import DockerOwnership
-    from runner.run.docker_record import read_record
+    from guiderunner.run.docker.owned import DockerOwnership
+    from guiderunner.run.docker.record import read_record
 
     monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/other-engine.sock")
     record_path = tmp_path / "docker.jsonl"

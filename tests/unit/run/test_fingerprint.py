@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from runner.parse import parse_guide
-from runner.plan import PlanSettings, plan_guide
-from runner.run import builder
-from runner.run.fingerprint import page_fingerprint
+from guiderunner.parse import parse_guide
+from guiderunner.plan import PlanSettings, plan_guide
+from guiderunner.run.docker import builder
+from guiderunner.run.docker.fingerprint import page_fingerprint
 
 VERSION = {
     "Client": {"Version": "20.10.24+dfsg1", "Os": "linux", "Arch": "amd64"},

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from runner.parse import parse_guide
-from runner.plan import PlanSettings, plan_guide
-from runner.run.images_used import images_used
+from guiderunner.parse import parse_guide
+from guiderunner.plan import PlanSettings, plan_guide
+from guiderunner.run.docker.images_used import images_used
 
 PAGE = """# Images
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from runner.match import judge
-from runner.model import Plan, Verdict
-from runner.parse import parse_guide
-from runner.plan import PlanSettings, plan_guide
-from runner.run.lifecycle import PageOptions, PageRun, run_page
-from runner.run.seams import Extensions
-from runner.run.secrets import SecretMask
+from guiderunner.match import judge
+from guiderunner.model import Plan, Verdict
+from guiderunner.parse import parse_guide
+from guiderunner.plan import PlanSettings, plan_guide
+from guiderunner.run.lifecycle import PageOptions, PageRun, run_page
+from guiderunner.run.seams import Extensions
+from guiderunner.run.secrets import SecretMask
 
 
 def plan_of(text: str) -> Plan:
@@ -159,7 +159,7 @@ def test_docker_ownership_wraps_the_page_and_its_record_is_where_reset_looks(
 def test_a_page_that_cannot_start_leaves_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/none.sock")
     plan = plan_of("```console\n$ docker ps\n```\n")
-    from runner.errors import MissingPiece
+    from guiderunner.errors import MissingPiece
 
     with (
         pytest.raises(MissingPiece, match="no Docker engine answers"),

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from runner.errors import MissingPiece
-from runner.run.preflight import check_machine, engine_answers
+from guiderunner.errors import MissingPiece
+from guiderunner.run.box.preflight import check_machine, engine_answers
 
 
 def test_an_engine_that_answers_its_ping_is_there(fake_engine):

@@ -8,8 +8,8 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from runner.run import record
-from runner.run.workspace import PREFIX
+from guiderunner.run.box import leftovers as record
+from guiderunner.run.box.workspace import PREFIX
 
 
 def test_a_session_is_recorded_updated_and_forgotten(tmp_path):

@@ -8,7 +8,7 @@ import tty
 
 import pytest
 
-from runner.run.relay import Ended, MarkerFilter, drain, raw_terminal, relay
+from guiderunner.run.shell.relay import Ended, MarkerFilter, drain, raw_terminal, relay
 
 
 def test_the_terminal_comes_back_as_it_was_after_an_error():

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from runner.errors import UsageError
-from runner.run.secrets import SecretMask, secret_values
-from runner.settings import DEFAULT_SECRETS as DEFAULT_PATTERNS
-from runner.settings import load_settings
+from guiderunner.errors import UsageError
+from guiderunner.run.secrets import SecretMask, secret_values
+from guiderunner.settings import DEFAULT_SECRETS as DEFAULT_PATTERNS
+from guiderunner.settings import load_settings
 
 
 def test_default_patterns_pick_tokens_passwords_secrets_and_keys():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runner.site.badge import badge_facts
+from guiderunner.site.badge import badge_facts
 
 MERGED = {
     "finished": "2026-11-29T10:00:00+00:00",

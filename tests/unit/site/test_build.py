@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from runner.cli import main
-from runner.settings import load_settings
-from runner.site.build import LANGUAGES, audit_site, search_languages
+from guiderunner.cli import main
+from guiderunner.settings import load_settings
+from guiderunner.site.build import LANGUAGES, audit_site, search_languages
 
 pytest.importorskip("material", reason="needs the `site` extra (mkdocs-material)")
 

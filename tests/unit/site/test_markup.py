@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runner.site.markup import (
+from guiderunner.site.markup import (
     alternate_href,
     error_page_base,
     language_root,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from runner.errors import MissingPiece
-from runner.report.recording import Marker, Recording, Shortened
-from runner.site.markup import insert_after_title
-from runner.site.player import (
+from guiderunner.errors import MissingPiece
+from guiderunner.report.recording import Marker, Recording, Shortened
+from guiderunner.site.markup import insert_after_title
+from guiderunner.site.player import (
     BUNDLE,
     WORDS,
     PlayerUnavailable,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from runner.settings import KNOWN_KEYS
+from guiderunner.settings import KNOWN_KEYS
 
 
 def test_the_plugin_declares_exactly_the_settings_the_runner_reads():
     pytest.importorskip("mkdocs")
-    from runner.site.plugin import RunnerConfig
+    from guiderunner.site.plugin import RunnerConfig
 
     declared = {name for name, _ in RunnerConfig._schema}
     assert declared == set(KNOWN_KEYS), "a setting added to one must be added to the other"

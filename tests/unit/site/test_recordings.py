@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from runner.report.asciicast import Recorder, step_label
-from runner.report.recording_index import Recorded
-from runner.site.recordings import decorate, install_recordings, recording_entries, site_entries
+from guiderunner.report.asciicast import Recorder, step_label
+from guiderunner.report.recording_index import Recorded
+from guiderunner.site.recordings import decorate, install_recordings, recording_entries, site_entries
 
 PAGE = "# Title\n\nText.\n\n```console\n$ echo one\none\n```\n\n```console\n$ echo two\ntwo\n```\n"
 FRENCH = PAGE.replace("Text.", "Du texte,\nsur deux lignes.")

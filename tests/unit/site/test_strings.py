@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from runner.errors import UsageError
-from runner.site.strings import load_site_strings
-from runner.i18n.model import Finding, PageStats
-from runner.i18n.policy import FuzzyPolicy, fuzzy_policy
-from runner.i18n.stale import lagging_messages
-from runner.site.additions import stale_notice, stemmed_search
-from runner.site.strings import SiteStrings, site_strings, strings_of
+from guiderunner.errors import UsageError
+from guiderunner.site.strings import load_site_strings
+from guiderunner.i18n.model import Finding, PageStats
+from guiderunner.i18n.policy import FuzzyPolicy, fuzzy_policy
+from guiderunner.i18n.stale import lagging_messages
+from guiderunner.site.additions import stale_notice, stemmed_search
+from guiderunner.site.strings import SiteStrings, site_strings, strings_of
 from tests.conftest import ROOT
 
 SITE_YML = ROOT / "translations" / "fr" / "site.yml"

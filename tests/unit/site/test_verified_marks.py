@@ -7,8 +7,8 @@ import textwrap
 
 import pytest
 
-from runner.site.markup import strip_runner_comments
-from runner.site.verified_marks import WORDS, add_verified_marks, block_times
+from guiderunner.site.markup import strip_runner_comments
+from guiderunner.site.verified_marks import WORDS, add_verified_marks, block_times
 
 PAGE = textwrap.dedent(
     """\

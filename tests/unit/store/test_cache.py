@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from runner.parse import parse_guide
-from runner.plan import PlanSettings, plan_guide
-from runner.store.cache import VerifyCache, cached_tool_versions, content_hash
+from guiderunner.parse import parse_guide
+from guiderunner.plan import PlanSettings, plan_guide
+from guiderunner.store.cache import VerifyCache, cached_tool_versions, content_hash
 from tests.conftest import ROOT
 
 PAGE = """# Title
@@ -183,7 +183,7 @@ def test_a_prose_edit_re_verifies_in_under_two_seconds(tmp_path):
     """The real page, settings and sample solution, through a new process as a user runs it."""
     path = tmp_path / "authoring.md"
     shutil.copy(ROOT / "docs" / "authoring.md", path)
-    command = [sys.executable, "-m", "runner", "verify", "--config", ROOT / "mkdocs.yml", path]
+    command = [sys.executable, "-m", "guiderunner", "verify", "--config", ROOT / "mkdocs.yml", path]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
 
     def verify() -> subprocess.CompletedProcess[str]:
@@ -206,7 +206,7 @@ def test_every_field_of_a_step_but_span_and_shown_is_in_the_hash():
     """The key is derived from the dataclass: a new field can never give a stale hit."""
     import dataclasses
 
-    from runner.model import UNHASHED, Plan
+    from guiderunner.model import UNHASHED, Plan
 
     plan = plan_of(PAGE)
     base = content_hash(plan, None, {})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runner.store.cache import VerifyCache
+from guiderunner.store.cache import VerifyCache
 
 BUILDKIT = {"builder": "buildkit", "docker_server": "20.10", "images": [{"id": "sha256:1"}]}
 LEGACY = {**BUILDKIT, "builder": "legacy"}

@@ -1,0 +1,5 @@
+"""`python -m guiderunner`."""
+
+from guiderunner.cli import entry
+
+entry()

@@ -1,0 +1,169 @@
+"""From the command line to planned pages: settings, which pages, reading and planning them.
+
+Every sub-command that takes pages goes through here, so that a page is found, read and
+planned (and its mistakes reported) the same way by `list`, `verify`, `step` and `update`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from guiderunner.errors import UsageError
+from guiderunner.model import Plan
+
+if TYPE_CHECKING:
+    from guiderunner.run.lifecycle import Echo, PageOptions
+    from guiderunner.run.seams import StepListener
+from guiderunner.parse import parse_guide
+from guiderunner.plan import plan_guide, plan_settings
+from guiderunner.settings import Settings, find_config, load_settings
+
+
+def page_arguments(parser: argparse.ArgumentParser, *, one: bool = False) -> None:
+    """The arguments of every sub-command that takes pages."""
+    if one:
+        parser.add_argument("pages", nargs=1, type=Path, metavar="page", help="the page")
+    else:
+        parser.add_argument(
+            "pages", nargs="*", type=Path, help="pages (default: every page of docs/)"
+        )
+    parser.add_argument("--config", type=Path, help="mkdocs.yml holding the runner settings")
+    parser.add_argument("--sample", help="the sample solution to copy into each workspace")
+    parser.add_argument("--timeout", type=float, help="default seconds per command")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="a placeholder's value"
+    )
+    parser.add_argument(
+        "--builder",
+        metavar="{buildkit,legacy}",
+        help="the Docker builder of the pages' `docker build` (default: buildkit)",
+    )
+
+
+def step_number(text: str) -> int:
+    """A step number given on the command line (1 or more)."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a step number (1 or more), got {text!r}")
+    return int(text)
+
+
+def page_options(
+    settings: Settings,
+    listeners: Sequence[StepListener],
+    *,
+    keep_workspace: bool = False,
+    echo: Echo | None = None,
+) -> PageOptions:
+    """How every command runs a page: from the settings, the runner's environment and record."""
+    from guiderunner.run.box.home import scratch_home
+    from guiderunner.run.box.leftovers import record_dir
+    from guiderunner.run.docker.builder import BuilderLayer
+    from guiderunner.run.lifecycle import PageOptions
+    from guiderunner.run.seams import Extensions
+    from guiderunner.run.secrets import SecretMask, secret_values
+
+    return PageOptions(
+        sample=settings.sample,
+        base_env=os.environ,
+        extra_env=settings.env,
+        record=record_dir(os.environ),
+        keep_workspace=keep_workspace,
+        echo=echo,
+        extensions=Extensions(
+            environment=(scratch_home,),
+            output_filters=(
+                SecretMask(secret_values({**os.environ, **settings.env}, settings.secrets)),
+            ),
+            docker_environment=(BuilderLayer(settings.builder),),
+            listeners=tuple(listeners),
+        ),
+    )
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The settings: the given or nearest mkdocs.yml, then the environment, then the options."""
+    config = args.config
+    if config is not None and not config.is_file():
+        raise UsageError(f"no such configuration file: {config}")
+    start = args.pages[0].resolve().parent if args.pages else Path.cwd()
+    return load_settings(
+        config or find_config(start),
+        sample=args.sample,
+        timeout=args.timeout,
+        given=_assignments(args.set),
+        builder=getattr(args, "builder", None),
+    )
+
+
+def _assignments(pairs: Sequence[str]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name:
+            raise UsageError(f"--set wants NAME=VALUE, got {pair!r}")
+        values[name] = value
+    return values
+
+
+def chosen(lang: str, pages: Sequence[Path], settings: Settings) -> list[Path]:
+    """The English pages, their French editions (built from them and the catalogs), or both."""
+    english = list(pages) or sorted(settings.docs_dir.rglob("*.md"))
+    if lang == "en":
+        return english
+    from guiderunner.i18n.project import translated_pages
+
+    french = translated_pages(settings.root / "mkdocs.yml", english, settings.docs_dir)
+    return french if lang == "fr" else english + french
+
+
+def plans(pages: Sequence[Path], settings: Settings, *, reader: bool = False) -> list[Plan]:
+    """Parse and plan every page before any runs, so that one bad page stops them all.
+
+    `reader` plans a reader's run: hidden blocks left out. Each page's notices (prompt lines
+    that will not run) go to stderr as `path:line: warning: ...`.
+    """
+    chosen = list(pages) or sorted(settings.docs_dir.rglob("*.md"))
+    if not chosen:
+        raise UsageError(f"no pages given and none in {settings.docs_dir}")
+    return [plan_page(page, settings, reader=reader) for page in chosen]
+
+
+def plan_page(page: Path, settings: Settings, *, reader: bool = False) -> Plan:
+    """One page parsed and planned, its notices printed; GuideError or UsageError if invalid."""
+    for_plan = replace(plan_settings(settings), reader=reader)
+    plan = plan_guide(parse_guide(shown(page), read(page)), for_plan)
+    for notice in plan.notices:
+        print(f"{notice.span}: warning: {notice.message}", file=sys.stderr)
+    return plan
+
+
+def nothing_to_verify(plan: Plan) -> str:
+    """The message for a page named on the command line that has no step."""
+    return (
+        f"{plan.path}: nothing to verify (no `console`, `shell-session` or `terminal` block, "
+        "no titled block)"
+    )
+
+
+def read(page: Path) -> str:
+    """A page's text, or a one-line UsageError naming it."""
+    try:
+        return page.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"no such page: {page}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read {page}: {error}") from None
+
+
+def shown(page: Path) -> str:
+    """The page as messages name it: relative to the current folder when it is below it."""
+    try:
+        return str(page.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(page)

@@ -1,0 +1,185 @@
+"""`runner publish`: the bilingual site, English at / and French at /fr/ of site/.
+
+With recordings (`runner verify --record`, by default out/recordings when it is there), each
+page whose plan was recorded passing gets its player and "verified" marks, and the player's
+files (npm, guiderunner.site.player) are copied into the site after the builds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from guiderunner.cli.i18n import config_argument, print_findings, shown
+from guiderunner.errors import ExitCode, UsageError
+from guiderunner.settings import BUILDERS
+
+if TYPE_CHECKING:
+    from guiderunner.i18n.project import Layout
+
+BADGES_VARIABLE = "RUNNER_BADGES"  # read by guiderunner.site.plugin in the mkdocs process
+RECORDINGS_VARIABLE = "RUNNER_RECORDINGS"  # the same, for the recordings
+DEFAULT_RECORDINGS = Path("out") / "recordings"
+"""Under the project's root: where `./dev main` records."""
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    """`publish [--report FILE]`."""
+    parser.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="a `runner verify --json` report: pages it verified say so",
+    )
+    parser.add_argument(
+        "--recordings",
+        type=Path,
+        metavar="DIR",
+        help="a `runner verify --record` folder (default: out/recordings when it exists)",
+    )
+    config_argument(parser)
+
+
+def publish_command(args: argparse.Namespace) -> int:
+    """Translate the pages, then build English at / and French at /<lang>/ of site/."""
+    from guiderunner.i18n import project
+    from guiderunner.settings import load_settings
+    from guiderunner.site.build import LANGUAGES, SiteBuild, audit_site, build_site
+    from guiderunner.site.strings import load_site_strings
+
+    layout = project.layout(args.config)
+    translated = project.translate_docs(layout)
+    hashes = {"en": page_hashes(layout, layout.docs), "fr": page_hashes(layout, translated)}
+    # The default builder's hashes are the ones above; a page's `when` output gives the others.
+    default = load_settings(layout.config).builder
+    other_builders = [page_hashes(layout, layout.docs, b) for b in BUILDERS if b != default]
+    os.environ[BADGES_VARIABLE] = str(
+        write_badges(layout, args.report, hashes["en"], other_builders)
+    )
+    docs = {"en": layout.docs, "fr": translated}
+    recordings = write_recordings(layout, _recordings_folder(args, layout), hashes, docs)
+    os.environ[RECORDINGS_VARIABLE] = str(layout.build / "recordings.json")
+    strings = load_site_strings(layout.translations / "site.yml")
+    builds = [
+        SiteBuild(LANGUAGES[0], layout.docs, {}),
+        SiteBuild(LANGUAGES[1], translated, strings),
+    ]
+    build_site(layout.config, layout.site, layout.build, builds)
+    if recordings:
+        from guiderunner.site.player import ensure_player
+        from guiderunner.site.recordings import install_recordings
+
+        install_recordings(recordings, ensure_player(layout.config.parent), layout.site)
+    problems = audit_site(layout.site)
+    print_findings(problems)
+    roots = ", ".join(f"{b.language.name} at /{b.language.root}" for b in builds)
+    print(f"{shown(layout.site)}: {roots}")
+    return ExitCode.FAILED if problems else ExitCode.OK
+
+
+def page_hashes(layout: Layout, docs: Path, builder: str | None = None) -> dict[str, str]:
+    """The content hash of each page's plan in one language's docs folder, by page.
+
+    Under the settings' builder, or another one: a page's `runner: when` output makes its plan,
+    and so its hash, depend on the builder.
+    """
+    from dataclasses import replace
+
+    from guiderunner.i18n import project
+    from guiderunner.parse import parse_guide
+    from guiderunner.plan import plan_guide, plan_settings
+    from guiderunner.settings import load_settings
+    from guiderunner.store.cache import content_hashes
+
+    settings = load_settings(layout.config)
+    for_plan = plan_settings(settings)
+    if builder is not None:
+        for_plan = replace(for_plan, facts={**for_plan.facts, "builder": builder})
+    plans = [plan_guide(parse_guide(p, project.read(docs / p)), for_plan) for p in layout.pages()]
+    return content_hashes(plans, settings.sample, settings.env)
+
+
+def write_badges(
+    layout: Layout,
+    report_path: Path | None,
+    hashes: dict[str, str],
+    others: Sequence[Mapping[str, str]] = (),
+) -> Path:
+    """build/badges.json: each page's "verified on" line per language, for the site plugin.
+
+    `others` are the pages' hashes under the other builders, whose passes count as well.
+    """
+    from guiderunner.site.badge import badge_html
+    from guiderunner.site.build import LANGUAGES
+
+    report = _report(report_path)
+    badges = {
+        lang.code: {
+            page: badge_html(
+                page, digest, report, lang.code, [o[page] for o in others if page in o]
+            )
+            for page, digest in hashes.items()
+        }
+        for lang in LANGUAGES
+    }
+    path = layout.build / "badges.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(badges, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def write_recordings(
+    layout: Layout,
+    folder: Path | None,
+    hashes: Mapping[str, Mapping[str, str]],
+    docs: Mapping[str, Path],
+) -> dict[str, dict[str, Any]]:
+    """build/recordings.json: each page's recording per language, for the site plugin.
+
+    Returns every recording the site gets (none without a folder), to install after the builds.
+    """
+    from guiderunner.report.recording_index import read_index
+    from guiderunner.site.recordings import site_entries
+
+    entries: dict[str, dict[str, dict[str, Any]]] = {}
+    if folder is not None:
+        try:
+            entries = site_entries(read_index(folder), folder, hashes, docs)
+        except (OSError, ValueError) as error:
+            raise UsageError(f"cannot read the recordings in {folder}: {error}") from None
+    path = layout.build / "recordings.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(entries, ensure_ascii=False, indent=1), encoding="utf-8")
+    for lang, pages in entries.items():
+        print(f"recordings ({lang}): {len(pages)} of {len(hashes[lang])} pages")
+    return {entry["cast"]: entry for pages in entries.values() for entry in pages.values()}
+
+
+def _recordings_folder(args: argparse.Namespace, layout: Layout) -> Path | None:
+    if args.recordings is not None:
+        if not args.recordings.is_dir():
+            raise UsageError(f"no recordings folder: {args.recordings}")
+        return Path(args.recordings)
+    default = layout.config.parent / DEFAULT_RECORDINGS
+    return default if default.is_dir() else None
+
+
+def _report(path: Path | None) -> dict[str, Any] | None:
+    if path is None:
+        return None
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        print(
+            f"runner: no report at {shown(path)}: every page shows as not verified",
+            file=sys.stderr,
+        )
+        return None
+    except (OSError, ValueError) as error:
+        raise UsageError(f"cannot read the report {path}: {error}") from None
+    return loaded if isinstance(loaded, dict) else None

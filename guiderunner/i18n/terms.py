@@ -1,0 +1,69 @@
+"""Finding glossary terms in prose: code, links and protected names set aside.
+
+Shared by the per-message rules (guiderunner.i18n.check) and the per-page rules
+(guiderunner.i18n.consistency).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from guiderunner.i18n.model import Glossary, Term
+
+CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+URL = re.compile(r"https?://[^\s<>)\]`]+[^\s<>)\]`.,;:!?»]")
+LINK_TARGET = re.compile(r"(?<=\])\(([^)\s]+)(?:\s+\"[^\"]*\")?\)|(?<=\])\[([^\]]+)\]")
+HTML_TAG = re.compile(r"<[^<>\s][^<>]*>|&#?\w+;")
+IMAGE_OR_HOST = re.compile(r"(?<![\w/:.-])[a-z0-9][\w.-]*(?:/[\w.-]+)*:\w[\w.-]*")
+NO_BREAK = "\u00a0"
+
+
+def masked(text: str, extra: Sequence[str] = ()) -> str:
+    """Text with code, URLs, link targets, HTML and `extra` names blanked: what is prose.
+
+    >>> masked("Run `docker ps`: see [it](https://x.org).")
+    'Run ___________: see [it]_______________.'
+    """
+    for pattern in (CODE_SPAN, LINK_TARGET, URL, HTML_TAG, IMAGE_OR_HOST):
+        text = pattern.sub(lambda m: "_" * len(m[0]), text)
+    for name in extra:
+        text = re.sub(word_pattern(name), lambda m: "_" * len(m[0]), text)
+    return text
+
+
+def word_pattern(token: str) -> str:
+    """A name as a whole-word regular expression."""
+    return rf"(?<![\w-]){re.escape(token)}(?![\w])"
+
+
+def term_pattern(word: str) -> str:
+    """A glossary word as a regular expression: whole words, `*` at the end for any ending.
+
+    >>> bool(re.search(term_pattern("récupér*"), "récupérez-la"))
+    True
+    >>> bool(re.search(term_pattern("tag"), "tags")), bool(re.search(term_pattern("tag"), "a tag"))
+    (False, True)
+    """
+    if word.endswith("*"):
+        return rf"(?<![\w-]){re.escape(word[:-1])}\w*"
+    return word_pattern(word)
+
+
+def has_term(words: Sequence[str], text: str) -> bool:
+    """Whether one of a term's words is in `text`, case aside."""
+    return any(re.search(term_pattern(w), text, re.IGNORECASE) for w in words)
+
+
+def term_prose(text: str, term: Term, glossary: Glossary) -> str:
+    """The prose a term is looked for in: code, links and protected names blanked.
+
+    A protected name that is part of the term itself stays (`NuGet` in 'NuGet package').
+    """
+    words = " ".join((*term.english, *term.french, *term.avoid)).lower()
+    return masked(text, [name for name in glossary.protected if name.lower() not in words])
+
+
+def quoted(words: Sequence[str]) -> str:
+    """« a » or « b », as the findings show French words."""
+    return " or ".join(f"«{NO_BREAK}{word}{NO_BREAK}»" for word in words)

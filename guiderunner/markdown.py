@@ -1,0 +1,102 @@
+"""The one Markdown reader: markdown-it configured once, and the views of a page every stage uses.
+
+Only this module imports markdown-it. The guide parser (guiderunner.parse) reads the block
+structure; i18n reads prose (tables, admonitions, definition lists, front matter); the presenter
+and the site read headings; the site and i18n find runner comments. All of them see the page
+the same way, because they all read it here.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+__all__ = [
+    "DIRECTIVE",
+    "Heading",
+    "Token",
+    "block_tokens",
+    "directive_lines",
+    "headings",
+    "inline_tokens",
+    "prose_tokens",
+]
+
+DIRECTIVE = re.compile(r"^\s*<!--\s*runner:(?P<body>.*)$", re.MULTILINE)
+"""A runner comment's first line: `<!-- runner: ...`; `body` is the rest of that line."""
+
+# The guide parser needs only the block structure (fences, HTML comments): inline parsing is
+# skipped, which keeps long pages fast. Inline tokens still carry their source text. It knows
+# admonitions, as the site does, so a fence inside one is found where the reader sees it.
+_blocks = MarkdownIt("commonmark").disable(["inline", "text_join"]).use(admon_plugin)
+# Prose as the site renders it: the extensions mkdocs.yml turns on.
+_prose = (
+    MarkdownIt("commonmark")
+    .enable("table")
+    .use(front_matter_plugin)
+    .use(admon_plugin)
+    .use(deflist_plugin)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A Markdown heading of the page: the prose context of the steps under it."""
+
+    line: int
+    """1-based line of its text."""
+    end: int
+    """1-based last line (the underline of a setext heading)."""
+    level: int
+    """1 for `#`, up to 6."""
+    title: str
+    """Its text, as written (inline markup kept)."""
+
+
+def block_tokens(text: str) -> list[Token]:
+    """The page's block tokens, without inline parsing: what the guide parser reads."""
+    return _blocks.parse(text)
+
+
+def prose_tokens(text: str) -> list[Token]:
+    """The page's tokens with inline parsing and the site's extensions: what i18n reads."""
+    return _prose.parse(text)
+
+
+def inline_tokens(text: str) -> list[Token]:
+    """The inline tokens of one line of Markdown (text, code, links, breaks)."""
+    return _prose.parseInline(text)[0].children or []
+
+
+def directive_lines(text: str) -> tuple[tuple[int, int], ...]:
+    r"""0-based [start, end) line ranges of runner comments: directives and hidden blocks.
+
+    >>> directive_lines("Text\n\n<!-- runner: skip=x -->\n```console\n$ true\n```\n")
+    ((2, 3),)
+    """
+    return tuple(
+        (token.map[0], token.map[1])
+        for token in prose_tokens(text)
+        if token.type == "html_block" and token.map and DIRECTIVE.match(token.content)
+    )
+
+
+def headings(text: str) -> tuple[Heading, ...]:
+    r"""The page's ATX and setext headings, outside code fences and front matter.
+
+    >>> [h.title for h in headings("# Title\n```\n# not a heading\n```\nSub\n---\n")]
+    ['Title', 'Sub']
+    """
+    tokens = _prose.parse(text)
+    return tuple(
+        Heading(opener.map[0] + 1, opener.map[1], int(opener.tag[1:]), inline.content.strip())
+        for opener, inline in itertools.pairwise(tokens)
+        if opener.type == "heading_open" and opener.map is not None and inline.type == "inline"
+    )

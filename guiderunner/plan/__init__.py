@@ -1,0 +1,266 @@
+"""Guide -> Plan: ordered steps with expectations compiled, placeholders filled, paths checked.
+
+Everything that can be wrong with a guide is found here, before anything runs.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+
+from guiderunner.errors import GuideError
+from guiderunner.model import (
+    Block,
+    Command,
+    Guide,
+    LinePattern,
+    Notice,
+    Plan,
+    StartService,
+    Step,
+    StopMark,
+    StopService,
+    WriteFile,
+)
+from guiderunner.plan.bash import BashParser, is_incomplete
+from guiderunner.plan.commands import (
+    Incomplete,
+    PageCommand,
+    nested_prompts,
+    page_oracle,
+    split_commands,
+)
+from guiderunner.plan.commands import typed as typed_lines
+from guiderunner.plan.expect import PatternError, compile_lines
+from guiderunner.plan.placeholders import PLACEHOLDER, filler
+from guiderunner.plan.variants import chosen_output
+from guiderunner.settings import Settings
+
+__all__ = [
+    "PLACEHOLDER",
+    "PageCommand",
+    "PlanSettings",
+    "check_syntax",
+    "checked_path",
+    "page_oracle",
+    "plan_guide",
+    "plan_settings",
+    "split_commands",
+]
+
+DOCKER = re.compile(r"\bdocker\b")
+DEFAULT_FACTS: Mapping[str, str] = MappingProxyType({"builder": "buildkit"})
+"""The run's facts when the settings say nothing; `runner: when` comments are checked on them."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSettings:
+    """What planning needs from the settings."""
+
+    timeout: float
+    """Default seconds per command."""
+    ready_timeout: float
+    """Default seconds for a service to become ready."""
+    placeholders: Mapping[str, str]
+    """Values for `<name>` placeholders in commands and expected output."""
+    sample: Path | None
+    """The sample solution the workspace is copied from: titled paths are checked in it."""
+    environ: Mapping[str, str]
+    """The runner's environment, for `unless=VAR`."""
+    facts: Mapping[str, str] = field(default_factory=lambda: DEFAULT_FACTS)
+    """What this run is (`builder`: `buildkit` or `legacy`), for `runner: when KEY=VALUE`."""
+    reader: bool = False
+    """A reader's run (`--as-reader`): hidden blocks are left out, only what the site shows runs."""
+
+
+def plan_settings(settings: Settings) -> PlanSettings:
+    """What planning takes from the run's settings."""
+    return PlanSettings(
+        timeout=settings.timeout,
+        ready_timeout=settings.ready_timeout,
+        placeholders=settings.placeholders,
+        sample=settings.sample,
+        environ=settings.environ,
+        facts={**DEFAULT_FACTS, "builder": settings.builder},
+    )
+
+
+def plan_guide(guide: Guide, settings: PlanSettings) -> Plan:
+    """Turn a page's blocks into steps; raises GuideError naming the line of any mistake.
+
+    One bash process per page parses the commands: first to tell where each command ends
+    (`guiderunner.plan.commands`), then to check that each one parses.
+    """
+    blocks = [
+        i for i in guide.items if isinstance(i, StopMark) or not (settings.reader and i.hidden)
+    ]
+    with BashParser() as bash:
+        incomplete = page_oracle(bash, [b for b in blocks if isinstance(b, Block)])
+        steps: list[Step] = []
+        running: dict[str, StartService] = {}
+        notices = list(guide.notices)
+        for item in blocks:
+            if isinstance(item, StopMark):
+                steps.append(_stop(item, running))
+            else:
+                steps.extend(_block_steps(item, settings, running, incomplete, notices=notices))
+        steps.extend(_stop_at_end(start) for start in reversed(running.values()))
+        check_syntax([s for s in steps if isinstance(s, Command | StartService)], bash)
+    uses_docker = any(
+        isinstance(s, Command | StartService) and s.skip is None and DOCKER.search(s.text)
+        for s in steps
+    )
+    return Plan(guide.path, tuple(steps), uses_docker, notices=tuple(notices))
+
+
+def _block_steps(
+    block: Block,
+    settings: PlanSettings,
+    running: dict[str, StartService],
+    incomplete: Incomplete,
+    *,
+    notices: list[Notice],
+) -> Iterator[Step]:
+    if block.kind == "file":
+        yield replace(_write_file(block, settings.sample), skip=_skip(block, settings))
+        return
+    commands = list(split_commands(block, incomplete))
+    notices.extend(n for command in commands for n in nested_prompts(command))
+    typed = chosen_output(block, commands, settings.facts, incomplete)
+    service = block.options.service
+    if service is None:
+        yield from (_command(t, block, settings) for t in typed)
+        return
+    if len(typed) != 1:
+        raise GuideError(block.span.path, block.span.start, "a service block holds one command")
+    if service.name in running:
+        raise GuideError(
+            block.span.path, typed[0].span.start, f"service {service.name!r} is already running"
+        )
+    start = _start_service(typed[0], block, settings)
+    running[service.name] = start
+    yield start
+
+
+def _typed_text(command: PageCommand) -> str:
+    typed = command
+    text = typed_lines(command.lines)
+    if not text.strip():
+        raise GuideError(typed.span.path, typed.span.start, "empty command")
+    return text
+
+
+def _command(typed: PageCommand, block: Block, settings: PlanSettings) -> Command:
+    fill = filler(typed.span, settings.placeholders)
+    return Command(
+        span=typed.span,
+        text=fill(_typed_text(typed), command=True),
+        shown="\n".join(typed.lines),
+        expected=_expected(typed, block, fill),
+        exit_status=block.options.exit_status,
+        timeout=block.options.timeout or settings.timeout,
+        skip=_skip(block, settings),
+    )
+
+
+def _skip(block: Block, settings: PlanSettings) -> str | None:
+    unless = block.options.unless
+    if unless is not None and settings.environ.get(unless):
+        return None
+    return block.options.skip
+
+
+def _start_service(typed: PageCommand, block: Block, settings: PlanSettings) -> StartService:
+    service = block.options.service
+    assert service is not None
+    fill = filler(typed.span, settings.placeholders)
+    try:
+        ready = re.compile(service.ready)
+    except re.error as error:
+        raise GuideError(
+            typed.span.path, block.span.start - 1, f"invalid `ready` pattern: {error}"
+        ) from None
+    return StartService(
+        span=typed.span,
+        name=service.name,
+        text=fill(_typed_text(typed), command=True),
+        shown="\n".join(typed.lines),
+        ready=ready,
+        ready_timeout=service.ready_timeout or settings.ready_timeout,
+        expected=_expected(typed, block, fill),
+        skip=_skip(block, settings),
+    )
+
+
+def _expected(
+    typed: PageCommand, block: Block, fill: Callable[..., str]
+) -> tuple[LinePattern, ...]:
+    try:
+        return compile_lines([fill(line) for line in typed.output], regex=block.options.regex)
+    except PatternError as error:
+        raise GuideError(typed.span.path, typed.span.end + 1, str(error)) from None
+
+
+def _stop(mark: StopMark, running: dict[str, StartService]) -> StopService:
+    start = running.pop(mark.name, None)
+    if start is None:
+        raise GuideError(mark.span.path, mark.span.start, f"no running service named {mark.name!r}")
+    return StopService(span=mark.span, name=mark.name, expected=start.expected, skip=start.skip)
+
+
+def _stop_at_end(start: StartService) -> StopService:
+    return StopService(span=start.span, name=start.name, expected=start.expected, skip=start.skip)
+
+
+def _write_file(block: Block, sample: Path | None) -> WriteFile:
+    assert block.title is not None
+    if not block.title.strip():
+        raise GuideError(block.span.path, block.span.start, "`title` is empty: give a file path")
+    path = checked_path(block.title, sample)
+    if path is None:
+        raise GuideError(
+            block.span.path, block.span.start, f"title {block.title!r} leaves the workspace"
+        )
+    return WriteFile(
+        span=block.span,
+        path=path,
+        content="\n".join(block.body) + "\n" if block.body else "",
+    )
+
+
+def checked_path(title: str, root: Path | None) -> str | None:
+    """The normalised relative path of a titled block, or None when it would leave `root`.
+
+    >>> [checked_path(title, None) for title in ("src/./Dockerfile", "../x", "/etc/x")]
+    ['src/Dockerfile', None, None]
+    """
+    if not title or title.startswith("/") or "\\" in title or "\0" in title:
+        return None
+    normal = posixpath.normpath(title)
+    if normal in (".", "..") or normal.startswith("../"):
+        return None
+    if root is not None and not _stays_inside(root, normal):
+        return None
+    return normal
+
+
+def _stays_inside(root: Path, relative: str) -> bool:
+    """True unless a symlink on the way leads out of `root`."""
+    base = root.resolve()
+    target = (base / relative).resolve()
+    return target == base or base in target.parents
+
+
+def check_syntax(commands: list[Command | StartService], bash: BashParser) -> None:
+    """Have bash parse every command (without running any), so a typo fails before the run."""
+    for command, message in zip(commands, bash.parse([c.text for c in commands]), strict=True):
+        if message:
+            if is_incomplete(message):
+                message = f"the command is incomplete ({message})"
+            raise GuideError(
+                command.span.path, command.span.start, f"bash cannot parse it: {message}"
+            )

@@ -1,0 +1,241 @@
+"""One page's life, the same for every command that runs a page (verify, step, update): PageRun.
+
+Entering a PageRun, in this order:
+
+1. checks the machine (guiderunner.run.box.preflight): no bash, no setsid, or, for a page that uses
+   Docker, no engine answering, is a MissingPiece (exit 3) before anything starts;
+2. copies the sample solution into a scratch workspace;
+3. records the session (run.box.leftovers), so that `runner reset` can clean up after a runner
+   killed with SIGKILL;
+4. starts the page's DockerOwnership (Docker pages only): a forwarding socket that records
+   each object the page creates (guiderunner.run.docker.owned);
+5. builds the shell's environment (`page_environment`, the only place that does);
+6. starts the shell; services start later, from steps.
+
+Each step then runs through `PageRun.step`: observed, filtered, judged, its verdict told to
+the listeners. Leaving the PageRun, however it is left, undoes it all in reverse: services, the
+shell, every process carrying the session's marker, exactly the Docker objects the page made
+(containers, networks, volumes, image tags), the record, the workspace (unless kept). The
+extension points are in guiderunner.run.seams.
+"""
+
+from __future__ import annotations
+
+import codecs
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from guiderunner.closing import Closing
+from guiderunner.model import Observation, PageResult, Plan, Step, Verdict
+from guiderunner.run.box import leftovers as record
+from guiderunner.run.box.preflight import check_machine
+from guiderunner.run.box.processes import kill_session
+from guiderunner.run.box.workspace import scratch_workspace
+from guiderunner.run.docker import ownership as docker
+from guiderunner.run.seams import EnvironmentLayer, Extensions
+from guiderunner.run.shell.session import (
+    SESSION_VARIABLE,
+    ShellSession,
+    new_nonce,
+    shell_environment,
+)
+from guiderunner.run.steps.execute import PageContext, observe
+from guiderunner.run.steps.services import Services
+
+Judge = Callable[[Observation], Verdict]
+"""The match stage's judge, passed in: the run stage never imports a later one."""
+Echo = Callable[[str], None]
+"""Where live output goes (filtered text, as it arrives)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageOptions:
+    """How to run a page: what every command that runs one decides."""
+
+    sample: Path | None
+    """The sample solution copied into the workspace (None: an empty workspace)."""
+    base_env: Mapping[str, str]
+    """The runner's environment, which the page's shell starts from."""
+    extra_env: Mapping[str, str]
+    """Variables every page's shell gets (the settings' `env`)."""
+    record: Path
+    """The folder of the record `runner reset` reads (guiderunner.run.box.leftovers.record_dir)."""
+    keep_workspace: bool = False
+    """Keep the workspace afterwards, and record it for `runner reset`."""
+    echo: Echo | None = None
+    """Live output of the shell, filtered, or None."""
+    extensions: Extensions = field(default_factory=Extensions)
+    """What callers plug in (guiderunner.run.seams)."""
+
+
+def page_environment(
+    base: Mapping[str, str],
+    extra: Mapping[str, str],
+    nonce: str,
+    workspace: Path,
+    layers: Sequence[EnvironmentLayer] = (),
+) -> dict[str, str]:
+    """The page shell's environment: the reset one, the settings' variables, then each layer.
+
+    The session marker comes last, so that no layer can remove what cleanup relies on.
+
+    >>> home = lambda workspace, env: {"HOME": str(workspace)}
+    >>> env = page_environment({"HOME": "/h"}, {}, "n1", Path("/w"), [home])
+    >>> env["HOME"], env["RUNNER_SESSION"], env["LC_ALL"]
+    ('/w', 'n1', 'C.UTF-8')
+    """
+    env = shell_environment(base, extra, nonce)
+    for layer in layers:
+        env.update(layer(workspace, env))
+    env[SESSION_VARIABLE] = nonce
+    return env
+
+
+class PageRun(Closing):
+    """A page's workspace, environment, shell, services, record and cleanup: a context manager."""
+
+    def __init__(self, plan: Plan, options: PageOptions, judge: Judge) -> None:
+        self.plan = plan
+        self.options = options
+        self.nonce = new_nonce()
+        """The session's marker: in the prompt, and in every process the page starts."""
+        self._judge = judge
+        self._stack = ExitStack()
+        self._context: PageContext | None = None
+        self._session: record.Session | None = None
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._pending = ""
+        self.workspace: Path | None = None
+        """The scratch workspace, once the page has started."""
+
+    def __enter__(self) -> PageRun:
+        try:
+            self._open(self._stack)
+        except BaseException:
+            self._stack.close()
+            raise
+        return self
+
+    def close(self) -> None:
+        """Leave the page: everything entered is undone, the last entered first."""
+        self._stack.close()
+
+    def _open(self, stack: ExitStack) -> None:
+        options, extensions = self.options, self.options.extensions
+        check_machine({**options.base_env, **options.extra_env}, docker=self.plan.uses_docker)
+        workspace = stack.enter_context(
+            scratch_workspace(options.sample, keep=options.keep_workspace)
+        )
+        self.workspace = workspace
+        if options.keep_workspace:
+            stack.callback(record.keep_workspace, options.record, workspace)
+        self._session = record.open_session(options.record, self.nonce, workspace)
+        stack.callback(record.close_session, options.record, self.nonce)
+        docker_env = self._own_docker(stack) if self.plan.uses_docker else {}
+        stack.callback(kill_session, self.nonce)
+        states = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="runner-state-")))
+        docker_layers = extensions.docker_environment if self.plan.uses_docker else ()
+        layers = (*extensions.environment, *docker_layers)
+        env = page_environment(options.base_env, options.extra_env, self.nonce, workspace, layers)
+        env.update(docker_env)
+        shell = stack.enter_context(ShellSession(workspace, env, self.nonce, self._raw))
+        services = stack.enter_context(Services())
+        self._context = PageContext(workspace, shell, services, env, states)
+
+    @property
+    def context(self) -> PageContext:
+        """The workspace, shell and services the steps share (only inside the `with`)."""
+        if self._context is None:
+            raise RuntimeError("the page has not started")
+        return self._context
+
+    # --- steps -------------------------------------------------------------------------------
+
+    def step(self, step: Step) -> Verdict:
+        """Run one step, filter its output, judge it, record its Docker objects, tell listeners."""
+        extensions = self.options.extensions
+        for started in extensions.step_started:
+            started(self.plan.path, step)
+        observation = self._filtered(observe(step, self.context))
+        if self._pending:
+            self._echo(self._pending, final=True)
+        verdict = self._judge(observation)
+        self._tell(verdict)
+        return verdict
+
+    def run(self, *, keep_going: bool = False) -> Iterator[Verdict]:
+        """Every step in order; after a failure the rest is skipped, unless `keep_going`."""
+        done = 0
+        for step in self.plan.steps:
+            verdict = self.step(step)
+            done += 1
+            yield verdict
+            if verdict.outcome in ("failed", "error") and not keep_going:
+                break
+        failed_at = self.plan.steps[done - 1].span if done else None
+        for step in self.plan.steps[done:]:
+            reason = step.skip or f"not run: {failed_at} failed"  # its own reason first
+            verdict = Verdict(Observation(step, skipped=reason), "skipped", reason)
+            self._tell(verdict)
+            yield verdict
+
+    def _tell(self, verdict: Verdict) -> None:
+        for listener in self.options.extensions.listeners:
+            listener.step_finished(self.plan.path, verdict)
+
+    # --- output ------------------------------------------------------------------------------
+
+    def _filter(self, text: str) -> str:
+        for rewrite in self.options.extensions.output_filters:
+            text = rewrite(text)
+        return text
+
+    def _filtered(self, observation: Observation) -> Observation:
+        if not self.options.extensions.output_filters or not observation.output:
+            return observation
+        return replace(observation, output=self._filter(observation.output))
+
+    def _raw(self, chunk: bytes) -> None:
+        """The shell's bytes as they come: raw observers first, then the filtered live echo."""
+        for observer in self.options.extensions.raw_observers:
+            observer(chunk)
+        if self.options.echo is not None:
+            self._echo(self._pending + self._decoder.decode(chunk), final=False)
+
+    def _echo(self, text: str, *, final: bool) -> None:
+        """Echo `text` filtered, keeping back a tail that a filter needs to see completed."""
+        filters = self.options.extensions.output_filters
+        keep = 0 if final else max((f.held_back(text) for f in filters), default=0)
+        self._pending = text[len(text) - keep :] if keep else ""
+        shown = self._filter(text[: len(text) - keep])
+        if shown and self.options.echo is not None:
+            self.options.echo(shown)
+
+    # --- Docker ------------------------------------------------------------------------------
+
+    def _own_docker(self, stack: ExitStack) -> Mapping[str, str]:
+        """Start the page's Docker ownership; its record is where `runner reset` will look.
+
+        Entered before the cleanup of processes is registered, so it is left after them: no
+        docker client of the page is mid-call while the page's objects are removed.
+        """
+        factory = self.options.extensions.docker or docker.ProxyOwnership
+        private = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="runner-docker-")))
+        path = record.docker_record(self.options.record, self.nonce)
+        if self._session is not None:
+            self._session = replace(self._session, docker_record=str(path))
+            record.save_session(self.options.record, self._session)
+        return stack.enter_context(factory(private, path)).environment()
+
+
+def run_page(plan: Plan, options: PageOptions, judge: Judge, *, keep_going: bool) -> PageResult:
+    """Run a whole page in a PageRun; listeners hear each verdict as it comes."""
+    started = time.perf_counter()
+    with PageRun(plan, options, judge) as page:
+        verdicts = tuple(page.run(keep_going=keep_going))
+    kept = str(page.workspace) if options.keep_workspace else None
+    return PageResult(plan.path, verdicts, time.perf_counter() - started, kept)

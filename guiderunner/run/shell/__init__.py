@@ -1,0 +1,1 @@
+"""The page's shell: bash on a pseudo-terminal, typed into as a reader types."""

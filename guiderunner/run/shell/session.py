@@ -1,0 +1,254 @@
+r"""The page's shell: one interactive bash on a pseudo-terminal, typed into like a reader would.
+
+A command is typed as the reader types it, line by line; each line waits for bash to ask for
+the next one. Bash itself says where it is, through its prompts and a hook:
+
+- `PS2` (a continuation line is wanted) prints an invisible escape sequence that holds a
+  per-session token; `PROMPT_COMMAND` (a command ended) writes `$?` to a FIFO that only the
+  runner reads, then prints the end sequence, and `PS1` ends with one too.
+- The output of a command is what the terminal shows between the typed line and the end
+  sequence, without the markers; the prompt (whatever the page made of `PS1`) is not output.
+- The status comes from the FIFO: no output can fake it, and the token is never in the
+  environment, nor written raw anywhere bash prints (the prompts hold it as `\e...` escapes).
+- No function or variable of the runner's is in `env`, `declare -F` or a `set -x` trace: the
+  hook runs with stderr closed, so its own trace goes nowhere, and `$?`, `$_` and
+  `PIPESTATUS` survive it. `set -e` acts as in a terminal (no `eval` wrapper).
+- A line longer than canonical mode holds (4,095 bytes) is typed with the terminal briefly
+  raw (guiderunner.run.shell.terminal). A line left incomplete (bash asks for more after the last
+  line) is cancelled with Ctrl-C: status 2, at once.
+- When the foreground program is an interactive bash without the hooks (`exec bash`, a nested
+  `bash`, an overwritten PROMPT_COMMAND), the hooks are set again by typing `. RCFILE` into it.
+- The output is rendered as a terminal shows it (run.shell.screen); `Typed.raw` keeps the
+  bytes. A timed-out command is interrupted (Ctrl-C, SIGTERM, SIGKILL to its job); when it
+  was blocked reading the terminal, the error says it was waiting for input.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from guiderunner.closing import Closing
+from guiderunner.run.shell.hooks import TIMEOUT, Channel, Event, ShellGone
+from guiderunner.run.shell.screen import render
+from guiderunner.run.shell.terminal import Terminal
+
+INTERRUPT = b"\x03"
+GRACE = 3.0  # seconds a command gets to stop after Ctrl-C, then after SIGTERM
+SESSION_VARIABLE = "RUNNER_SESSION"
+SYNTAX_ERROR_STATUS = 2  # what bash sets `$?` to when it cannot parse a command
+
+# What every page starts from, whatever the caller's shell had (cram and prysk do the same).
+RESET_ENVIRONMENT: Mapping[str, str] = {
+    "LANG": "C.UTF-8",
+    "LC_ALL": "C.UTF-8",
+    "TZ": "GMT",
+    "COLUMNS": "80",
+    "LINES": "24",
+    "CDPATH": "",
+    "PAGER": "cat",
+    "GIT_PAGER": "cat",
+    "TERM": "dumb",
+    "NO_COLOR": "1",
+}
+DROPPED_VARIABLES = ("BASH_ENV", "ENV", "PROMPT_COMMAND", "HISTFILE", "PS0", "PS1", "PS2", "PS4")
+
+
+class ShellDied(Exception):
+    """The page's bash exited (an `exit` in the guide, or a crash): later steps cannot run."""
+
+
+@dataclass(frozen=True, slots=True)
+class Typed:
+    """What one typed command gave back."""
+
+    output: bytes
+    """What the terminal shows of its output (rendered: `\\r`, backspaces, cursor moves)."""
+    status: int | None
+    """`$?` after it, None when it had to be interrupted."""
+    error: str | None = None
+    """Why it did not end normally (timeout, incomplete command)."""
+    raw: bytes = b""
+    """The bytes it wrote to the terminal, markers removed, before rendering."""
+
+
+def shell_environment(
+    base: Mapping[str, str], extra: Mapping[str, str], nonce: str
+) -> dict[str, str]:
+    """The variables a page's shell starts with: the caller's, reset, plus the cleanup marker.
+
+    The marker (RUNNER_SESSION) only lets the cleanup find the page's processes, even detached
+    ones; it plays no part in telling when a command ends, so printing it changes nothing.
+    """
+    env = {k: v for k, v in base.items() if k not in DROPPED_VARIABLES}
+    env.update(RESET_ENVIRONMENT)
+    env["SHELL"] = shutil.which("bash", path=env.get("PATH")) or "/bin/bash"
+    env.update(extra)
+    env[SESSION_VARIABLE] = nonce
+    return env
+
+
+def quote_ansi_c(text: str) -> str:
+    r"""Quote text as bash `$'...'`, so that any text fits on one line.
+
+    >>> quote_ansi_c("echo 'a'\necho b")
+    "$'echo \\'a\\'\\necho b'"
+    """
+    return "$'" + text.translate(_ANSI_C) + "'"
+
+
+_ANSI_C = {
+    **{code: f"\\x{code:02x}" for code in (*range(32), 127)},
+    ord("\\"): "\\\\",
+    ord("'"): "\\'",
+    ord("\n"): "\\n",
+    ord("\t"): "\\t",
+}
+
+
+def new_nonce() -> str:
+    """A marker no output can guess (os.urandom: `secrets` costs more to import)."""
+    return os.urandom(8).hex()
+
+
+class ShellSession(Closing):
+    """A persistent interactive bash for one page; a context manager that always kills it."""
+
+    def __init__(
+        self,
+        cwd: Path,
+        env: Mapping[str, str],
+        nonce: str | None = None,
+        echo: Callable[[bytes], None] | None = None,
+    ) -> None:
+        self.nonce = nonce or new_nonce()
+        """The cleanup marker (RUNNER_SESSION); not used to tell when a command ends."""
+        self._cwd = cwd
+        self._env = dict(env)
+        self._wanted_echo = echo  # set once bash is ready: its start-up is not the page's
+        self._child: Terminal | None = None
+        self._channel: Channel | None = None
+        self._home = ""
+
+    def __enter__(self) -> ShellSession:
+        self._home = tempfile.mkdtemp(prefix="runner-shell-")
+        try:
+            self._channel = Channel(Path(self._home), new_nonce())
+            rcfile = self._channel.write_rcfile()
+            argv = ["bash", "--noprofile", "--rcfile", str(rcfile), "--noediting", "-i"]
+            self._child = Terminal(argv, self._cwd, self._env)
+            self._channel.attach(self._child, argv)
+            event = self._channel.wait_prompt(time.monotonic() + 30)
+        except ShellGone:
+            self.close()
+            raise ShellDied("bash did not start: it exited") from None
+        except BaseException:
+            self.close()
+            raise
+        if event.kind != Event.DONE:
+            self.close()
+            raise ShellDied("bash did not start: timeout")
+        self._channel.echo = self._wanted_echo
+        return self
+
+    @property
+    def pid(self) -> int:
+        """The bash process id."""
+        assert self._child is not None
+        return int(self._child.pid)
+
+    @property
+    def terminal_fd(self) -> int:
+        """The master side of bash's terminal, for a live hand-over (run.shell.interact)."""
+        assert self._child is not None
+        return self._child.fd
+
+    def run(self, text: str, timeout: float) -> Typed:
+        """Type one command, line by line, and return its output and status."""
+        try:
+            return self._run(text, timeout)
+        except ShellGone:
+            raise ShellDied(f"the shell exited{self._exit_note()}") from None
+
+    def _exit_note(self) -> str:
+        status = self._child.wait(1.0) if self._child is not None else None
+        return f" with status {status}" if status is not None else ""
+
+    def _run(self, text: str, timeout: float) -> Typed:
+        channel = self._live()
+        deadline = time.monotonic() + timeout
+        lines = text.split("\n")
+        channel.start_command()
+        event = TIMEOUT
+        for number, line in enumerate(lines, 1):
+            if not channel.type_line(line, deadline):
+                event = TIMEOUT
+                break
+            event = channel.wait_prompt(deadline, more_lines=number < len(lines))
+            if event.kind == Event.TIMEOUT:
+                break
+        if event.kind == Event.TIMEOUT:
+            return self._interrupt(timeout)
+        if event.kind == Event.MORE:
+            return self._cancel_incomplete()
+        if ("#" in text or not text.strip()) and not any(
+            line.strip() and not line.lstrip().startswith("#") for line in lines
+        ):
+            return self._result(0)  # blank or comments only: nothing ran, bash keeps the old `$?`
+        return self._result(event.status)
+
+    def _live(self) -> Channel:
+        if self._channel is None or self._child is None:
+            raise ShellDied("the shell is not running")
+        return self._channel
+
+    def _result(self, status: int | None, error: str | None = None) -> Typed:
+        channel = self._live()
+        raw = channel.take_output()
+        return Typed(render(raw), status, error, raw)
+
+    def _cancel_incomplete(self) -> Typed:
+        """Bash still wants lines after the last one: Ctrl-C, as a reader would."""
+        channel = self._live()
+        channel.write(INTERRUPT)
+        channel.wait_prompt(time.monotonic() + GRACE)
+        return self._result(
+            SYNTAX_ERROR_STATUS, "incomplete command: bash is still waiting for more lines"
+        )
+
+    def _interrupt(self, timeout: float) -> Typed:
+        """Ctrl-C, then SIGTERM and SIGKILL to the foreground job; the shell must come back."""
+        channel = self._live()
+        assert self._child is not None
+        waiting = bool(self._child.readers())
+        error = f"timed out{' waiting for input' if waiting else ''} after {timeout:g}s"
+        for action in (channel.interrupt, channel.terminate, channel.kill):
+            action()
+            event = channel.wait_prompt(time.monotonic() + GRACE)
+            if event.kind == Event.DONE:
+                return self._result(None, error)
+        raise ShellDied(f"{error} and the shell did not come back")
+
+    def close(self) -> None:
+        """Kill bash and its whole session, remove the FIFO; never raises."""
+        child, self._child = self._child, None
+        channel, self._channel = self._channel, None
+        if child is not None:
+            child.close()
+        if channel is not None:
+            channel.close()
+        if self._home:
+            shutil.rmtree(self._home, ignore_errors=True)
+
+    def save_state(self, path: Path) -> None:
+        """Write the shell's exported variables and directory, for a service to start from."""
+        script = f'{{ export -p; printf "cd -- %q\\n" "$PWD"; }} > {shlex.quote(str(path))}'
+        result = self.run(script, 10)
+        if result.status != 0:
+            raise ShellDied("could not read the shell's state")

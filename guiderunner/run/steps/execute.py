@@ -1,0 +1,98 @@
+"""Plan -> Observations: run each step for real, in the page's shell, and record what happened.
+
+Nothing here judges output, and nothing here sets a page up: guiderunner.run.lifecycle.PageRun
+makes the PageContext (workspace, shell, services) and tears it down. A new kind of step is one
+function here, registered in OBSERVERS.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from guiderunner.model import Command, Observation, StartService, Step, StopService, WriteFile
+from guiderunner.run.shell.session import ShellDied, ShellSession
+from guiderunner.run.steps.files import OutsideWorkspace, write_file
+from guiderunner.run.steps.services import RunningService, Services
+
+
+@dataclass(slots=True)
+class PageContext:
+    """What the steps of one page share while it runs (made by run.lifecycle.PageRun)."""
+
+    workspace: Path
+    """The scratch copy the page runs in."""
+    shell: ShellSession
+    """The page's one interactive bash."""
+    services: Services
+    """Services started and not yet stopped."""
+    env: Mapping[str, str]
+    """The shell's environment (services start from the shell's exported variables)."""
+    shell_states: Path
+    """A private folder where the shell's state is saved for each service to start from."""
+    dead: str | None = None
+    """Why the shell is gone, once it is: later steps are not run."""
+
+
+def observe(step: Step, context: PageContext) -> Observation:
+    """Run one step, unless it is skipped or the shell is gone."""
+    if step.skip is not None:
+        return Observation(step, skipped=step.skip)
+    if context.dead is not None and not isinstance(step, StopService):
+        return Observation(step, error=f"not run: {context.dead}")
+    started = time.perf_counter()
+    try:
+        observation = OBSERVERS[type(step)](step, context)
+    except ShellDied as died:
+        context.dead = str(died)
+        observation = Observation(step, error=str(died))
+    return replace(observation, duration=time.perf_counter() - started)
+
+
+def _run_command(step: Step, context: PageContext) -> Observation:
+    assert isinstance(step, Command)
+    typed = context.shell.run(step.text, step.timeout)
+    return Observation(step, _text(typed.output), typed.status, error=typed.error)
+
+
+def _write(step: Step, context: PageContext) -> Observation:
+    assert isinstance(step, WriteFile)
+    try:
+        write_file(context.workspace, step.path, step.content)
+    except (OutsideWorkspace, OSError) as error:
+        return Observation(step, error=f"cannot write {step.path}: {error}")
+    return Observation(step, status=0)
+
+
+def _start(step: Step, context: PageContext) -> Observation:
+    assert isinstance(step, StartService)
+    state = context.shell_states / f"{step.name}.sh"
+    context.shell.save_state(state)
+    service = RunningService(step.name, step.text, state, context.workspace, context.env)
+    context.services.add(service)
+    problem = service.wait_ready(step.ready, step.ready_timeout)
+    return Observation(step, _text(service.output), None if problem else 0, error=problem)
+
+
+def _stop(step: Step, context: PageContext) -> Observation:
+    assert isinstance(step, StopService)
+    if step.name not in context.services:
+        return Observation(step, error=f"service {step.name!r} is not running")
+    service = context.services.pop(step.name)
+    status = service.stop()
+    return Observation(step, _text(service.output), status)
+
+
+def _text(output: bytes) -> str:
+    return output.decode("utf-8", "replace")
+
+
+OBSERVERS: dict[type, Callable[[Step, PageContext], Observation]] = {
+    Command: _run_command,
+    WriteFile: _write,
+    StartService: _start,
+    StopService: _stop,
+}
+"""How each kind of step runs."""

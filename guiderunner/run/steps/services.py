@@ -1,0 +1,118 @@
+"""Long-running commands (servers, `docker run -ti`) on a terminal of their own.
+
+A service starts from the page shell's exported variables and directory, so it behaves as if
+typed there; a thread drains its terminal so it never blocks on a full buffer. Stopping it is
+what a reader does: Ctrl-C, then SIGTERM and SIGKILL to its process group if it does not listen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import threading
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from guiderunner.closing import Closing
+from guiderunner.run.shell.session import INTERRUPT, quote_ansi_c
+from guiderunner.run.shell.terminal import Terminal
+
+STOP_GRACE = 10.0  # seconds a service gets after Ctrl-C (ASP.NET Core drains requests)
+KILL_GRACE = 3.0
+
+
+class RunningService:
+    """One running service: its terminal, its output so far, and how to stop it."""
+
+    def __init__(
+        self, name: str, text: str, state: Path, cwd: Path, env: Mapping[str, str]
+    ) -> None:
+        self.name = name
+        script = f". {quote_ansi_c(str(state))} && eval {quote_ansi_c(text)}"
+        self._child = Terminal(["bash", "--noprofile", "--norc", "-c", script], cwd, env)
+        self._output = bytearray()
+        self._changed = threading.Condition()
+        self._ended = False
+        self._reader = threading.Thread(target=self._drain, name=f"service-{name}", daemon=True)
+        self._reader.start()
+
+    def _drain(self) -> None:
+        fd = self._child.fd
+        while True:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                chunk = b""
+            with self._changed:
+                if not chunk:
+                    self._ended = True
+                    self._changed.notify_all()
+                    return
+                self._output += chunk
+                self._changed.notify_all()
+
+    @property
+    def output(self) -> bytes:
+        """Everything it printed so far."""
+        with self._changed:
+            return bytes(self._output)
+
+    def wait_ready(self, ready: re.Pattern[str], timeout: float) -> str | None:
+        """Wait until the output matches `ready`; None when ready, else why not."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not ready.search(self._output.decode("utf-8", "replace")):
+                if self._ended:
+                    return "it exited before it was ready"
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return f"not ready after {timeout:g}s"
+                self._changed.wait(remaining)
+        return None
+
+    def stop(self) -> int | None:
+        """Ctrl-C, then harder; returns its exit status (None when it died of a signal)."""
+        if not self._ended:
+            with contextlib.suppress(OSError):
+                os.write(self._child.fd, INTERRUPT)
+        for sig, grace in (
+            (None, STOP_GRACE),
+            (signal.SIGTERM, KILL_GRACE),
+            (signal.SIGKILL, KILL_GRACE),
+        ):
+            if sig is not None:
+                with contextlib.suppress(OSError):
+                    os.killpg(self._child.pid, sig)
+            with self._changed:
+                self._changed.wait_for(lambda: self._ended, grace)
+            if self._ended:
+                break
+        self._reader.join(KILL_GRACE)
+        self._child.close()
+        return self._child.exit_status
+
+
+class Services(Closing):
+    """The services of one page, by name; whatever is still running at the end is stopped."""
+
+    def __init__(self) -> None:
+        self._running: dict[str, RunningService] = {}
+
+    def close(self) -> None:
+        """Stop every service still running, the last started first."""
+        for name in reversed(list(self._running)):
+            self.pop(name).stop()
+
+    def add(self, service: RunningService) -> None:
+        """Remember a started service."""
+        self._running[service.name] = service
+
+    def pop(self, name: str) -> RunningService:
+        """Take a service out, to stop it."""
+        return self._running.pop(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._running

@@ -1,0 +1,242 @@
+"""Recordings on the site: the player's files, each page's recording, and "Watch this page run".
+
+asciinema-player comes from npm, pinned in player/package-lock.json and installed by `npm ci`
+into player/node_modules when the site is built. Its bundle is copied into the site beside a
+small loader (player_assets/recording.js), so the site asks no other host for anything and
+works offline; the player's script is fetched only when a reader opens the snippet.
+
+Everything goes under one folder of the site's root (`ASSETS`): French pages link to the same
+files, and to the English recording when their plan is the same.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from guiderunner.errors import MissingPiece
+from guiderunner.report.recording import Marker, Recording
+
+__all__ = [
+    "ASSETS",
+    "WORDS",
+    "PlayerUnavailable",
+    "PlayerWords",
+    "ensure_player",
+    "install_player",
+    "install_recording",
+    "player_html",
+    "recording_path",
+    "to_root",
+]
+
+PROJECT = "player"
+"""The npm project beside mkdocs.yml that pins asciinema-player."""
+PACKAGE = "asciinema-player"
+BUNDLE = ("dist/bundle/asciinema-player.min.js", "dist/bundle/asciinema-player.css", "LICENSE")
+"""What the site needs of the package: the player in one script, its style, its licence."""
+LOADER = Path(__file__).with_name("player_assets")
+"""Our loader and style for the snippet and the "verified" marks."""
+ASSETS = "assets/recordings/"
+"""Under the site's root: `player/` holds the player, and each recording sits beside it."""
+ANCHOR = "recording"
+"""The snippet's id: the "verified" marks link to it."""
+
+
+class PlayerUnavailable(MissingPiece):
+    """The player cannot be installed (no npm, or `npm ci` failed): the machine lacks it (exit 3)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerWords:
+    """The snippet's words in one language."""
+
+    summary: str
+    """What the collapsed snippet says."""
+    steps: str
+    """Above the chapters, one per step."""
+    line: str
+    """A chapter's tooltip: `{line}` is the step's line in the page."""
+    shortened: str
+    """Under the player when pauses were cut: `{over}`, `{played_as}`, `{real}`, `{played}`."""
+    decimal: str
+    """The decimal separator."""
+
+
+WORDS: Mapping[str, PlayerWords] = {
+    "en": PlayerWords(
+        "Watch this page run",
+        "Steps",
+        "line {line}",
+        "Shortened: pauses longer than {over} s play as {played_as} s. "
+        "The run took {real}; this recording plays in {played}.",
+        ".",
+    ),
+    "fr": PlayerWords(
+        "Voir cette page s'exécuter",
+        "Étapes",
+        "ligne {line}",
+        "Raccourci\u00a0: les pauses de plus de {over}\u00a0s durent {played_as}\u00a0s. "
+        "L'exécution a duré {real}\u202f; cet enregistrement dure {played}.",
+        ",",
+    ),
+}
+"""Languages the site is published in; the caller picks one (any other falls back to English)."""
+
+
+def ensure_player(project: Path) -> Path:
+    """The installed asciinema-player package, running `npm ci` first when it is not there.
+
+    `npm ci` installs exactly what package-lock.json pins; it runs again when the lock pins
+    another version than the one installed.
+
+    Raises:
+        PlayerUnavailable: npm is missing, or the install failed.
+    """
+    folder = project / PROJECT
+    package = folder / "node_modules" / PACKAGE
+    if _installed(package) == _pinned(folder) and all((package / f).is_file() for f in BUNDLE):
+        return package
+    npm = shutil.which("npm")
+    if npm is None:
+        raise PlayerUnavailable(
+            f"no npm on PATH, which installs the site's recording player ({folder}); "
+            "install it with `apt-get install npm`"
+        )
+    command = [npm, "ci", "--prefix", str(folder), "--no-audit", "--no-fund", "--ignore-scripts"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0 or not all((package / f).is_file() for f in BUNDLE):
+        tail = " ".join((done.stdout + done.stderr).strip().splitlines()[-3:])
+        raise PlayerUnavailable(f"npm ci --prefix {folder} failed: {tail}")
+    return package
+
+
+def _pinned(folder: Path) -> str | None:
+    try:
+        lock = json.loads((folder / "package-lock.json").read_text(encoding="utf-8"))
+        return str(lock["packages"][f"node_modules/{PACKAGE}"]["version"])
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise PlayerUnavailable(f"{folder / 'package-lock.json'}: unreadable: {error}") from None
+
+
+def _installed(package: Path) -> str | None:
+    try:
+        return str(json.loads((package / "package.json").read_text(encoding="utf-8"))["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def install_player(package: Path, site_dir: Path) -> Path:
+    """Copy the player and our loader into the site (after mkdocs, which cleans its folder)."""
+    target = site_dir / ASSETS / "player"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in BUNDLE:
+        shutil.copy2(package / name, target / Path(name).name)
+    for source in sorted(LOADER.iterdir()):
+        if source.suffix in (".js", ".css"):
+            shutil.copy2(source, target / source.name)
+    return target
+
+
+def recording_path(page: str) -> str:
+    """Where a page's recording sits in the site, from the page's path in the docs folder.
+
+    >>> recording_path("create-docker-images.md"), recording_path("guides/a.md")
+    ('assets/recordings/create-docker-images.cast', 'assets/recordings/guides/a.cast')
+    """
+    return ASSETS + PurePosixPath(page).with_suffix(".cast").as_posix()
+
+
+def install_recording(cast: Path, site_dir: Path, page: str) -> str:
+    """Copy a page's recording into the site; return its path from the site's root."""
+    where = recording_path(page)
+    (site_dir / where).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(cast, site_dir / where)
+    return where
+
+
+def to_root(page_url: str, language_root: str = "") -> str:
+    """The relative path from a page to the site's root (mkdocs' directory URLs).
+
+    >>> to_root("create-docker-images/"), to_root("", "fr/"), to_root("a/b/", "fr/"), to_root("")
+    ('../', '../', '../../../', './')
+    """
+    depth = (language_root + page_url).count("/")
+    return "../" * depth or "./"
+
+
+def player_html(recording: Recording, cast_url: str, root: str, words: PlayerWords) -> str:
+    """The collapsed "Watch this page run" snippet: the player, a note, and one chapter a step.
+
+    `cast_url` is the recording's path from the site's root (`install_recording`), `root` the
+    way from the page to that root (`to_root`). It holds no blank line, so Markdown passes it
+    through as one HTML block.
+    """
+    player = f"{root}{ASSETS}player/"
+    lines = [
+        f'<details class="recording" id="{ANCHOR}">',
+        f"<summary>{html.escape(words.summary)}</summary>",
+        f'<link rel="stylesheet" href="{player}asciinema-player.css">',
+        f'<link rel="stylesheet" href="{player}recording.css">',
+        f'<div class="recording-player" data-cast="{html.escape(root + cast_url)}" '
+        f'data-player="{player}asciinema-player.min.js"></div>',
+    ]
+    if recording.shortened is not None:
+        lines.append(f'<p class="recording-note">{html.escape(_note(recording, words))}</p>')
+    lines += _chapters(recording.markers, words)
+    lines += [f'<script src="{player}recording.js" defer></script>', "</details>"]
+    return "\n".join(lines)
+
+
+def _chapters(markers: Sequence[Marker], words: PlayerWords) -> list[str]:
+    if not markers:
+        return []
+    items = [
+        f'<li><button type="button" data-time="{round(marker.time, 6)!r}"{_tooltip(marker, words)}>'
+        f"{html.escape(_command(marker))}</button></li>"
+        for marker in markers
+    ]
+    heading = f'<p class="recording-steps">{html.escape(words.steps)}</p>'
+    return [heading, '<ol class="recording-chapters">', *items, "</ol>"]
+
+
+def _tooltip(marker: Marker, words: PlayerWords) -> str:
+    if marker.line is None:
+        return ""
+    return f' title="{html.escape(words.line.format(line=marker.line), quote=True)}"'
+
+
+def _command(marker: Marker) -> str:
+    """A chapter shows the command, as the page does: `$ docker build ...`."""
+    return "$ " + marker.label.split(": ", 1)[1] if marker.line is not None else marker.label
+
+
+def _note(recording: Recording, words: PlayerWords) -> str:
+    cut = recording.shortened
+    assert cut is not None
+    return words.shortened.format(
+        over=_number(cut.pauses_over, words),
+        played_as=_number(cut.played_as, words),
+        real=duration(cut.real_duration),
+        played=duration(cut.played_duration),
+    )
+
+
+def _number(value: float, words: PlayerWords) -> str:
+    return f"{value:g}".replace(".", words.decimal)
+
+
+def duration(seconds: float) -> str:
+    """A duration as people say it, to the second (at least 1 s); the same in English and French.
+
+    >>> duration(192.4), duration(7.6), duration(0.2)
+    ('3 min 12 s', '8 s', '1 s')
+    """
+    whole = max(1, round(seconds))
+    minutes, rest = divmod(whole, 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"

@@ -1,0 +1,152 @@
+"""The `runner` mkdocs plugin: accepts the runner's settings, keeps its comments off the site,
+and puts each language's own words on it (badge, stale notice, theme strings, search), and
+each recorded page's "Watch this page run" player and "verified" marks."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as options
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
+
+from guiderunner.settings import BUILDERS, DEFAULT_BUILDER, FUZZY_POLICIES
+from guiderunner.site.additions import stale_notice, stemmed_search
+from guiderunner.site.badge import relabel
+from guiderunner.site.markup import (
+    error_page_base,
+    insert_after_title,
+    language_root,
+    link_alternates,
+    strip_runner_comments,
+)
+from guiderunner.site.recordings import decorate
+from guiderunner.site.strings import strings_of
+
+BADGES_VARIABLE = "RUNNER_BADGES"  # set by `runner publish`: build/badges.json
+RECORDINGS_VARIABLE = "RUNNER_RECORDINGS"  # set by `runner publish`: build/recordings.json
+STALE_KEY = "runner_stale"  # extra.runner_stale: page -> lagging messages (guiderunner.site.build)
+WORDS_KEY = "runner_words"  # extra.runner_words: what overrides/ templates show
+
+MarkdownStep = Callable[[str, Page, MkDocsConfig], str]
+"""A transform of a page's Markdown; it may read the page and the site's config."""
+
+
+def _strip_comments(markdown: str, page: Page, config: MkDocsConfig) -> str:
+    return strip_runner_comments(markdown)
+
+
+def _add_badge(markdown: str, page: Page, config: MkDocsConfig) -> str:
+    badges = _published(os.environ.get(BADGES_VARIABLE, ""))
+    badge = badges.get(config.theme["language"], {}).get(page.file.src_uri)
+    if not badge:
+        return markdown
+    return insert_after_title(markdown, relabel(badge, strings_of(config.extra).badge))
+
+
+def _add_recording(markdown: str, page: Page, config: MkDocsConfig) -> str:
+    """The page's player under the title and its "verified" marks, when it was recorded."""
+    lang = config.theme["language"]
+    entry = _published(os.environ.get(RECORDINGS_VARIABLE, "")).get(lang, {}).get(page.file.src_uri)
+    if not entry:
+        return markdown
+    root = language_root(config.extra.get("alternate") or [], lang)
+    return decorate(markdown, entry, page.url, root, lang)
+
+
+def _add_stale_notice(markdown: str, page: Page, config: MkDocsConfig) -> str:
+    """A translated page whose English changed since says so, and links to the original."""
+    stale = config.extra.get(STALE_KEY) or {}
+    if page.file.src_uri not in stale:
+        return markdown
+    alternates = config.extra.get("alternate") or []
+    source = str(alternates[0].get("link", "")) if alternates else ""
+    return insert_after_title(markdown, stale_notice(strings_of(config.extra), page.url, source))
+
+
+@functools.cache
+def _published(path: str) -> dict[str, dict[str, Any]]:
+    """What `runner publish` wrote (badges, recordings), by language and page; none without it."""
+    if not path:
+        return {}
+    with contextlib.suppress(OSError, ValueError):
+        loaded = json.loads(Path(path).read_text(encoding="utf-8"))
+        if isinstance(loaded, dict):
+            return loaded
+    return {}
+
+
+MARKDOWN_STEPS: tuple[MarkdownStep, ...] = (
+    _add_stale_notice,
+    _add_recording,
+    _add_badge,
+    _strip_comments,
+)
+"""What each page's Markdown goes through, in order. Each addition goes right under the title,
+so the last one added is on top: the badge, then the player, then the stale notice. The
+recording's marks need the runner's comments, which go last."""
+
+
+class RunnerConfig(Config):  # type: ignore[no-untyped-call]
+    """The runner's settings (see guiderunner.settings): declared so `--strict` accepts them."""
+
+    sample = options.Optional(options.Type(str))
+    timeout = options.Optional(options.Type((int, float)))
+    ready_timeout = options.Optional(options.Type((int, float)))
+    placeholders = options.Type(dict, default={})
+    env = options.Type(dict, default={})
+    shards = options.Optional(options.Type(int))
+    fuzzy = options.Choice(FUZZY_POLICIES, default=FUZZY_POLICIES[0])
+    builder = options.Choice(BUILDERS, default=DEFAULT_BUILDER)
+    secrets = options.Optional(options.ListOfItems(options.Type(str)))
+
+
+class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]
+    """Hides what only the runner reads, and links each page to its translations."""
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Run the page's Markdown through MARKDOWN_STEPS."""
+        for step in MARKDOWN_STEPS:
+            markdown = step(markdown, page, config)
+        return markdown
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Give the theme this language's words: heading link tooltips, 404, interface."""
+        strings = strings_of(config.extra)
+        if "toc" in config.mdx_configs or "toc" in config.markdown_extensions:
+            config.mdx_configs.setdefault("toc", {})["permalink_title"] = strings.permalink
+        config.extra[WORDS_KEY] = {"not_found": strings.not_found, "theme": dict(strings.theme)}
+        return config
+
+    def on_template_context(
+        self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext:
+        """Root a translation's 404 page at its own folder (mkdocs roots it at the site's)."""
+        if template_name == "404.html":
+            root = language_root(config.extra.get("alternate") or [], config.theme["language"])
+            context["base_url"] = error_page_base(context["base_url"], root)
+        return context
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        """Link the language switcher to this very page; search through the stemming worker."""
+        alternates = config.extra.get("alternate") or []
+        output = link_alternates(output, page.url, alternates) if alternates else output
+        return stemmed_search(output)
+
+    def on_post_template(
+        self, output_content: str, /, *, template_name: str, config: MkDocsConfig
+    ) -> str:
+        """The 404 page searches like the others."""
+        return stemmed_search(output_content)

@@ -1,5 +1,0 @@
-"""`python -m runner`."""
-
-from runner.cli import entry
-
-entry()
