@@ -13,6 +13,7 @@ is one place to look:
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from guiderunner.errors import UsageError
+from guiderunner.errors import UsageError, not_utf8
 
 CONFIG_NAME = "mkdocs.yml"
 DEFAULT_TIMEOUT = 120.0
@@ -136,7 +137,7 @@ def load_settings(
     *,
     environ: Mapping[str, str] | None = None,
     sample: str | None = None,
-    timeout: float | None = None,
+    timeout: str | float | None = None,
     given: Mapping[str, str] | None = None,
     builder: str | None = None,
 ) -> Settings:
@@ -149,9 +150,15 @@ def load_settings(
         root=root,
         docs_dir=root / docs,
         sample=(root / str(chosen_sample)) if chosen_sample else None,
-        timeout=timeout
-        or _number(env.get("RUNNER_TIMEOUT") or entry.get("timeout"), DEFAULT_TIMEOUT),
-        ready_timeout=_number(entry.get("ready_timeout"), DEFAULT_READY_TIMEOUT),
+        timeout=_first_seconds(
+            ("--timeout", timeout),
+            ("RUNNER_TIMEOUT", env.get("RUNNER_TIMEOUT") or None),
+            (f"{config}: timeout", entry.get("timeout")),
+            default=DEFAULT_TIMEOUT,
+        ),
+        ready_timeout=_first_seconds(
+            (f"{config}: ready_timeout", entry.get("ready_timeout")), default=DEFAULT_READY_TIMEOUT
+        ),
         placeholders=Placeholders(_strings(entry.get("placeholders")), env, given or {}),
         env=_strings(entry.get("env")),
         environ=env,
@@ -191,9 +198,11 @@ def _builder(
 
 def _runner_entry(config: Path) -> tuple[dict[str, Any], str]:
     try:
-        data = load_yaml(config.read_text(encoding="utf-8"))
+        data = load_yaml(config.read_text(encoding="utf-8"), str(config))
     except OSError as error:
         raise UsageError(f"cannot read {config}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{config}: {not_utf8(config.read_bytes(), error)}") from None
     if not isinstance(data, dict):
         raise UsageError(f"{config}: not a mapping")
     entry: dict[str, Any] = {}
@@ -206,8 +215,11 @@ def _runner_entry(config: Path) -> tuple[dict[str, Any], str]:
     return entry, str(data.get("docs_dir", "docs"))
 
 
-def load_yaml(text: str) -> Any:
-    """Read mkdocs.yml, tolerating its Python tags (`!!python/name:`, `!ENV`) as plain values."""
+def load_yaml(text: str, source: str = CONFIG_NAME) -> Any:
+    """Read mkdocs.yml, tolerating its Python tags (`!!python/name:`, `!ENV`) as plain values.
+
+    `source` names the file in the error: the file actually given, not always mkdocs.yml.
+    """
     import yaml  # only `verify` with a config file pays for it
 
     class Loader(yaml.SafeLoader):
@@ -223,17 +235,49 @@ def load_yaml(text: str) -> Any:
     Loader.add_multi_constructor("", any_tag)
     try:
         return yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f"{source}:{mark.line + 1}" if mark is not None else source
+        raise UsageError(f"{where}: invalid YAML: {error.problem or error.context}") from None
     except yaml.YAMLError as error:
-        raise UsageError(f"{CONFIG_NAME}: invalid YAML: {error}") from None
+        raise UsageError(f"{source}: invalid YAML: {error}") from None
 
 
-def _number(value: object, default: float) -> float:
-    if value is None:
-        return default
+def _first_seconds(*sources: tuple[str, object], default: float) -> float:
+    """The first value given, checked by `seconds`; a bad one is named by where it came from."""
+    for where, value in sources:
+        if value is not None:
+            try:
+                return seconds(value)
+            except UsageError as error:
+                raise UsageError(f"{where}: {error}") from None
+    return default
+
+
+def seconds(value: object) -> float:
+    """A number of seconds given by a person: finite and positive, else a UsageError.
+
+    The one check for every timeout, whether mkdocs.yml, RUNNER_TIMEOUT or `--timeout` gave it.
+
+    >>> seconds("2.5")
+    2.5
+    >>> for bad in ("nan", "inf", "0", "-5", "soon"):
+    ...     try:
+    ...         seconds(bad)
+    ...     except UsageError as error:
+    ...         print(error)
+    not a finite number of seconds: 'nan'
+    not a finite number of seconds: 'inf'
+    seconds must be positive: '0'
+    seconds must be positive: '-5'
+    not a finite number of seconds: 'soon'
+    """
     try:
         number = float(str(value))
     except ValueError:
-        raise UsageError(f"not a number of seconds: {value!r}") from None
+        number = math.nan
+    if not math.isfinite(number):
+        raise UsageError(f"not a finite number of seconds: {value!r}")
     if number <= 0:
         raise UsageError(f"seconds must be positive: {value!r}")
     return number

@@ -93,17 +93,14 @@ class Interrupted(BaseException):
     """SIGTERM (or a second Ctrl-C): unwind every `with` so that cleanup runs."""
 
 
-def entry() -> None:
-    """Console-script entry point."""
-    sys.exit(main(sys.argv[1:]))
-
-
 def main(argv: Sequence[str]) -> int:
     """Run `runner` with these arguments and return the exit status."""
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exit_:
         return ExitCode.USAGE if exit_.code not in (0, None) else ExitCode.OK
+    except KeyboardInterrupt:
+        return _fail("interrupted before anything started", ExitCode.INTERRUPTED)
     previous = _install_signal_handlers()
     try:
         return int(args.handler(args))

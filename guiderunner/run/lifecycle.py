@@ -36,7 +36,9 @@ from guiderunner.run.box.preflight import check_machine
 from guiderunner.run.box.processes import kill_session
 from guiderunner.run.box.workspace import scratch_workspace
 from guiderunner.run.docker import ownership as docker
+from guiderunner.run.page_secrets import learn_literal_secrets, learn_secrets
 from guiderunner.run.seams import EnvironmentLayer, Extensions
+from guiderunner.run.secrets import SecretMask
 from guiderunner.run.shell.session import (
     SESSION_VARIABLE,
     ShellSession,
@@ -70,6 +72,8 @@ class PageOptions:
     """Live output of the shell, filtered, or None."""
     extensions: Extensions = field(default_factory=Extensions)
     """What callers plug in (guiderunner.run.seams)."""
+    secrets: SecretMask | None = None
+    """The run's secret mask, also among the output filters: it learns what the page sets."""
 
 
 def page_environment(
@@ -145,6 +149,8 @@ class PageRun(Closing):
         shell = stack.enter_context(ShellSession(workspace, env, self.nonce, self._raw))
         services = stack.enter_context(Services())
         self._context = PageContext(workspace, shell, services, env, states)
+        if options.secrets is not None:
+            learn_literal_secrets(options.secrets, self.plan)
 
     @property
     def context(self) -> PageContext:
@@ -160,7 +166,10 @@ class PageRun(Closing):
         extensions = self.options.extensions
         for started in extensions.step_started:
             started(self.plan.path, step)
-        observation = self._filtered(observe(step, self.context))
+        observation = observe(step, self.context)
+        if self.options.secrets is not None:
+            learn_secrets(self.options.secrets, step, self.context.shell, observation.status)
+        observation = self._filtered(observation)
         if self._pending:
             self._echo(self._pending, final=True)
         verdict = self._judge(observation)
@@ -195,9 +204,13 @@ class PageRun(Closing):
         return text
 
     def _filtered(self, observation: Observation) -> Observation:
-        if not self.options.extensions.output_filters or not observation.output:
+        """The observation as anyone may see it: its output and the command it shows filtered."""
+        if not self.options.extensions.output_filters:
             return observation
-        return replace(observation, output=self._filter(observation.output))
+        step, shown = observation.step, getattr(observation.step, "shown", None)
+        if isinstance(shown, str) and self._filter(shown) != shown:
+            step = replace(step, shown=self._filter(shown))  # type: ignore[arg-type]
+        return replace(observation, step=step, output=self._filter(observation.output))
 
     def _raw(self, chunk: bytes) -> None:
         """The shell's bytes as they come: raw observers first, then the filtered live echo."""

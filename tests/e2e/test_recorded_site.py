@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from guiderunner.cli import main
+from guiderunner.cli.main import main
 from guiderunner.report.recording import read_recording
 from guiderunner.site.player import ensure_player
 from tests.conftest import ROOT

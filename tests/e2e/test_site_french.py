@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from guiderunner.cli import main as i18n_main
+from guiderunner.cli.main import main as i18n_main
 from guiderunner.i18n.language import load_glossary
 from tests.conftest import ROOT
 from tests.e2e.site_helpers import copy_project, page_hash

@@ -176,6 +176,23 @@ class ShellSession(Closing):
         except ShellGone:
             raise ShellDied(f"the shell exited{self._exit_note()}") from None
 
+    def variable(self, name: str, status: int | None) -> str:
+        """A shell variable's value, asked without a trace.
+
+        Not echoed, not recorded, not in history, and `$?` given back as the page's last command
+        left it (`status`).
+        """
+        channel = self._live()
+        echo, channel.echo = channel.echo, None
+        try:
+            restore = status if status is not None else 0
+            typed = self._run(
+                f" printf '%s' \"${{{name}-}}\"; history -d -1 2>/dev/null; (exit {restore})", 10.0
+            )
+        finally:
+            channel.echo = echo
+        return typed.output.decode("utf-8", "replace")
+
     def _exit_note(self) -> str:
         status = self._child.wait(1.0) if self._child is not None else None
         return f" with status {status}" if status is not None else ""
