@@ -36,6 +36,7 @@ KNOWN_KEYS = frozenset(
         "secrets",
         "builder",
         "shards",
+        "strict_output",
     }
 )
 DEFAULT_SECRETS = ("*_TOKEN", "*_PASSWORD", "*_SECRET", "*_KEY")
@@ -120,6 +121,8 @@ class Settings:
     """What a fuzzy translation means: `fail` the check, or publish it with a `notice`."""
     shards: int | None = None
     """How many shards an Indexed Job runs: `JOB_COMPLETION_INDEX` gives only the index."""
+    strict_output: bool = False
+    """A command with no expected output must print nothing (cram's reading), not anything."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -159,7 +162,15 @@ def load_settings(
         builder=_builder(builder, env, entry, config),
         shards=_count(env.get("RUNNER_SHARDS") or entry.get("shards")),
         fuzzy=_fuzzy(entry.get("fuzzy"), config),
+        strict_output=_flag(entry.get("strict_output"), "strict_output", config),
     )
+
+
+def _flag(value: object, key: str, config: Path | None) -> bool:
+    """A yes/no setting: YAML's true or false, nothing else."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    raise UsageError(f"{config or CONFIG_NAME}: runner setting `{key}` is {value!r}: true or false")
 
 
 def _builder(

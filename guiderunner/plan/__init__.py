@@ -37,6 +37,7 @@ from guiderunner.plan.commands import (
 from guiderunner.plan.commands import typed as typed_lines
 from guiderunner.plan.expect import PatternError, compile_lines
 from guiderunner.plan.placeholders import PLACEHOLDER, filler
+from guiderunner.plan.status import HIGHEST, split_status
 from guiderunner.plan.variants import chosen_output
 from guiderunner.settings import Settings
 
@@ -75,6 +76,8 @@ class PlanSettings:
     """What this run is (`builder`: `buildkit` or `legacy`), for `runner: when KEY=VALUE`."""
     reader: bool = False
     """A reader's run (`--as-reader`): hidden blocks are left out, only what the site shows runs."""
+    strict_output: bool = False
+    """A command with nothing under it must print nothing, unless its block says `output=any`."""
 
 
 def plan_settings(settings: Settings) -> PlanSettings:
@@ -86,6 +89,7 @@ def plan_settings(settings: Settings) -> PlanSettings:
         sample=settings.sample,
         environ=settings.environ,
         facts={**DEFAULT_FACTS, "builder": settings.builder},
+        strict_output=settings.strict_output,
     )
 
 
@@ -141,6 +145,9 @@ def _block_steps(
         raise GuideError(
             block.span.path, typed[0].span.start, f"service {service.name!r} is already running"
         )
+    if split_status(typed[0].output)[1] is not None:
+        line = typed[0].span.start
+        raise GuideError(block.span.path, line, "a service has no exit status line (`[N]`)")
     start = _start_service(typed[0], block, settings)
     running[service.name] = start
     yield start
@@ -156,15 +163,33 @@ def _typed_text(command: PageCommand) -> str:
 
 def _command(typed: PageCommand, block: Block, settings: PlanSettings) -> Command:
     fill = filler(typed.span, settings.placeholders)
+    output, status = _status_line(typed, block)
+    mode = block.options.output
     return Command(
         span=typed.span,
         text=fill(_typed_text(typed), command=True),
         shown="\n".join(typed.lines),
-        expected=_expected(typed, block, fill),
-        exit_status=block.options.exit_status,
+        expected=_expected(replace(typed, output=output), block, fill),
+        exit_status=status,
         timeout=block.options.timeout or settings.timeout,
         skip=_skip(block, settings),
+        strict_output=mode == "strict" or (mode is None and settings.strict_output),
     )
+
+
+def _status_line(typed: PageCommand, block: Block) -> tuple[tuple[str, ...], int]:
+    """The expected output without its `[N]` line, and the status to expect."""
+    output, status, index = split_status(typed.output)
+    if status is None or index is None:
+        return output, block.options.exit_status
+    line = typed.span.end + 1 + index
+    if status > HIGHEST:
+        raise GuideError(typed.span.path, line, f"exit status [{status}] is above {HIGHEST}")
+    directive = block.options.exit_status
+    if directive not in (0, status):
+        message = f"exit status [{status}] here, but `exit={directive}` in the directive"
+        raise GuideError(typed.span.path, line, message)
+    return output, status
 
 
 def _skip(block: Block, settings: PlanSettings) -> str | None:
