@@ -9,6 +9,7 @@ match are kept and listed with their file:line: the author fixes them, no litera
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
@@ -86,9 +87,8 @@ def _ask(path: str, changes: Sequence[Change], ask: Callable[[str], str]) -> lis
     taken: list[Change] = []
     for number, change in enumerate(changes, 1):
         print(f"\n{path}:{change.command}  {change.shown}")
-        print(
-            "\n".join([*(f"-{line}" for line in change.old), *(f"+{line}" for line in change.new)])
-        )
+        hunk = difflib.unified_diff(change.old, change.new, lineterm="", n=1)
+        print("\n".join(line for line in list(hunk)[2:] if not line.startswith("@@")))
         answer = ""
         while answer not in ("y", "n", "q"):
             answer = ask(f"({number}/{len(changes)}) take this change? [y,n,q] ")
