@@ -95,6 +95,16 @@ class Notice:
 
 
 @dataclass(frozen=True, slots=True)
+class Tab:
+    """A Material content tab (`=== "Linux"`) a block stands in."""
+
+    title: str
+    """The tab's title, as written."""
+    set_line: int
+    """The line of the first tab of its set: the tabs that share it are alternatives."""
+
+
+@dataclass(frozen=True, slots=True)
 class Block:
     """One executable fenced block of a page."""
 
@@ -114,6 +124,8 @@ class Block:
     """True when it sits inside a `runner: hidden` comment and never shows on the site."""
     variants: tuple[Variant, ...] = ()
     """The `runner: when` comments before it: its output in other environments."""
+    tab: Tab | None = None
+    """The content tab it stands in, if any."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ KNOWN_KEYS = frozenset(
         "builder",
         "shards",
         "strict_output",
+        "platform_tabs",
     }
 )
 DEFAULT_SECRETS = ("*_TOKEN", "*_PASSWORD", "*_SECRET", "*_KEY")
@@ -123,6 +124,8 @@ class Settings:
     """How many shards an Indexed Job runs: `JOB_COMPLETION_INDEX` gives only the index."""
     strict_output: bool = False
     """A command with no expected output must print nothing (cram's reading), not anything."""
+    platform_tabs: Mapping[str, str] = field(default_factory=dict)
+    """Content tab titles -> the platform (linux, macos, windows) they are for."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -163,6 +166,7 @@ def load_settings(
         shards=_count(env.get("RUNNER_SHARDS") or entry.get("shards")),
         fuzzy=_fuzzy(entry.get("fuzzy"), config),
         strict_output=_flag(entry.get("strict_output"), "strict_output", config),
+        platform_tabs=_strings(entry.get("platform_tabs")),
     )
 
 

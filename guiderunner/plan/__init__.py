@@ -37,7 +37,8 @@ from guiderunner.plan.commands import (
 from guiderunner.plan.commands import typed as typed_lines
 from guiderunner.plan.expect import PatternError, compile_lines
 from guiderunner.plan.placeholders import PLACEHOLDER, filler
-from guiderunner.plan.status import HIGHEST, split_status
+from guiderunner.plan.platforms import other_platform, this_platform
+from guiderunner.plan.status import split_status, status_line
 from guiderunner.plan.variants import chosen_output
 from guiderunner.settings import Settings
 
@@ -54,7 +55,9 @@ __all__ = [
 ]
 
 DOCKER = re.compile(r"\bdocker\b")
-DEFAULT_FACTS: Mapping[str, str] = MappingProxyType({"builder": "buildkit"})
+DEFAULT_FACTS: Mapping[str, str] = MappingProxyType(
+    {"builder": "buildkit", "platform": this_platform()}
+)
 """The run's facts when the settings say nothing; `runner: when` comments are checked on them."""
 
 
@@ -78,6 +81,8 @@ class PlanSettings:
     """A reader's run (`--as-reader`): hidden blocks are left out, only what the site shows runs."""
     strict_output: bool = False
     """A command with nothing under it must print nothing, unless its block says `output=any`."""
+    platform_tabs: Mapping[str, str] = field(default_factory=dict)
+    """Content tab titles -> the platform they are for, beyond the known names."""
 
 
 def plan_settings(settings: Settings) -> PlanSettings:
@@ -90,6 +95,7 @@ def plan_settings(settings: Settings) -> PlanSettings:
         environ=settings.environ,
         facts={**DEFAULT_FACTS, "builder": settings.builder},
         strict_output=settings.strict_output,
+        platform_tabs=settings.platform_tabs,
     )
 
 
@@ -163,7 +169,7 @@ def _typed_text(command: PageCommand) -> str:
 
 def _command(typed: PageCommand, block: Block, settings: PlanSettings) -> Command:
     fill = filler(typed.span, settings.placeholders)
-    output, status = _status_line(typed, block)
+    output, status = status_line(typed, block)
     mode = block.options.output
     return Command(
         span=typed.span,
@@ -177,22 +183,11 @@ def _command(typed: PageCommand, block: Block, settings: PlanSettings) -> Comman
     )
 
 
-def _status_line(typed: PageCommand, block: Block) -> tuple[tuple[str, ...], int]:
-    """The expected output without its `[N]` line, and the status to expect."""
-    output, status, index = split_status(typed.output)
-    if status is None or index is None:
-        return output, block.options.exit_status
-    line = typed.span.end + 1 + index
-    if status > HIGHEST:
-        raise GuideError(typed.span.path, line, f"exit status [{status}] is above {HIGHEST}")
-    directive = block.options.exit_status
-    if directive not in (0, status):
-        message = f"exit status [{status}] here, but `exit={directive}` in the directive"
-        raise GuideError(typed.span.path, line, message)
-    return output, status
-
-
 def _skip(block: Block, settings: PlanSettings) -> str | None:
+    machine = settings.facts.get("platform") or this_platform()
+    elsewhere = other_platform(block.tab, machine, settings.platform_tabs)
+    if elsewhere is not None:
+        return block.options.skip or elsewhere
     unless = block.options.unless
     if unless is not None and settings.environ.get(unless):
         return None

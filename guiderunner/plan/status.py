@@ -15,6 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from guiderunner.errors import GuideError
+from guiderunner.model import Block
+from guiderunner.plan.commands import PageCommand
+
 STATUS_LINE = re.compile(r"^\[(\d+)\]\s*$")
 HIGHEST = 255
 
@@ -31,3 +35,18 @@ def split_status(output: Sequence[str]) -> tuple[tuple[str, ...], int | None, in
     if found is None:
         return tuple(output), None, None
     return tuple(output[:last]), int(found[1]), last
+
+
+def status_line(typed: PageCommand, block: Block) -> tuple[tuple[str, ...], int]:
+    """The expected output without its `[N]` line, and the status to expect."""
+    output, status, index = split_status(typed.output)
+    if status is None or index is None:
+        return output, block.options.exit_status
+    line = typed.span.end + 1 + index
+    if status > HIGHEST:
+        raise GuideError(typed.span.path, line, f"exit status [{status}] is above {HIGHEST}")
+    directive = block.options.exit_status
+    if directive not in (0, status):
+        message = f"exit status [{status}] here, but `exit={directive}` in the directive"
+        raise GuideError(typed.span.path, line, message)
+    return output, status

@@ -110,6 +110,7 @@ class RunnerConfig(Config):  # type: ignore[no-untyped-call]
     builder = options.Choice(BUILDERS, default=DEFAULT_BUILDER)
     secrets = options.Optional(options.ListOfItems(options.Type(str)))
     strict_output = options.Type(bool, default=False)
+    platform_tabs = options.Type(dict, default={})
 
 
 class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]
