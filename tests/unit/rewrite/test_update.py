@@ -221,3 +221,11 @@ def test_update_splits_a_heredoc_shown_without_prompts_as_planning_does(page, ru
     run = runner("update", path)
     assert run.status == 0, run.out + run.err
     assert path.read_text() == text.replace("\n3\n", "\n2\n")
+
+
+def test_update_rewrites_a_block_inside_a_content_tab_with_its_indent(page, runner):
+    text = '=== "Linux"\n\n    ```console\n    $ echo new\n    old\n    ```\n'
+    path = page(text)
+    run = runner("update", path)
+    assert run.status == 0, run.out
+    assert path.read_text() == text.replace("    old\n", "    new\n")
