@@ -65,6 +65,9 @@ class Options:
     """Every expected line of the block is a regular expression."""
     service: ServiceOptions | None = None
     """Set when the block starts a service instead of running a command."""
+    output: Literal["strict", "any"] | None = None
+    """`output=strict`: no expected output means none printed; `any`: not checked; None: the
+    settings' `strict_output` decides."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,16 @@ class Notice:
 
 
 @dataclass(frozen=True, slots=True)
+class Tab:
+    """A Material content tab (`=== "Linux"`) a block stands in."""
+
+    title: str
+    """The tab's title, as written."""
+    set_line: int
+    """The line of the first tab of its set: the tabs that share it are alternatives."""
+
+
+@dataclass(frozen=True, slots=True)
 class Block:
     """One executable fenced block of a page."""
 
@@ -111,6 +124,8 @@ class Block:
     """True when it sits inside a `runner: hidden` comment and never shows on the site."""
     variants: tuple[Variant, ...] = ()
     """The `runner: when` comments before it: its output in other environments."""
+    tab: Tab | None = None
+    """The content tab it stands in, if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,11 +180,14 @@ class Command:
     expected: tuple[LinePattern, ...]
     """The output the reader should see; empty checks only the exit status."""
     exit_status: int
-    """The exit status it must end with."""
+    """The exit status it must end with (a `[N]` line under it, or the block's `exit=N`)."""
     timeout: float
     """Seconds before it is interrupted."""
     skip: str | None = None
     """Reason it is not run, or None."""
+    strict_output: bool = False
+    """With no expected lines: True means it must print nothing; False, that output is not
+    checked."""
 
     KIND: ClassVar[StepKind] = "command"
 

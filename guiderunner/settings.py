@@ -37,6 +37,8 @@ KNOWN_KEYS = frozenset(
         "secrets",
         "builder",
         "shards",
+        "strict_output",
+        "platform_tabs",
     }
 )
 DEFAULT_SECRETS = ("*_TOKEN", "*_PASSWORD", "*_SECRET", "*_KEY")
@@ -121,6 +123,10 @@ class Settings:
     """What a fuzzy translation means: `fail` the check, or publish it with a `notice`."""
     shards: int | None = None
     """How many shards an Indexed Job runs: `JOB_COMPLETION_INDEX` gives only the index."""
+    strict_output: bool = False
+    """A command with no expected output must print nothing (cram's reading), not anything."""
+    platform_tabs: Mapping[str, str] = field(default_factory=dict)
+    """Content tab titles -> the platform (linux, macos, windows) they are for."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -166,7 +172,16 @@ def load_settings(
         builder=_builder(builder, env, entry, config),
         shards=_count(env.get("RUNNER_SHARDS") or entry.get("shards")),
         fuzzy=_fuzzy(entry.get("fuzzy"), config),
+        strict_output=_flag(entry.get("strict_output"), "strict_output", config),
+        platform_tabs=_strings(entry.get("platform_tabs")),
     )
+
+
+def _flag(value: object, key: str, config: Path | None) -> bool:
+    """A yes/no setting: YAML's true or false, nothing else."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    raise UsageError(f"{config or CONFIG_NAME}: runner setting `{key}` is {value!r}: true or false")
 
 
 def _builder(

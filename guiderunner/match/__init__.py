@@ -57,12 +57,14 @@ def judge(observation: Observation) -> Verdict:
     if isinstance(step, WriteFile | StartService):
         return Verdict(observation, "passed")
     actual = normalise(observation.output)
-    diff = compare(step.expected, actual) if step.expected else ()
+    strict = isinstance(step, Command) and step.strict_output
+    diff = compare(step.expected, actual) if step.expected or strict else ()
     if isinstance(step, Command) and observation.status != step.exit_status:
         message = f"exit status {observation.status}, expected {step.exit_status}"
         return Verdict(observation, "failed", message, diff)
     if diff:
-        return Verdict(observation, "failed", "output differs", diff)
+        why = "output differs" if step.expected else "printed output; none expected (strict)"
+        return Verdict(observation, "failed", why, diff)
     assert isinstance(step, Command | StopService)
     return Verdict(observation, "passed")
 

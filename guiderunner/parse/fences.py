@@ -83,7 +83,9 @@ def reject_indented_block(path: str, token: Token, span: Span) -> None:
         first = token.content.split("\n", 1)[0]
         if "console" in first or "title=" in first:
             raise GuideError(
-                path, span.start, "executable blocks cannot be indented (admonitions, tabs)"
+                path,
+                span.start,
+                'an indented console block runs only in a content tab (=== "Title")',
             )
 
 

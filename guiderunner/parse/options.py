@@ -9,8 +9,11 @@ from guiderunner.model import Block, Options, ServiceOptions, Span
 
 FLAGS = frozenset({"regex", "hidden"})
 VALUED = frozenset(
-    {"skip", "unless", "timeout", "exit", "service", "ready", "ready-timeout", "stop"}
+    {"skip", "unless", "timeout", "exit", "service", "ready", "ready-timeout", "stop", "output"}
 )
+OUTPUT_MODES = ("strict", "any")
+"""`output=strict`: a command with nothing under it must print nothing; `output=any`: its
+output is not checked (the default unless the settings say `strict_output: true`)."""
 
 
 def split_words(path: str, line: int, text: str) -> list[str]:
@@ -69,6 +72,9 @@ def block_options(path: str, block: Block, options: dict[str, str], where: Span)
             ready_timeout=_seconds(path, line, "ready-timeout", wait) if wait else None,
         )
     timeout = options.get("timeout")
+    output = options.get("output")
+    if output is not None and output not in OUTPUT_MODES:
+        raise GuideError(path, line, f"`output` wants strict or any, got {output!r}")
     return Options(
         skip=options.get("skip"),
         unless=options.get("unless"),
@@ -76,6 +82,7 @@ def block_options(path: str, block: Block, options: dict[str, str], where: Span)
         exit_status=_exit_status(path, line, options.get("exit", "0")),
         regex="regex" in options,
         service=service,
+        output="strict" if output == "strict" else "any" if output == "any" else None,
     )
 
 

@@ -109,6 +109,8 @@ class RunnerConfig(Config):  # type: ignore[no-untyped-call]
     fuzzy = options.Choice(FUZZY_POLICIES, default=FUZZY_POLICIES[0])
     builder = options.Choice(BUILDERS, default=DEFAULT_BUILDER)
     secrets = options.Optional(options.ListOfItems(options.Type(str)))
+    strict_output = options.Type(bool, default=False)
+    platform_tabs = options.Type(dict, default={})
 
 
 class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]

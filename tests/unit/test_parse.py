@@ -118,6 +118,7 @@ def test_plain_html_comments_are_ignored():
         ),
         ("<!-- runner: timeout=soon -->\n```console\n$ a\n```\n", 1, "wants seconds"),
         ("<!-- runner: exit=300 -->\n```console\n$ a\n```\n", 1, "from 0 to 255"),
+        ("<!-- runner: output=none -->\n```console\n$ a\n```\n", 1, "strict or any"),
         ("<!-- runner: skip -->\n```console\n$ a\n```\n", 1, "takes a value"),
         ("<!-- runner: regex=yes -->\n```console\n$ a\n```\n", 1, "takes no value"),
         ('<!-- runner: skip="unclosed -->\n```console\n$ a\n```\n', 1, "malformed directive"),
@@ -131,7 +132,13 @@ def test_plain_html_comments_are_ignored():
         ("<!-- runner: hidden\n```console\n$ a\n```\n", 1, "never closed with -->"),
         ("<!-- runner: hidden\n```console\n$ a\n``` -->\n", 1, "line of its own"),
         ("<!-- runner: timeout=3\n```console\n$ a\n```\n-->\n", 2, "needs `hidden`"),
-        ('=== "Linux"\n\n    ```console\n    $ a\n    ```\n', 3, "cannot be indented"),
+        ("Prose.\n\n    ```console\n    $ a\n    ```\n", 3, "only in a content tab"),
+        ('=== "Linux"\n\n    ```console\n    $ a\n\nprose\n', 3, "never closed"),
+        (
+            '=== "Linux"\n\n    <!-- runner: skip -->\n    ```console\n    $ a\n    ```\n',
+            3,
+            "a value",
+        ),
         ("> ```console\n> $ a\n\nprose\n", 1, "never closed"),
         (
             "<!-- runner: when builder=legacy\n```console\n$ a\n```\n-->\n\nprose\n",
