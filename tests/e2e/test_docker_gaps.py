@@ -133,7 +133,8 @@ $ touch {ready}; while [ ! -e {go} ]; do sleep 0.1; done
         assert proc.returncode == 0, out + err
         warning = [line for line in err.splitlines() if "warning: could not remove network" in line]
         assert warning, err
-        assert f"{name}-net" in warning[0] and "runner reset" in warning[0]
+        assert f"{name}-net" in warning[0]
+        assert "runner reset" in warning[0]
         assert exists("network", f"{name}-net")
         docker("rm", "-f", outside)
         reset = subprocess.run(
