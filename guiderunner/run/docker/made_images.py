@@ -13,12 +13,21 @@ loses what it made from the record (its tags are known only after it), not the r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from guiderunner.run.docker.api import normal_ref
+from guiderunner.run.docker.api import Engine, normal_ref
+from guiderunner.run.docker.record import RecordWriter
 
-if TYPE_CHECKING:
-    from guiderunner.run.docker.watch import Recorder
+
+class Recorder(Protocol):
+    """What the watch needs of watch.Recorder: the engine and the record."""
+
+    engine: Engine
+    writer: RecordWriter
+
+    def add(self, kind: str, name: str) -> None:
+        """Record one object the page made."""
+
 
 LOADED = "Loaded image: "
 LOADED_ID = "Loaded image ID: "
