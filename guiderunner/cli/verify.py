@@ -81,7 +81,7 @@ def verify_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-j",
         "--jobs",
-        type=pages.step_number,
+        type=_workers,
         default=1,
         metavar="N",
         help="run up to N pages side by side, each whole in a process of its own",
@@ -165,6 +165,13 @@ def verify_command(args: argparse.Namespace) -> int:
     for reporter in reporters:
         reporter.run_finished(results)
     return ExitCode.OK if all(r.passed for r in results) else ExitCode.FAILED
+
+
+def _workers(text: str) -> int:
+    """`-j N`: a number of workers, 1 or more."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a number of workers (1 or more), got {text!r}")
+    return int(text)
 
 
 def _recorder(

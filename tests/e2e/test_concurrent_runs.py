@@ -8,6 +8,7 @@ is left, and no run removed another's objects.
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -80,3 +81,21 @@ $ docker run -d --name {name}-web -p 127.0.0.1:{port}:5000 {REGISTRY_TAG} 2>&1 |
     finally:
         docker("rm", "-f", holder)
     assert not exists("container", f"{name}-web")
+
+
+def test_verify_j2_reports_in_page_order_and_fails_as_j1(engine, page, runner, name, tmp_path):
+    slow = page(
+        f"```console\n$ docker run --rm --name {name}-a {BASE_TAG} sh -c 'sleep 2; echo a'\n"
+        "a\n```\n"
+    )
+    fast = page(f"```console\n$ docker run --rm --name {name}-b {BASE_TAG} echo b\nnot b\n```\n")
+    third = page("```console\n$ echo c\nc\n```\n")
+    report = tmp_path / "report.json"
+    done = runner("verify", "--no-cache", "-j", "2", "--json", report, slow, fast, third)
+    assert done.status == 1, done.out + done.err
+    assert done.out.index(slow.name) < done.out.index(fast.name) < done.out.index(third.name)
+    assert "2 passed, 1 failed" in done.out
+    assert [p["path"] for p in json.loads(report.read_text())["pages"]] == [
+        p.name for p in (slow, fast, third)
+    ]
+    assert not exists("container", f"{name}-a")
