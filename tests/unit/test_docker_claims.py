@@ -99,3 +99,16 @@ def test_side_by_side_delivers_in_order_and_raises_a_workers_error() -> None:
 
     with pytest.raises(ValueError, match="page 1 broke"):
         side_by_side([0, 1], work, 2, lambda i, r: None)
+
+
+def test_reset_drops_the_claims_of_dead_runs_only(tmp_path: Path) -> None:
+    from guiderunner.run.docker.claims import drop_dead
+
+    alive, dead = claims(tmp_path, "alive"), claims(tmp_path, "dead")
+    alive.claim(["a"])
+    dead.claim(["b"])
+    path = dead._path("b")
+    path.write_text(json.dumps(json.loads(path.read_text()) | {"pid": 999_999_999}))
+    assert drop_dead(tmp_path) == 1
+    assert alive._path("a").exists()
+    assert not path.exists()

@@ -26,6 +26,7 @@ from typing import Any
 
 from guiderunner.run.box.processes import kill_session, session_processes
 from guiderunner.run.box.workspace import PREFIX as WORKSPACE_PREFIX
+from guiderunner.run.docker.claims import claims_folder, drop_dead
 from guiderunner.run.docker.owned import Removal, remove_recorded
 
 STATE_NAME = "stockkube-runner"
@@ -130,6 +131,8 @@ def reset(folder: Path) -> list[str]:
         for path in sorted(folder.glob(docker_record(folder, "*").name)):
             if path not in pointed:
                 done += _docker_lines(remove_recorded(path))
+    if dropped := drop_dead(claims_folder()):
+        done.append(f"let go of {dropped} claim(s) on Docker names and ports held by dead runs")
     return done
 
 

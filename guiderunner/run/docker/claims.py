@@ -163,6 +163,17 @@ class Claims:
         return self.folder / f"{digest}.json"
 
 
+def drop_dead(folder: Path) -> int:
+    """Remove the claims (and wait notes) of runs that died: `runner reset`. How many went."""
+    dropped = 0
+    for path in folder.glob("*.json"):
+        holder = _read(path)
+        if holder is not None and "pid" in holder and not _alive(holder):
+            path.unlink(missing_ok=True)
+            dropped += 1
+    return dropped
+
+
 def _read(path: Path) -> dict[str, object] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
