@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from guiderunner.cli import pages, shards
+from guiderunner.cli import jobs, pages, shards
 from guiderunner.errors import ExitCode, UsageError
 from guiderunner.model import PageResult, Plan
 from guiderunner.report import Reporter
@@ -19,6 +19,7 @@ from guiderunner.settings import Settings
 
 if TYPE_CHECKING:
     from guiderunner.cli.recording import PageRecorder
+    from guiderunner.run.lifecycle import PageOptions
 
 
 def list_arguments(parser: argparse.ArgumentParser) -> None:
@@ -77,6 +78,14 @@ def verify_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--record", type=Path, metavar="DIR", help="record each page's run as DIR/<page>.cast"
     )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_workers,
+        default=1,
+        metavar="N",
+        help="run up to N pages side by side, each whole in a process of its own",
+    )
     shards.arguments(parser)
 
 
@@ -116,40 +125,53 @@ def verify_command(args: argparse.Namespace) -> int:
         echo=_echo if args.verbose else None,
     )
     recorder = _recorder(args.record, settings, hashes)
-    results = []
-    for plan in plans:
+    if recorder is not None and args.jobs > 1:
+        raise UsageError("--record runs the pages one at a time: leave out -j")
+
+    def settled(plan: Plan) -> PageResult | None:
+        """A carried-over or cached page's result, without running it; None: run it."""
         carried = share.carried(plan)
         if carried is not None:
             if recorder is not None:
                 recorder.carried(plan, carried)
             prints[plan.path] = prints.get(carried.same_plan_as or "", {})
-            results.append(carried)
-            continue
+            return carried
         environment = fingerprint(plan) if use_cache else None
         hit = verified.hit(Path(plan.path), hashes[plan.path], environment) if environment else None
         if hit is not None and recorder is not None and not recorder.has(plan):
             hit = None  # run it: its recording is missing
-        if hit is not None:
-            print(f"cached: {plan.path} (passed at {hit.shown}, content unchanged)")
-            prints[plan.path] = environment or {}
-            results.append(PageResult(plan.path, (), 0.0, cached=hit.at))
-            share.ran(results[-1], to_the_end=False)
-            continue
+        if hit is None:
+            return None
+        print(f"cached: {plan.path} (passed at {hit.shown}, content unchanged)")
+        prints[plan.path] = environment or {}
+        share.ran(result := PageResult(plan.path, (), 0.0, cached=hit.at), to_the_end=False)
+        return result
+
+    def run(plan: Plan, page_options: PageOptions) -> PageResult:
         cut = plan if args.until is None else replace(plan, steps=plan.steps[: args.until])
         if recorder is not None and args.until is None:
-            result = recorder.run(cut, options, judge, keep_going=args.keep_going)
-        else:
-            result = run_page(cut, options, judge, keep_going=args.keep_going)
+            return recorder.run(cut, page_options, judge, keep_going=args.keep_going)
+        return run_page(cut, page_options, judge, keep_going=args.keep_going)
+
+    def ran(plan: Plan, result: PageResult) -> None:
         prints[plan.path] = environment = fingerprint(plan)  # an image it pulled is known now
         if args.until is None:
             verified.remember(
                 Path(plan.path), hashes[plan.path], passed=result.passed, environment=environment
             )
         share.ran(result, to_the_end=args.until is None and (result.passed or args.keep_going))
-        results.append(result)
+
+    results = jobs.verify_pages(plans, args.jobs, options, share, jobs.Steps(settled, run, ran))
     for reporter in reporters:
         reporter.run_finished(results)
     return ExitCode.OK if all(r.passed for r in results) else ExitCode.FAILED
+
+
+def _workers(text: str) -> int:
+    """`-j N`: a number of workers, 1 or more."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a number of workers (1 or more), got {text!r}")
+    return int(text)
 
 
 def _recorder(
