@@ -36,6 +36,8 @@ KNOWN_KEYS = frozenset(
         "secrets",
         "builder",
         "shards",
+        "download",
+        "repository",
     }
 )
 DEFAULT_SECRETS = ("*_TOKEN", "*_PASSWORD", "*_SECRET", "*_KEY")
@@ -120,6 +122,10 @@ class Settings:
     """What a fuzzy translation means: `fail` the check, or publish it with a `notice`."""
     shards: int | None = None
     """How many shards an Indexed Job runs: `JOB_COMPLETION_INDEX` gives only the index."""
+    download: str | None = None
+    """The sample's archive on the site, `downloads/<download>.zip` (guiderunner.site.sample)."""
+    repository: str | None = None
+    """The guide's repository URL, which a page may show (`runner:repository`)."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -159,7 +165,14 @@ def load_settings(
         builder=_builder(builder, env, entry, config),
         shards=_count(env.get("RUNNER_SHARDS") or entry.get("shards")),
         fuzzy=_fuzzy(entry.get("fuzzy"), config),
+        download=_text(entry.get("download")),
+        repository=_text(entry.get("repository")),
     )
+
+
+def _text(value: object) -> str | None:
+    """An optional text setting: None when absent or empty."""
+    return str(value) if value not in (None, "") else None
 
 
 def _builder(
