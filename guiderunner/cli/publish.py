@@ -153,7 +153,8 @@ def ship_sample(layout: Layout) -> None:
     if settings.sample is None:
         return
     if not settings.sample.is_dir():
-        raise UsageError(f"{shown(layout.config)}: the sample folder {settings.sample} is missing")
+        print(f"runner: no sample folder {shown(settings.sample)}: no download", file=sys.stderr)
+        return
     try:
         name = archive_name(settings.download, settings.sample.name)
     except ValueError as error:

@@ -20,7 +20,6 @@ from guiderunner.model import PageResult, Verdict
 from guiderunner.report.text import describe, kind
 from guiderunner.run.tools import tool_versions
 
-
 OUTPUT_KINDS = frozenset({"command", "start", "stop"})
 """Steps whose output the report keeps (masked, as every observation is): the site shows it
 where a page's expected output varies (guiderunner.site.outputs)."""

@@ -40,20 +40,17 @@ from guiderunner.model import Block, LinePattern
 from guiderunner.parse import parse_guide
 from guiderunner.plan.bash import BashParser
 from guiderunner.plan.commands import PageCommand, page_oracle, split_commands, typed
-from guiderunner.plan.expect import ELLIPSIS, REGEX_SUFFIX, compile_line
+from guiderunner.plan.expect import compile_line
 from guiderunner.site.outputs import Run, fit
+from guiderunner.site.readable import END, NEUTRAL, RAN, from_run, neutral
 from guiderunner.match import normalise
 
 __all__ = ["CONSOLE_WORDS", "ConsoleWords", "finish_html", "page_commands", "present"]
 
-RAN, NEUTRAL, END = "\ue000", "\ue002", "\ue001"
-"""Around a line: shown from the last run, shown neutrally; the end of the mark."""
 COPY = re.compile(r'data-runner-copy="([A-Za-z0-9+/=]*)"')
 MARKS = re.compile(f"([{RAN}{NEUTRAL}])([^{RAN}{NEUTRAL}{END}\n]*){END}")
 FENCE = re.compile(r"^(?P<prefix>.*?)(?P<fence>`{3,}|~{3,})")
 TITLE = re.compile(r"""\btitle=(?:"[^"]*"|'[^']*')""")
-LONGEST = 8
-"""A `...` that stood for more lines than this shows its first and last few, and a count."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,9 +181,9 @@ def _output(
     shown: list[str] = []
     for i, (line, pattern) in enumerate(zip(kept, patterns, strict=True)):
         if fitted is None:
-            shown.extend(_neutral(line, pattern, words))
+            shown.extend(neutral(line, pattern, words.placeholder))
         else:
-            shown.extend(_from_run(line, pattern, fitted[i], words))
+            shown.extend(from_run(line, pattern, fitted[i], words.more_lines))
     return shown + trailing
 
 
@@ -200,54 +197,6 @@ def _actual(run: Run | None) -> list[str] | None:
     if run is None or run.output is None or run.outcome != "passed":
         return None
     return [re.sub(f"[{RAN}{NEUTRAL}{END}]", "", line) for line in normalise(run.output)]
-
-
-def _neutral(line: str, pattern: LinePattern, words: ConsoleWords) -> list[str]:
-    if pattern.kind == "any-lines":
-        return [NEUTRAL + "…" + END]
-    if pattern.kind == "inline":
-        return [NEUTRAL + line.replace(ELLIPSIS, "…") + END]
-    if pattern.kind == "regex":
-        literal = regex_literal(line.removesuffix(REGEX_SUFFIX))
-        return [literal] if literal is not None else [NEUTRAL + words.placeholder + END]
-    return [line]
-
-
-def _from_run(
-    line: str, pattern: LinePattern, actual: Sequence[str], words: ConsoleWords
-) -> list[str]:
-    if pattern.kind == "exact":
-        return [line]
-    if pattern.kind == "regex" and regex_literal(line.removesuffix(REGEX_SUFFIX)) is not None:
-        return list(actual)
-    if len(actual) > LONGEST:
-        hidden = len(actual) - LONGEST + 2
-        more = words.more_lines.format(count=hidden)
-        actual = [*actual[:3], more, *actual[-3:]]
-    return [RAN + a + END for a in actual]
-
-
-def regex_literal(source: str) -> str | None:
-    r"""The text a regular expression matches when it matches only one, else None.
-
-    >>> regex_literal(r"stockdata:1\.0\.0"), regex_literal("[0-9.]+MB"), regex_literal(r"a\d")
-    ('stockdata:1.0.0', None, None)
-    """
-    literal: list[str] = []
-    escaped = False
-    for char in source:
-        if escaped:
-            if char.isalnum():
-                return None
-            literal.append(char)
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char in ".^$*+?{}[]|()":
-            return None
-        else:
-            literal.append(char)
-    return None if escaped else "".join(literal)
 
 
 def _notes(block: Block, runs: Sequence[Run | None], words: ConsoleWords) -> list[str]:

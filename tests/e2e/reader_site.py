@@ -14,7 +14,7 @@ from guiderunner.model import Block
 from guiderunner.parse import parse_guide
 from guiderunner.plan.commands import split_commands
 from guiderunner.plan.expect import REGEX_SUFFIX, compile_line
-from guiderunner.site.console import regex_literal
+from guiderunner.site.readable import regex_literal
 from tests.e2e.site_helpers import copy_project
 
 SECRET = "s3cr3t-value-42"

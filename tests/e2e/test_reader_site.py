@@ -18,7 +18,6 @@ import re
 import urllib.parse
 import urllib.request
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -50,7 +49,9 @@ def _read(path: Path) -> str:
 
 @pytest.mark.parametrize("language", ["", "fr/"])
 def test_copy_text_is_exactly_the_commands(site: Path, language: str) -> None:
-    copies = [html.unescape(c) for c in COPY.findall(_read(site / language / "reader" / "index.html"))]
+    copies = [
+        html.unescape(c) for c in COPY.findall(_read(site / language / "reader" / "index.html"))
+    ]
     assert copies[:3] == [COMMANDS, HEREDOCS, "uname -s"]
     assert copies[3:] == ["licence-check --online", "bash -c 'exit 3'"]
 
@@ -62,7 +63,8 @@ def test_every_console_block_of_the_chapter_copies_commands_only(site: Path) -> 
         copies = [html.unescape(c) for c in COPY.findall(page)]
         assert blocks == len(copies) > 10
         for text in copies:
-            assert text.strip() and not any(line.startswith("$") for line in text.split("\n"))
+            assert text.strip()
+            assert not any(line.startswith("$") for line in text.split("\n"))
 
 
 def test_varying_lines_show_what_ran_masked_and_marked(site: Path) -> None:
@@ -84,7 +86,9 @@ def test_varying_lines_show_what_ran_masked_and_marked(site: Path) -> None:
 def test_skipped_reasons_and_exit_statuses_show_in_both_languages(site: Path) -> None:
     english = _read(site / "reader" / "index.html")
     french = _read(site / "fr" / "reader" / "index.html")
-    assert "Not run when this page is verified: needs a licence server: not verified here" in english
+    assert (
+        "Not run when this page is verified: needs a licence server: not verified here" in english
+    )
     assert "Expected to fail: exits with status 3" in english
     assert "Non exécuté lors de la vérification de cette page\u00a0: needs a licence" in french
     assert "Échec attendu\u00a0: se termine avec le code 3" in french
@@ -102,7 +106,7 @@ def test_the_sample_downloads_and_holds_the_solution(site: Path) -> None:
             assert href is not None
             url = urllib.parse.urljoin(f"{base}{language}reader/", html.unescape(href[1]))
             assert url == f"{base}downloads/stockkube-sample.zip"
-            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - our server
+            with urllib.request.urlopen(url, timeout=30) as response:
                 data = response.read()
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
             assert "stockkube-sample/StockKube.sln" in names
@@ -112,7 +116,8 @@ def test_the_sample_downloads_and_holds_the_solution(site: Path) -> None:
 
 def test_no_published_page_shows_a_pattern_as_output(site: Path) -> None:
     patterns = unreadable_patterns(site.parent / "docs")
-    assert "[0-9]{4}" in patterns and len(patterns) > 2
+    assert "[0-9]{4}" in patterns
+    assert len(patterns) > 2
     pages = sorted(site.rglob("*.html"))
     assert len([p for p in pages if "/fr/" in p.as_posix()]) >= 5
     for page in pages:
@@ -127,7 +132,9 @@ def test_without_a_report_the_rendering_is_neutral(tmp_path: Path) -> None:
     site = publish_fixture(tmp_path, report=False)
     for language, placeholder in (("", "<varies>"), ("fr/", "<variable>")):
         first = console_texts(site / language / "reader" / "index.html")[0]
-        assert "[0-9]{4}" not in first and "(re)" not in first
+        assert "[0-9]{4}" not in first
+        assert "(re)" not in first
         assert placeholder in first
-        assert "took … ms" in first and "\n…\n" in first
+        assert "took … ms" in first
+        assert "\n…\n" in first
     assert json.loads(_read(site.parent / "build" / "outputs.json")) == {}
