@@ -111,3 +111,26 @@ def test_under_notice_fuzzy_messages_are_listed_but_do_not_fail() -> None:
     assert notice.below(stats, 75.0, 0) is False
     assert notice.listed(pending, below=False) == pending[:1]
     assert notice.below(stats, 100.0, 0)
+
+
+def test_console_words_and_skip_reasons_come_from_site_yml() -> None:
+    strings = site_strings(
+        {
+            "console": {"placeholder": "<variable>", "not_run": "Non exécuté : {reason}"},
+            "reasons": {"needs the network": "demande le réseau"},
+        }
+    )
+    assert strings.console.placeholder == "<variable>"
+    assert strings.console.varies == "Varies from run to run"  # English fills the gap
+    assert strings.console.reasons == {"needs the network": "demande le réseau"}
+    with pytest.raises(ValueError, match="console: unknown key"):
+        site_strings({"console": {"placholder": "x"}})
+
+
+def test_the_french_site_yml_translates_every_console_word() -> None:
+    from guiderunner.site.console import CONSOLE_WORDS
+
+    data = load_site_strings(ROOT / "translations" / "fr" / "site.yml")["extra"]["runner_i18n"]
+    french = site_strings(data).console
+    for name in ("varies", "varies_run", "placeholder", "more_lines", "not_run", "exit_status"):
+        assert getattr(french, name) != getattr(CONSOLE_WORDS, name), name
