@@ -138,9 +138,13 @@ def write_badges(
 
 def write_outputs(layout: Layout, report_path: Path | None, hashes: Mapping[str, str]) -> Path:
     """build/outputs.json: what each verified page's commands printed, for the site plugin."""
+    from guiderunner.run.secrets import SecretMask, secret_values
+    from guiderunner.settings import load_settings
     from guiderunner.site.runs import report_runs, write_runs
 
-    runs = report_runs(_report(report_path, quiet=True), hashes, layout.docs)
+    settings = load_settings(layout.config)
+    mask = SecretMask(secret_values({**os.environ, **settings.env}, settings.secrets))
+    runs = report_runs(_report(report_path, quiet=True), hashes, layout.docs, mask)
     return write_runs(layout.build / "outputs.json", runs)
 
 

@@ -9,7 +9,7 @@ whose code blocks are the English ones, and checks each command's text before it
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +22,16 @@ __all__ = ["report_runs", "write_runs"]
 
 
 def report_runs(
-    report: Mapping[str, Any] | None, hashes: Mapping[str, str], docs: Path
+    report: Mapping[str, Any] | None,
+    hashes: Mapping[str, str],
+    docs: Path,
+    mask: Callable[[str], str] = str,
 ) -> dict[str, list[list[dict[str, Any] | None]]]:
-    """Each page's runs, by page, for the pages the report verified as they are now."""
+    """Each page's runs, by page, for the pages the report verified as they are now.
+
+    The report's output is masked already; `mask` (the run's secret mask) is applied again, so
+    that a report written elsewhere, with other secrets set, cannot publish this machine's.
+    """
     found: dict[str, list[list[dict[str, Any] | None]]] = {}
     if report is None:
         return found
@@ -37,8 +44,15 @@ def report_runs(
             [(c.span.start, typed(c.lines)) for c in block] for block in page_commands(markdown)
         ]
         steps = [s for s in entries[0]["steps"] if isinstance(s, dict)]
-        found[page] = page_runs(commands, steps)
+        found[page] = [
+            [None if r is None else {**r, "output": _masked(r["output"], mask)} for r in block]
+            for block in page_runs(commands, steps)
+        ]
     return found
+
+
+def _masked(output: str | None, mask: Callable[[str], str]) -> str | None:
+    return None if output is None else mask(output)
 
 
 def write_runs(path: Path, runs: Mapping[str, Any]) -> Path:
