@@ -34,7 +34,13 @@ from guiderunner.site.markup import (
     strip_runner_comments,
 )
 from guiderunner.site.recordings import decorate
-from guiderunner.site.sample import archive_name, link_repository, link_sample, uses
+from guiderunner.site.sample import (
+    archive_name,
+    link_repository,
+    link_sample,
+    show_clone,
+    uses,
+)
 from guiderunner.site.strings import strings_of
 
 BADGES_VARIABLE = "RUNNER_BADGES"  # set by `runner publish`: build/badges.json
@@ -147,7 +153,7 @@ class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         """Copy texts and varying lines in place; `runner:` links pointed at the sample."""
-        html = finish_html(html, strings_of(config.extra).console)
+        html = show_clone(finish_html(html, strings_of(config.extra).console), self.config.repository)
         sample, repository = uses(html)
         if sample:
             folder = Path(str(self.config.sample or "sample"))

@@ -6,8 +6,10 @@ same bytes for the same files: entries sorted, one fixed date, modes reduced to 
 build output (`bin/`, `obj/`) and tool folders left out, so a reader gets sources only.
 
 A page links it without knowing where it lands: a link to `runner:sample` becomes the archive's
-URL relative to the page (French pages sit one folder deeper), and `runner:repository` becomes
-the `repository:` setting, in a link or in code (`git clone runner:repository`).
+URL relative to the page (French pages sit one folder deeper), a link to `runner:repository`
+the `repository:` setting. A paragraph that is only a link to `runner:clone` becomes, when a
+repository is set, its text and a console block with `git clone <repository>`; without one it
+goes, so a page can offer the clone command wherever the site has a repository to give.
 
 >>> link_sample('<a href="runner:sample">zip</a>', "create-docker-images/", "fr/", "s")
 '<a href="../../downloads/s.zip">zip</a>'
@@ -17,6 +19,7 @@ the `repository:` setting, in a link or in code (`git clone runner:repository`).
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import stat
@@ -32,13 +35,15 @@ __all__ = [
     "build_archive",
     "link_repository",
     "link_sample",
+    "show_clone",
     "uses",
 ]
 
 DOWNLOADS = "downloads/"
 """Where archives go, under the site's root."""
 SAMPLE_LINK = re.compile(r'(href=")runner:sample(")')
-REPOSITORY = "runner:repository"
+REPOSITORY = 'href="runner:repository"'
+CLONE = re.compile(r'<p><a href="runner:clone">(.*?)</a></p>', re.DOTALL)
 LEFT_OUT = frozenset({"bin", "obj", ".git", ".vs", ".idea", "TestResults", "node_modules"})
 """Folders a reader's build makes or a tool keeps: never in the archive."""
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -62,6 +67,28 @@ def uses(content: str) -> tuple[bool, bool]:
     return SAMPLE_LINK.search(content) is not None, REPOSITORY in content
 
 
+def show_clone(content: str, url: str | None) -> str:
+    """Each `runner:clone` paragraph as its text and the clone command, or gone without a URL.
+
+    >>> print(show_clone('<p><a href="runner:clone">Or clone it:</a></p>', "https://x/r.git"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    <p>Or clone it:</p>
+    <div class="language-console highlight" data-copy="git clone https://x/r.git"><pre><span></span><code><span class="gp">$ </span>git clone https://x/r.git
+    </code></pre></div>
+    >>> show_clone('<p><a href="runner:clone">Or clone it:</a></p>', None)
+    ''
+    """
+    if url is None:
+        return CLONE.sub("", content)
+    command = f"git clone {url}"
+    escaped = html.escape(command, quote=True)
+    block = (
+        f'<div class="language-console highlight" data-copy="{escaped}"><pre><span></span>'
+        f'<code><span class="gp">$ </span>{html.escape(command, quote=False)}\n</code></pre></div>'
+    )
+    return CLONE.sub(lambda m: f"<p>{m[1]}</p>\n{block}", content)
+
+
 def link_sample(content: str, page_url: str, language_root: str, name: str) -> str:
     """Point `runner:sample` links at the archive, relative to the page."""
     href = f"{to_root(page_url, language_root)}{DOWNLOADS}{name}.zip"
@@ -69,8 +96,8 @@ def link_sample(content: str, page_url: str, language_root: str, name: str) -> s
 
 
 def link_repository(content: str, url: str) -> str:
-    """Write the repository's URL where the page says `runner:repository`."""
-    return content.replace(REPOSITORY, url)
+    """Point `runner:repository` links at the repository."""
+    return content.replace(REPOSITORY, f'href="{html.escape(url, quote=True)}"')
 
 
 def build_archive(sample: Path, target: Path, name: str) -> int:

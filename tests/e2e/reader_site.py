@@ -73,7 +73,10 @@ licence ... ok
 ```console
 $ bash -c 'exit 3'
 ```
+
+[Or clone the repository:](runner:clone)
 """
+REPOSITORY = "https://example.org/stockkube.git"
 COMMANDS = (
     "echo one\n"
     "printf '%s\\n' a b \\\n  c\n"
@@ -98,7 +101,9 @@ def publish_fixture(where: Path, *, report: bool = True) -> Path:
     text = config.read_text(encoding="utf-8")
     text = text.replace("  - run-in-ci.md\n", "  - run-in-ci.md\n  - reader.md\n")
     text = text.replace(
-        "      timeout: 120\n", f"      timeout: 120\n      env:\n        DEMO_TOKEN: {SECRET}\n"
+        "      timeout: 120\n",
+        f"      timeout: 120\n      repository: {REPOSITORY}\n"
+        f"      env:\n        DEMO_TOKEN: {SECRET}\n",
     )
     config.write_text(text, encoding="utf-8")
     args = ["--config", str(config)]

@@ -25,6 +25,7 @@ import pytest
 from tests.e2e.reader_site import (
     COMMANDS,
     HEREDOCS,
+    REPOSITORY,
     SECRET,
     console_texts,
     publish_fixture,
@@ -53,7 +54,7 @@ def test_copy_text_is_exactly_the_commands(site: Path, language: str) -> None:
         html.unescape(c) for c in COPY.findall(_read(site / language / "reader" / "index.html"))
     ]
     assert copies[:3] == [COMMANDS, HEREDOCS, "uname -s"]
-    assert copies[3:] == ["licence-check --online", "bash -c 'exit 3'"]
+    assert copies[3:] == ["licence-check --online", "bash -c 'exit 3'", f"git clone {REPOSITORY}"]
 
 
 def test_every_console_block_of_the_chapter_copies_commands_only(site: Path) -> None:
@@ -91,7 +92,7 @@ def test_skipped_reasons_and_exit_statuses_show_in_both_languages(site: Path) ->
     )
     assert "Expected to fail: exits with status 3" in english
     assert "Non exécuté lors de la vérification de cette page\u00a0: needs a licence" in french
-    assert "Échec attendu\u00a0: se termine avec le code 3" in french
+    assert "Échec attendu\u00a0: code de sortie 3" in french
     skipped = console_texts(site / "reader" / "index.html")[3]
     assert "licence … ok" in skipped  # no run: the neutral rendering
     chapter = _read(site / "fr" / "create-docker-images" / "index.html")

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from guiderunner.site.sample import archive_name, build_archive, link_repository, link_sample, uses
+from guiderunner.site.sample import (
+    archive_name,
+    build_archive,
+    link_repository,
+    link_sample,
+    show_clone,
+    uses,
+)
 
 
 def _sample(root: Path) -> Path:
@@ -65,8 +72,18 @@ def test_links_point_at_the_archive_from_every_page_and_language() -> None:
     assert link_sample(link, "", "", "s").count('href="./downloads/s.zip"') == 2
     assert 'href="../../downloads/s.zip"' in link_sample(link, "a/", "fr/", "s")
     assert 'href="../downloads/s.zip"' in link_sample(link, "", "fr/", "s")
-    text = "<code>git clone runner:repository</code>"
+    text = '<a href="runner:repository">the repository</a>, <code>runner:repository</code>'
     assert uses(text) == (False, True)
-    assert link_repository(text, "https://example.org/r.git") == (
-        "<code>git clone https://example.org/r.git</code>"
+    assert link_repository(text, "https://example.org/r.git?a=1&b=2") == (
+        '<a href="https://example.org/r.git?a=1&amp;b=2">the repository</a>, '
+        "<code>runner:repository</code>"
     )
+
+
+def test_a_clone_paragraph_shows_the_command_only_with_a_repository() -> None:
+    page = '<p>Before.</p>\n<p><a href="runner:clone">Or clone it:</a></p>\n<p>After.</p>'
+    assert show_clone(page, None) == "<p>Before.</p>\n\n<p>After.</p>"
+    shown = show_clone(page, "https://example.org/r.git")
+    assert '<p>Or clone it:</p>\n<div class="language-console highlight"' in shown
+    assert 'data-copy="git clone https://example.org/r.git"' in shown
+    assert "runner:" not in shown
