@@ -36,14 +36,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from guiderunner.model import Block, LinePattern
+from guiderunner.match import normalise
+from guiderunner.model import Block
 from guiderunner.parse import parse_guide
 from guiderunner.plan.bash import BashParser
 from guiderunner.plan.commands import PageCommand, page_oracle, split_commands, typed
 from guiderunner.plan.expect import compile_line
 from guiderunner.site.outputs import Run, fit
 from guiderunner.site.readable import END, NEUTRAL, RAN, from_run, neutral
-from guiderunner.match import normalise
 
 __all__ = ["CONSOLE_WORDS", "ConsoleWords", "finish_html", "page_commands", "present"]
 
@@ -109,7 +109,14 @@ def present(
     lines = markdown.split("\n")
     for index in reversed(range(len(blocks))):
         block_runs = runs[index] if index < len(runs) else ()
-        _present_block(lines, blocks[index], commands[index], block_runs, words, placeholders or {})
+        _present_block(
+            lines,
+            blocks[index],
+            commands[index],
+            block_runs,
+            words=words,
+            placeholders=placeholders or {},
+        )
     return "\n".join(lines)
 
 
@@ -118,6 +125,7 @@ def _present_block(
     block: Block,
     commands: Sequence[PageCommand],
     runs: Sequence[Run | None],
+    *,
     words: ConsoleWords,
     placeholders: Mapping[str, str],
 ) -> None:
@@ -175,7 +183,9 @@ def _output(
     while kept and not kept[-1].strip():
         kept.pop()
     trailing = list(command.output[len(kept) :])
-    patterns = [compile_line(_filled(line, placeholders), regex=block.options.regex) for line in kept]
+    patterns = [
+        compile_line(_filled(line, placeholders), regex=block.options.regex) for line in kept
+    ]
     actual = _actual(run)
     fitted = fit(patterns, actual) if actual is not None else None
     shown: list[str] = []

@@ -12,7 +12,8 @@ the English ones (the plugin checks each command's text before it uses one). `fi
 actual lines each expected line stood for.
 
 >>> from guiderunner.plan.expect import compile_lines
->>> fit(compile_lines(["start", "...", "took ... ms"], regex=False), ["start", "a", "b", "took 3 ms"])
+>>> expected = compile_lines(["start", "...", "took ... ms"], regex=False)
+>>> fit(expected, ["start", "a", "b", "took 3 ms"])
 (('start',), ('a', 'b'), ('took 3 ms',))
 >>> fit(compile_lines(["x"], regex=False), ["y"]) is None
 True
@@ -46,7 +47,9 @@ class Run:
     """`passed`, `skipped`, ... as the report says."""
 
 
-def fit(patterns: Sequence[LinePattern], actual: Sequence[str]) -> tuple[tuple[str, ...], ...] | None:
+def fit(
+    patterns: Sequence[LinePattern], actual: Sequence[str]
+) -> tuple[tuple[str, ...], ...] | None:
     """For each expected line, the actual lines it stood for; None when they do not match.
 
     A `...` line takes as few lines as it can, so that the lines after it show as themselves.

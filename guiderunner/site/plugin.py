@@ -1,6 +1,7 @@
 """The `runner` mkdocs plugin: accepts the runner's settings, keeps its comments off the site,
 and puts each language's own words on it (badge, stale notice, theme strings, search), and
-each recorded page's "Watch this page run" player and "verified" marks."""
+each recorded page's "Watch this page run" player and "verified" marks.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ from guiderunner.settings import BUILDERS, DEFAULT_BUILDER, FUZZY_POLICIES
 from guiderunner.site.additions import stale_notice, stemmed_search
 from guiderunner.site.badge import relabel
 from guiderunner.site.console import finish_html, present
-from guiderunner.site.outputs import read_runs
 from guiderunner.site.markup import (
     error_page_base,
     insert_after_title,
@@ -33,6 +33,7 @@ from guiderunner.site.markup import (
     link_alternates,
     strip_runner_comments,
 )
+from guiderunner.site.outputs import read_runs
 from guiderunner.site.recordings import decorate
 from guiderunner.site.sample import (
     archive_name,
@@ -153,7 +154,8 @@ class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         """Copy texts and varying lines in place; `runner:` links pointed at the sample."""
-        html = show_clone(finish_html(html, strings_of(config.extra).console), self.config.repository)
+        html = finish_html(html, strings_of(config.extra).console)
+        html = show_clone(html, self.config.repository)
         sample, repository = uses(html)
         if sample:
             folder = Path(str(self.config.sample or "sample"))

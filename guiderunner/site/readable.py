@@ -37,9 +37,7 @@ def neutral(line: str, pattern: LinePattern, placeholder: str) -> list[str]:
     return [line]
 
 
-def from_run(
-    line: str, pattern: LinePattern, actual: Sequence[str], more_lines: str
-) -> list[str]:
+def from_run(line: str, pattern: LinePattern, actual: Sequence[str], more_lines: str) -> list[str]:
     """An expected line shown as the lines of the run it stood for (`fit`), marked."""
     if pattern.kind == "exact":
         return [line]

@@ -70,11 +70,9 @@ def uses(content: str) -> tuple[bool, bool]:
 def show_clone(content: str, url: str | None) -> str:
     """Each `runner:clone` paragraph as its text and the clone command, or gone without a URL.
 
-    >>> print(show_clone('<p><a href="runner:clone">Or clone it:</a></p>', "https://x/r.git"))
-    ... # doctest: +NORMALIZE_WHITESPACE
-    <p>Or clone it:</p>
-    <div class="language-console highlight" data-copy="git clone https://x/r.git"><pre><span></span><code><span class="gp">$ </span>git clone https://x/r.git
-    </code></pre></div>
+    >>> shown = show_clone('<p><a href="runner:clone">Or clone it:</a></p>', "https://x/r.git")
+    >>> shown.startswith('<p>Or clone it:</p>'), 'data-copy="git clone https://x/r.git"' in shown
+    (True, True)
     >>> show_clone('<p><a href="runner:clone">Or clone it:</a></p>', None)
     ''
     """
@@ -122,7 +120,9 @@ def build_archive(sample: Path, target: Path, name: str) -> int:
 def _files(root: Path) -> Iterator[Path]:
     """Regular files under `root`, sorted, build output and links left out."""
     for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in LEFT_OUT and not (Path(folder) / d).is_symlink())
+        dirs[:] = sorted(
+            d for d in dirs if d not in LEFT_OUT and not (Path(folder) / d).is_symlink()
+        )
         for file in sorted(files):
             path = Path(folder) / file
             if path.is_file() and not path.is_symlink():

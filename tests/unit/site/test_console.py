@@ -85,7 +85,8 @@ def test_without_runs_varying_lines_are_neutral_and_marked() -> None:
     assert f"\n    {NEUTRAL}…{END}\n" in shown  # indented like its list item's fence
     assert f"\n> {NEUTRAL}took … ms{END}\n" in shown  # inside its blockquote
     assert f"{NEUTRAL}<html>…</html>{END}" in shown
-    assert "(re)" not in shown and "[0-9]{4}" not in shown and "\n...\n" not in shown
+    for pattern in ("(re)", "[0-9]{4}", "\n...\n"):
+        assert pattern not in shown
 
 
 def test_runs_fill_varying_lines_when_the_command_is_the_same() -> None:
@@ -121,25 +122,38 @@ def test_a_long_ellipsis_shows_its_ends_and_a_count() -> None:
 
 def test_skipped_and_failing_blocks_say_so_apart_from_the_text_below() -> None:
     shown = present(PAGE, [], CONSOLE_WORDS)
-    assert "\n```\n\n<span class=\"runner-note runner-skipped\">Not run when this page is verified: needs the network</span>\n" in shown
-    assert '<span class="runner-note runner-exit">Expected to fail: exits with status 3</span>\n\nText right under.' in shown
+    skipped = "Not run when this page is verified: needs the network"
+    assert f'\n```\n\n<span class="runner-note runner-skipped">{skipped}</span>\n' in shown
+    failing = "Expected to fail: exits with status 3"
+    assert f'<span class="runner-note runner-exit">{failing}</span>\n\nText right under.' in shown
 
 
 def test_a_skipped_block_that_ran_says_nothing_and_reasons_are_translated() -> None:
-    runs: list[list[Run | None]] = [[], [], [], [Run("curl https://example.com", "<html>x</html>", "passed")]]
+    runs: list[list[Run | None]] = [
+        [],
+        [],
+        [],
+        [Run("curl https://example.com", "<html>x</html>", "passed")],
+    ]
     assert "runner-skipped" not in present(PAGE, runs, CONSOLE_WORDS)
     from dataclasses import replace
 
-    french = replace(CONSOLE_WORDS, not_run="Non exécuté : {reason}", reasons={"needs the network": "demande le réseau"})
+    french = replace(
+        CONSOLE_WORDS,
+        not_run="Non exécuté : {reason}",
+        reasons={"needs the network": "demande le réseau"},
+    )
     assert "Non exécuté : demande le réseau" in present(PAGE, [], french)
 
 
 def test_finish_html_writes_the_copy_text_and_the_marks_escaped() -> None:
-    encoded = base64.b64encode('echo "<a>" & \'b\'\nls'.encode()).decode()
+    encoded = base64.b64encode(b"echo \"<a>\" & 'b'\nls").decode()
     html = f'<div data-runner-copy="{encoded}"><span class="go">{RAN}x &lt; y{END}</span></div>'
     done = finish_html(html, CONSOLE_WORDS)
     assert 'data-copy="echo &quot;&lt;a&gt;&quot; &amp; &#x27;b&#x27;\nls"' in done
-    assert '<span class="go"><span class="runner-varies" title="Varies from run to run: as the last verified run printed it">x &lt; y</span></span>' in done
+    title = "Varies from run to run: as the last verified run printed it"
+    marked = f'<span class="runner-varies" title="{title}">x &lt; y</span>'
+    assert f'<span class="go">{marked}</span>' in done
 
 
 def test_a_page_without_console_blocks_is_unchanged() -> None:
