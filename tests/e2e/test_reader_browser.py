@@ -45,7 +45,7 @@ def copied(browser: object, url: str, base_url: str) -> list[str]:
             tab.evaluate("navigator.clipboard.writeText('(nothing copied)')")
             block = blocks.nth(index)
             block.hover()
-            block.locator("button.md-clipboard").click()
+            block.locator('button[data-md-type="copy"]').click()
             tab.wait_for_function(
                 "async () => (await navigator.clipboard.readText()) !== '(nothing copied)'"
             )
