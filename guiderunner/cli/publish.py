@@ -151,18 +151,22 @@ def write_outputs(layout: Layout, report_path: Path | None, hashes: Mapping[str,
 def ship_sample(layout: Layout) -> None:
     """The sample solution as `downloads/<name>.zip` of the site (after the builds clean it)."""
     from guiderunner.settings import load_settings
-    from guiderunner.site.sample import DOWNLOADS, archive_name, build_archive
+    from guiderunner.site.sample import DOWNLOADS, archive_name, build_archive, pages_linking
 
     settings = load_settings(layout.config)
     if settings.sample is None:
-        return
-    if not settings.sample.is_dir():
-        print(f"runner: no sample folder {shown(settings.sample)}: no download", file=sys.stderr)
         return
     try:
         name = archive_name(settings.download, settings.sample.name)
     except ValueError as error:
         raise UsageError(f"{shown(layout.config)}: {error}") from None
+    if not settings.sample.is_dir():
+        linking = pages_linking(layout.site, name)
+        if linking:
+            where = shown(linking[0])
+            raise UsageError(f"{where} links the sample, but {settings.sample} is not a folder")
+        print(f"runner: no sample folder {shown(settings.sample)}: no download", file=sys.stderr)
+        return
     target = layout.site / DOWNLOADS / f"{name}.zip"
     count = build_archive(settings.sample, target, name)
     print(f"{shown(target)}: the sample, {count} files")

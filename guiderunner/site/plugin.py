@@ -158,7 +158,10 @@ class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]
         html = show_clone(html, self.config.repository)
         sample, repository = uses(html)
         if sample:
-            folder = Path(str(self.config.sample or "sample"))
+            if not self.config.sample:
+                where = page.file.src_uri
+                raise PluginError(f"{where}: links runner:sample, but no `sample` is set")
+            folder = Path(str(self.config.sample))
             try:
                 name = archive_name(self.config.download, folder.name)
             except ValueError as error:

@@ -35,6 +35,7 @@ __all__ = [
     "build_archive",
     "link_repository",
     "link_sample",
+    "pages_linking",
     "show_clone",
     "uses",
 ]
@@ -44,6 +45,8 @@ DOWNLOADS = "downloads/"
 SAMPLE_LINK = re.compile(r'(href=")runner:sample(")')
 REPOSITORY = 'href="runner:repository"'
 CLONE = re.compile(r'<p><a href="runner:clone">(.*?)</a></p>', re.DOTALL)
+CLONE_INLINE = re.compile(r'<a href="runner:clone">(.*?)</a>', re.DOTALL)
+"""A `runner:clone` link inside other text (a list item): the command goes inline."""
 LEFT_OUT = frozenset({"bin", "obj", ".git", ".vs", ".idea", "TestResults", "node_modules"})
 """Folders a reader's build makes or a tool keeps: never in the archive."""
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -77,14 +80,14 @@ def show_clone(content: str, url: str | None) -> str:
     ''
     """
     if url is None:
-        return CLONE.sub("", content)
-    command = f"git clone {url}"
-    escaped = html.escape(command, quote=True)
+        return CLONE_INLINE.sub("", CLONE.sub("", content))
+    command = html.escape(f"git clone {url}", quote=True)
     block = (
-        f'<div class="language-console highlight" data-copy="{escaped}"><pre><span></span>'
-        f'<code><span class="gp">$ </span>{html.escape(command, quote=False)}\n</code></pre></div>'
+        f'<div class="language-console highlight" data-copy="{command}"><pre><span></span>'
+        f'<code><span class="gp">$ </span>{command}\n</code></pre></div>'
     )
-    return CLONE.sub(lambda m: f"<p>{m[1]}</p>\n{block}", content)
+    content = CLONE.sub(lambda m: f"<p>{m[1]}</p>\n{block}", content)
+    return CLONE_INLINE.sub(lambda m: f"{m[1]} <code>{command}</code>", content)
 
 
 def link_sample(content: str, page_url: str, language_root: str, name: str) -> str:
@@ -96,6 +99,12 @@ def link_sample(content: str, page_url: str, language_root: str, name: str) -> s
 def link_repository(content: str, url: str) -> str:
     """Point `runner:repository` links at the repository."""
     return content.replace(REPOSITORY, f'href="{html.escape(url, quote=True)}"')
+
+
+def pages_linking(site_dir: Path, name: str) -> list[Path]:
+    """The built pages that link the archive `name`, which must then be there."""
+    needle = f'{DOWNLOADS}{name}.zip"'
+    return [p for p in sorted(site_dir.rglob("*.html")) if needle in p.read_text(encoding="utf-8")]
 
 
 def build_archive(sample: Path, target: Path, name: str) -> int:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from guiderunner.cli import main
 from tests.e2e.reader_site import (
     COMMANDS,
     HEREDOCS,
@@ -31,7 +32,7 @@ from tests.e2e.reader_site import (
     publish_fixture,
     unreadable_patterns,
 )
-from tests.e2e.site_helpers import served
+from tests.e2e.site_helpers import copy_project, served
 
 pytestmark = [pytest.mark.timeout(600)]
 pytest.importorskip("material", reason="needs the `site` extra (mkdocs-material)")
@@ -139,3 +140,11 @@ def test_without_a_report_the_rendering_is_neutral(tmp_path: Path) -> None:
         assert "took … ms" in first
         assert "\n…\n" in first
     assert json.loads(_read(site.parent / "build" / "outputs.json")) == {}
+
+
+def test_a_page_linking_a_missing_sample_fails_the_publish(tmp_path: Path, capsys) -> None:
+    project = copy_project(tmp_path)
+    (project / "sample-solution").unlink()
+    (project / "docs" / "reader.md").write_text("# R\n\n[The sample](runner:sample).\n")
+    assert main(["publish", "--config", str(project / "mkdocs.yml")]) == 2
+    assert "reader/index.html links the sample, but" in capsys.readouterr().err

@@ -87,3 +87,11 @@ def test_a_clone_paragraph_shows_the_command_only_with_a_repository() -> None:
     assert '<p>Or clone it:</p>\n<div class="language-console highlight"' in shown
     assert 'data-copy="git clone https://example.org/r.git"' in shown
     assert "runner:" not in shown
+
+
+def test_a_clone_link_inside_a_list_item_gives_the_command_inline() -> None:
+    item = '<li>The sample: <a href="runner:clone">clone it with</a></li>'
+    assert show_clone(item, "https://example.org/r.git") == (
+        "<li>The sample: clone it with <code>git clone https://example.org/r.git</code></li>"
+    )
+    assert show_clone(item, None) == "<li>The sample: </li>"
