@@ -92,22 +92,24 @@ def runs_of(steps: Iterable[Mapping[str, Any]]) -> dict[int, Mapping[str, Any]]:
 
 
 def page_runs(
-    commands: Sequence[Sequence[tuple[int, str]]], steps: Iterable[Mapping[str, Any]]
+    commands: Sequence[Sequence[tuple[int, str, str]]], steps: Iterable[Mapping[str, Any]]
 ) -> list[list[dict[str, Any] | None]]:
     """Per shown console block, per command, the report's run of it (JSON-ready) or None.
 
-    `commands` holds, per block, each command's line in the page and its typed text
-    (guiderunner.site.console.page_commands); `steps` are the report's steps of a passing run
-    of this very content.
+    `commands` holds, per block, each command's line in the page, its typed text and its first
+    line as shown (guiderunner.site.console.page_commands); `steps` are the report's steps of a
+    passing run of this very content. A command step must bear the command's name (its first
+    line): a step of another page at the same line (a translation's) is not taken.
     """
     by_line = runs_of(steps)
     blocks: list[list[dict[str, Any] | None]] = []
     for block in commands:
         runs: list[dict[str, Any] | None] = []
-        for line, text in block:
+        for line, text, first in block:
             step = by_line.get(line)
             output = step.get("output") if step is not None else None
-            if step is None or not (output is None or isinstance(output, str)):
+            named = step is None or step.get("kind") != "command" or step.get("name") == first
+            if step is None or not named or not (output is None or isinstance(output, str)):
                 runs.append(None)
                 continue
             runs.append({"text": text, "output": output, "outcome": str(step.get("outcome"))})

@@ -1,6 +1,8 @@
-"""The `runner` mkdocs plugin: accepts the runner's settings, keeps its comments off the site,
-and puts each language's own words on it (badge, stale notice, theme strings, search), and
-each recorded page's "Watch this page run" player and "verified" marks.
+"""The `runner` mkdocs plugin: the runner's settings accepted, its comments kept off the site.
+
+It puts each language's own words on the site (badge, stale notice, theme strings, search),
+each recorded page's "Watch this page run" player and "verified" marks, and console blocks as a
+reader uses them (guiderunner.site.console), with the sample's links (guiderunner.site.sample).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from guiderunner.errors import GuideError
 from guiderunner.settings import BUILDERS, DEFAULT_BUILDER, FUZZY_POLICIES
 from guiderunner.site.additions import stale_notice, stemmed_search
 from guiderunner.site.badge import relabel
@@ -80,7 +83,10 @@ def _present_console(markdown: str, page: Page, config: MkDocsConfig) -> str:
     """Console blocks as a reader gets them: copy text, what ran where output varies, notes."""
     runs = read_runs(_published(os.environ.get(OUTPUTS_VARIABLE, "")).get(page.file.src_uri))
     placeholders = _runner_setting(config, "placeholders") or {}
-    return present(markdown, runs, strings_of(config.extra).console, placeholders)
+    try:
+        return present(markdown, runs, strings_of(config.extra).console, placeholders)
+    except GuideError as error:
+        raise PluginError(f"{page.file.src_uri}:{error.line}: {error.message}") from None
 
 
 def _runner_setting(config: MkDocsConfig, key: str) -> Any:

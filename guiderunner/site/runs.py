@@ -41,7 +41,8 @@ def report_runs(
             continue
         markdown = (docs / page).read_text(encoding="utf-8")
         commands = [
-            [(c.span.start, typed(c.lines)) for c in block] for block in page_commands(markdown)
+            [(c.span.start, typed(c.lines), c.lines[0]) for c in block]
+            for block in page_commands(markdown)
         ]
         steps = [s for s in entries[0]["steps"] if isinstance(s, dict)]
         found[page] = [

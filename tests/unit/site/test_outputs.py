@@ -16,15 +16,26 @@ def test_each_ellipsis_takes_as_few_lines_as_it_can() -> None:
 
 def test_runs_follow_blocks_and_commands_and_prefer_a_services_stop_step() -> None:
     steps = [
-        {"line": 3, "kind": "command", "outcome": "passed", "output": "one\n"},
+        {
+            "line": 3,
+            "kind": "command",
+            "name": "$ echo one",
+            "outcome": "passed",
+            "output": "one\n",
+        },
+        {"line": 5, "kind": "command", "name": "$ echo 2", "outcome": "passed", "output": "2\n"},
         {"line": 9, "kind": "start", "outcome": "passed", "output": "starting\n"},
         {"line": 9, "kind": "stop", "outcome": "passed", "output": "starting\nstopped\n"},
-        {"line": 12, "kind": "command", "outcome": "skipped"},
+        {"line": 12, "kind": "command", "name": "$ x", "outcome": "skipped"},
         {"line": 20, "kind": "file", "outcome": "passed"},
     ]
-    runs = page_runs([[(3, "echo one"), (5, "echo two")], [(9, "serve"), (12, "x")]], steps)
+    commands = [
+        [(3, "echo one", "$ echo one"), (5, "echo two", "$ echo two")],
+        [(9, "serve", "$ serve"), (12, "x", "$ x")],
+    ]
+    runs = page_runs(commands, steps)
     assert runs == [
-        [{"text": "echo one", "output": "one\n", "outcome": "passed"}, None],
+        [{"text": "echo one", "output": "one\n", "outcome": "passed"}, None],  # not echo 2's
         [
             {"text": "serve", "output": "starting\nstopped\n", "outcome": "passed"},
             {"text": "x", "output": None, "outcome": "skipped"},

@@ -12,8 +12,14 @@ PAGE = "# T\n\n```console\n$ echo $API_TOKEN\n...\n```\n\n```console\n$ date\n..
 
 def _report(digest: str, *, passed: bool = True) -> dict[str, object]:
     steps = [
-        {"line": 4, "kind": "command", "outcome": "passed", "output": "hunter22\n"},
-        {"line": 9, "kind": "command", "outcome": "passed", "output": "today\n"},
+        {
+            "line": 4,
+            "kind": "command",
+            "name": "$ echo $API_TOKEN",
+            "outcome": "passed",
+            "output": "hunter22\n",
+        },
+        {"line": 9, "kind": "command", "name": "$ date", "outcome": "passed", "output": "today\n"},
     ]
     page = {"path": "docs/p.md", "content_hash": digest, "passed": passed, "steps": steps}
     return {"finished": "2026-01-01T00:00:00+00:00", "pages": [page]}

@@ -7,12 +7,11 @@ from pathlib import Path
 import pytest
 
 from guiderunner.errors import UsageError
-from guiderunner.site.strings import load_site_strings
 from guiderunner.i18n.model import Finding, PageStats
 from guiderunner.i18n.policy import FuzzyPolicy, fuzzy_policy
 from guiderunner.i18n.stale import lagging_messages
 from guiderunner.site.additions import stale_notice, stemmed_search
-from guiderunner.site.strings import SiteStrings, site_strings, strings_of
+from guiderunner.site.strings import SiteStrings, load_site_strings, site_strings, strings_of
 from tests.conftest import ROOT
 
 SITE_YML = ROOT / "translations" / "fr" / "site.yml"
@@ -134,3 +133,17 @@ def test_the_french_site_yml_translates_every_console_word() -> None:
     french = site_strings(data).console
     for name in ("varies", "varies_run", "placeholder", "more_lines", "not_run", "exit_status"):
         assert getattr(french, name) != getattr(CONSOLE_WORDS, name), name
+
+
+def test_every_skip_reason_of_the_docs_has_its_french() -> None:
+    """French follows: a reason the site shows under a skipped block is translated too."""
+    from guiderunner.model import Block
+    from guiderunner.parse import parse_guide
+
+    data = load_site_strings(SITE_YML)["extra"]["runner_i18n"]
+    reasons = site_strings(data).console.reasons
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        for item in parse_guide(page.name, page.read_text(encoding="utf-8")).items:
+            skip = item.options.skip if isinstance(item, Block) else None
+            if skip and not item.hidden:
+                assert skip in reasons, f"{page.name}:{item.span.start}: add to site.yml: {skip}"
