@@ -39,6 +39,8 @@ KNOWN_KEYS = frozenset(
         "shards",
         "strict_output",
         "platform_tabs",
+        "download",
+        "repository",
     }
 )
 DEFAULT_SECRETS = ("*_TOKEN", "*_PASSWORD", "*_SECRET", "*_KEY")
@@ -127,6 +129,10 @@ class Settings:
     """A command with no expected output must print nothing (cram's reading), not anything."""
     platform_tabs: Mapping[str, str] = field(default_factory=dict)
     """Content tab titles -> the platform (linux, macos, windows) they are for."""
+    download: str | None = None
+    """The sample's archive on the site, `downloads/<download>.zip` (guiderunner.site.sample)."""
+    repository: str | None = None
+    """The guide's repository URL, which a page may show (`runner:repository`)."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -174,6 +180,8 @@ def load_settings(
         fuzzy=_fuzzy(entry.get("fuzzy"), config),
         strict_output=_flag(entry.get("strict_output"), "strict_output", config),
         platform_tabs=_strings(entry.get("platform_tabs")),
+        download=_text(entry.get("download")),
+        repository=_text(entry.get("repository")),
     )
 
 
@@ -182,6 +190,11 @@ def _flag(value: object, key: str, config: Path | None) -> bool:
     if value is None or isinstance(value, bool):
         return bool(value)
     raise UsageError(f"{config or CONFIG_NAME}: runner setting `{key}` is {value!r}: true or false")
+
+
+def _text(value: object) -> str | None:
+    """An optional text setting: None when absent or empty."""
+    return str(value) if value not in (None, "") else None
 
 
 def _builder(

@@ -38,7 +38,16 @@ from typing import Any
 
 from guiderunner.settings import BUILDERS
 
-__all__ = ["ENGLISH", "Facts", "Words", "badge_facts", "badge_html", "relabel", "render_badge"]
+__all__ = [
+    "ENGLISH",
+    "Facts",
+    "Words",
+    "badge_facts",
+    "badge_html",
+    "passing_entries",
+    "relabel",
+    "render_badge",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +159,7 @@ def badge_facts(
     comments has another plan, so another hash, under another builder: `also` holds those.
     """
     accepted = {content_hash, *also}
-    entries = _passing_entries(report, page_path, accepted) if report is not None else []
+    entries = passing_entries(report, page_path, accepted) if report is not None else []
     days = [_day(e.get("verified_at") or (report or {}).get("finished")) for e in entries]
     known = [day for day in days if day is not None]
     if report is None or not known:
@@ -295,7 +304,7 @@ def _listed(items: Sequence[str], words: Words) -> str:
     return ", ".join(items[:-1]) + f" {words.and_} " + items[-1]
 
 
-def _passing_entries(
+def passing_entries(
     report: Mapping[str, Any], page_path: str, accepted: Collection[str]
 ) -> list[dict[str, Any]]:
     """The report's entries for this page and content that passed (one per environment).

@@ -8,6 +8,10 @@ A translated site's `translations/<lang>/site.yml` gives, beside `site_name`:
       verified: "Vérifié le {date}"
     theme:        # mkdocs-material's interface words, by key (partials/languages/en.html)
       clipboard.copy: "Copier dans le presse-papiers"
+    console:      # console blocks' marks and notes (guiderunner.site.console.ConsoleWords)
+      placeholder: "<variable>"
+    reasons:      # a skip reason as the page (English) gives it -> this language's
+      "needs docker buildx": "demande docker buildx"
 
 `runner publish` passes them to the language's mkdocs build under `extra.runner_i18n`; the
 plugin and the theme overrides (overrides/) read them from there, English filling any gap.
@@ -24,6 +28,7 @@ from pathlib import Path
 from guiderunner.errors import UsageError
 from guiderunner.i18n.language import read_mapping
 from guiderunner.site.badge import ENGLISH, Words
+from guiderunner.site.console import CONSOLE_WORDS, ConsoleWords
 
 EXTRA_KEY = "runner_i18n"
 """Where a language's strings travel in the mkdocs config: `extra.runner_i18n`."""
@@ -67,9 +72,13 @@ class SiteStrings:
     """The "Verified on" line."""
     theme: Mapping[str, str] = field(default_factory=dict)
     """mkdocs-material's interface words by key; the theme's own file fills the rest."""
+    console: ConsoleWords = CONSOLE_WORDS
+    """Console blocks' marks (output that varies) and notes (skipped, expected to fail)."""
 
 
-TEXT_KEYS = frozenset(f.name for f in fields(SiteStrings)) - {"badge", "theme"}
+TEXT_KEYS = frozenset(f.name for f in fields(SiteStrings)) - {"badge", "theme", "console"}
+CONSOLE_KEYS = frozenset(f.name for f in fields(ConsoleWords)) - {"reasons"}
+SECTIONS = frozenset({"strings", "badge", "theme", "console", "reasons"})
 
 
 def site_strings(data: Mapping[str, Any]) -> SiteStrings:
@@ -82,7 +91,7 @@ def site_strings(data: Mapping[str, Any]) -> SiteStrings:
     >>> site_strings({"badge": {"first_day": "1er"}}).badge.first_day
     '1er'
     """
-    unknown = set(data) - {"strings", "badge", "theme"}
+    unknown = set(data) - SECTIONS
     if unknown:
         raise ValueError(f"unknown key(s): {', '.join(sorted(unknown))}")
     texts = _section(data, "strings", TEXT_KEYS)
@@ -91,7 +100,12 @@ def site_strings(data: Mapping[str, Any]) -> SiteStrings:
     badge = replace(ENGLISH, **{BADGE_KEYS[key]: value for key, value in badge_data.items()})
     if len(badge.months) != 12:
         raise ValueError("badge.months: twelve month names, January first")
-    return SiteStrings(**texts, badge=badge, theme=theme)
+    console = replace(
+        CONSOLE_WORDS,
+        **_section(data, "console", CONSOLE_KEYS),
+        reasons=_section(data, "reasons", None),
+    )
+    return SiteStrings(**texts, badge=badge, theme=theme, console=console)
 
 
 def strings_of(extra: Mapping[str, Any]) -> SiteStrings:
@@ -121,7 +135,7 @@ def _section(
 
 SITE_KEYS = frozenset({"site_name", "site_description"})
 """Top-level settings of the translated site that site.yml replaces."""
-WORD_KEYS = frozenset({"strings", "badge", "theme"})
+WORD_KEYS = SECTIONS
 """Sections of site.yml that travel to the site under `extra.runner_i18n`."""
 
 

@@ -7,12 +7,11 @@ from pathlib import Path
 import pytest
 
 from guiderunner.errors import UsageError
-from guiderunner.site.strings import load_site_strings
 from guiderunner.i18n.model import Finding, PageStats
 from guiderunner.i18n.policy import FuzzyPolicy, fuzzy_policy
 from guiderunner.i18n.stale import lagging_messages
 from guiderunner.site.additions import stale_notice, stemmed_search
-from guiderunner.site.strings import SiteStrings, site_strings, strings_of
+from guiderunner.site.strings import SiteStrings, load_site_strings, site_strings, strings_of
 from tests.conftest import ROOT
 
 SITE_YML = ROOT / "translations" / "fr" / "site.yml"
@@ -111,3 +110,40 @@ def test_under_notice_fuzzy_messages_are_listed_but_do_not_fail() -> None:
     assert notice.below(stats, 75.0, 0) is False
     assert notice.listed(pending, below=False) == pending[:1]
     assert notice.below(stats, 100.0, 0)
+
+
+def test_console_words_and_skip_reasons_come_from_site_yml() -> None:
+    strings = site_strings(
+        {
+            "console": {"placeholder": "<variable>", "not_run": "Non exécuté : {reason}"},
+            "reasons": {"needs the network": "demande le réseau"},
+        }
+    )
+    assert strings.console.placeholder == "<variable>"
+    assert strings.console.varies == "Varies from run to run"  # English fills the gap
+    assert strings.console.reasons == {"needs the network": "demande le réseau"}
+    with pytest.raises(ValueError, match="console: unknown key"):
+        site_strings({"console": {"placholder": "x"}})
+
+
+def test_the_french_site_yml_translates_every_console_word() -> None:
+    from guiderunner.site.console import CONSOLE_WORDS
+
+    data = load_site_strings(ROOT / "translations" / "fr" / "site.yml")["extra"]["runner_i18n"]
+    french = site_strings(data).console
+    for name in ("varies", "varies_run", "placeholder", "more_lines", "not_run", "exit_status"):
+        assert getattr(french, name) != getattr(CONSOLE_WORDS, name), name
+
+
+def test_every_skip_reason_of_the_docs_has_its_french() -> None:
+    """French follows: a reason the site shows under a skipped block is translated too."""
+    from guiderunner.model import Block
+    from guiderunner.parse import parse_guide
+
+    data = load_site_strings(SITE_YML)["extra"]["runner_i18n"]
+    reasons = site_strings(data).console.reasons
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        for item in parse_guide(page.name, page.read_text(encoding="utf-8")).items:
+            skip = item.options.skip if isinstance(item, Block) else None
+            if skip and not item.hidden:
+                assert skip in reasons, f"{page.name}:{item.span.start}: add to site.yml: {skip}"
