@@ -11,9 +11,7 @@ import re
 from guiderunner.site.markup import alternate_href
 from guiderunner.site.strings import SiteStrings
 
-SEARCH_WORKER = re.compile(
-    r'("search":\s*")([^"]*/)?(workers/)(search\.[0-9a-f]+\.min\.js)(")'
-)
+SEARCH_WORKER = re.compile(r'("search":\s*")([^"]*/)?(workers/)(search\.[0-9a-f]+\.min\.js)(")')
 """mkdocs-material's search worker in the page's `__config` (base.html)."""
 STEMMING_WORKER = "stemmed-search.js"
 """overrides/assets/javascripts/workers/: loads the theme's worker and stems what is typed."""
@@ -29,7 +27,8 @@ def stale_notice(strings: SiteStrings, page_url: str, source_root: str) -> str:
     if source_root:
         href = html.escape(alternate_href(page_url, source_root), quote=True)
         link = f' <a href="{href}" hreflang="en">{html.escape(strings.original, quote=False)}</a>'
-    return f'<p class="stale-translation" role="note">{html.escape(strings.stale, quote=False)}{link}</p>'
+    text = html.escape(strings.stale, quote=False)
+    return f'<p class="stale-translation" role="note">{text}{link}</p>'
 
 
 def stemmed_search(page: str) -> str:

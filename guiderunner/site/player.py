@@ -49,7 +49,7 @@ ANCHOR = "recording"
 
 
 class PlayerUnavailable(MissingPiece):
-    """The player cannot be installed (no npm, or `npm ci` failed): the machine lacks it (exit 3)."""
+    """The player cannot be installed (no npm, or `npm ci` failed): exit 3, the machine lacks it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,9 @@
 
 `runner publish` calls `site_entries` (one `recording_entries` per language) before the mkdocs
 builds (the plugin reads the entries from a JSON file, as it does the badges), and
-`install_recordings` after them, since each build cleans its folder. The plugin calls `decorate` on a page's Markdown before it adds
-the badge, so that the badge stays right under the title and the player comes under it.
+`install_recordings` after them, since each build cleans its folder. The plugin calls
+`decorate` on a page's Markdown before it adds the badge, so that the badge stays right under
+the title and the player comes under it.
 
 A French page shows the English recording only when its plan is the same as the English one
 (`runner publish` knows, by content hash): the steps the recording shows are then the page's.

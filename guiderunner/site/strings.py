@@ -21,9 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 from guiderunner.errors import UsageError
 from guiderunner.i18n.language import read_mapping
@@ -113,12 +112,10 @@ def strings_of(extra: Mapping[str, Any]) -> SiteStrings:
     return site_strings(extra.get(EXTRA_KEY) or {})
 
 
-def _section(
-    data: Mapping[str, Any], name: str, known: frozenset[str] | None
-) -> dict[str, Any]:
+def _section(data: Mapping[str, Any], name: str, known: frozenset[str] | None) -> dict[str, Any]:
     section = data.get(name) or {}
     if not isinstance(section, Mapping):
-        raise ValueError(f"{name}: expected a mapping")
+        raise ValueError(f"{name}: expected a mapping")  # noqa: TRY004 - one error type for a bad file
     unknown = set(section) - known if known is not None else set()
     if unknown:
         raise ValueError(f"{name}: unknown key(s): {', '.join(sorted(unknown))}")
@@ -129,7 +126,7 @@ def _section(
         elif isinstance(value, str):
             values[str(key)] = value
         else:
-            raise ValueError(f"{name}.{key}: expected text, got {value!r}")
+            raise ValueError(f"{name}.{key}: expected text, got {value!r}")  # noqa: TRY004
     return values
 
 

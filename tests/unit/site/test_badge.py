@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from guiderunner.site.strings import load_site_strings
 from guiderunner.site.badge import ENGLISH, badge_html, relabel
-from guiderunner.site.strings import EXTRA_KEY, site_strings
+from guiderunner.site.strings import EXTRA_KEY, load_site_strings, site_strings
 from tests.conftest import ROOT
 
 FRENCH = site_strings(

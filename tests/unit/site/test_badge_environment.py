@@ -83,13 +83,16 @@ def test_microsofts_images_show_their_digest():
 def test_a_merged_report_names_every_environment():
     english, french = both(report(entry("legacy", STAND_INS), entry("buildkit", STAND_INS)))
     assert "with Docker 20.10.24+dfsg1, with BuildKit and the legacy builder, on .NET" in english
-    assert "avec Docker 20.10.24+dfsg1, avec BuildKit et l&#x27;ancien générateur, sur des" in french
+    assert (
+        "avec Docker 20.10.24+dfsg1, avec BuildKit et l&#x27;ancien générateur, sur des" in french
+    )
 
 
 def test_only_the_environments_it_passed_in():
     failed = {**entry("legacy", STAND_INS), "passed": False}
     english, _ = both(report(entry("buildkit", STAND_INS), failed))
-    assert "and BuildKit," in english and "legacy" not in english
+    assert "and BuildKit," in english
+    assert "legacy" not in english
 
 
 def test_stand_ins_and_microsofts_images_together():

@@ -66,7 +66,9 @@ def test_without_npm_the_error_names_it(
 ):
     project = fake_project(tmp_path, "3.18.0", installed)
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    with pytest.raises(PlayerUnavailable, match=r"^no npm on PATH, .*install it with `apt-get install npm`$"):
+    with pytest.raises(
+        PlayerUnavailable, match=r"^no npm on PATH, .*install it with `apt-get install npm`$"
+    ):
         ensure_player(project)
     assert isinstance(PlayerUnavailable("x"), MissingPiece), "exit 3: the machine lacks it"
 

@@ -9,7 +9,12 @@ import pytest
 
 from guiderunner.report.asciicast import Recorder, step_label
 from guiderunner.report.recording_index import Recorded
-from guiderunner.site.recordings import decorate, install_recordings, recording_entries, site_entries
+from guiderunner.site.recordings import (
+    decorate,
+    install_recordings,
+    recording_entries,
+    site_entries,
+)
 
 PAGE = "# Title\n\nText.\n\n```console\n$ echo one\none\n```\n\n```console\n$ echo two\ntwo\n```\n"
 FRENCH = PAGE.replace("Text.", "Du texte,\nsur deux lignes.")
@@ -101,8 +106,10 @@ def test_site_entries_choose_each_language_s_recording(tmp_path: Path):
     hashes = {"en": {"a.md": "A", "b.md": "B"}, "fr": {"a.md": "A", "b.md": "B2"}}
     entries = site_entries(index, rec, hashes, {"en": english, "fr": french})
     assert set(entries["en"]) == {"a.md"}, "b.cast is missing: no player"
-    assert entries["fr"]["a.md"]["cast"] == entries["en"]["a.md"]["cast"] == (
-        "assets/recordings/a.cast"
+    assert (
+        entries["fr"]["a.md"]["cast"]
+        == entries["en"]["a.md"]["cast"]
+        == ("assets/recordings/a.cast")
     )
     assert entries["fr"]["a.md"]["languages"] == ["fr"]
     assert entries["fr"]["b.md"]["cast"] == "assets/recordings/fr/b.cast"
@@ -113,7 +120,11 @@ def test_site_entries_choose_each_language_s_recording(tmp_path: Path):
 
 def test_install_puts_each_recording_where_its_entry_says(tmp_path: Path, entries):
     package = tmp_path / "pkg"
-    for name in ("dist/bundle/asciinema-player.min.js", "dist/bundle/asciinema-player.css", "LICENSE"):
+    for name in (
+        "dist/bundle/asciinema-player.min.js",
+        "dist/bundle/asciinema-player.css",
+        "LICENSE",
+    ):
         (package / name).parent.mkdir(parents=True, exist_ok=True)
         (package / name).write_text("x")
     moved = {"k": {**entries["a.md"], "cast": "assets/recordings/fr/a.cast"}}
