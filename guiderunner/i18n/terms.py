@@ -7,7 +7,7 @@ Shared by the per-message rules (guiderunner.i18n.check) and the per-page rules
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from guiderunner.i18n.model import Glossary, Term
 
@@ -62,6 +62,52 @@ def term_prose(text: str, term: Term, glossary: Glossary) -> str:
     """
     words = " ".join((*term.english, *term.french, *term.avoid)).lower()
     return masked(text, [name for name in glossary.protected if name.lower() not in words])
+
+
+def english_prose(english: str, term: Term, glossary: Glossary) -> str:
+    """The English a term is looked for in, longer terms first: 'step' is not in 'a CI step'.
+
+    A longer glossary phrase that holds one of the term's words claims its text, so each
+    stretch of English belongs to the longest term that fits it.
+    """
+    prose = term_prose(english, term, glossary)
+    for phrase in _longer(term.english, (p for t in glossary.terms for p in t.english)):
+        prose = _blank(phrase, prose)
+    return prose
+
+
+def french_prose(english: str, french: str, term: Term, glossary: Glossary) -> str:
+    """The French a term's renderings are looked for in, longer renderings first.
+
+    A rendering of another term the English uses (« étape de CI » for 'CI step') claims its
+    words: the « étape » inside it is not the 'stage' or 'step' of a shorter term.
+    """
+    prose = term_prose(french, term, glossary)
+    others = [
+        word
+        for other in glossary.terms
+        if other is not term and has_term(other.english, english_prose(english, other, glossary))
+        for word in other.french
+    ]
+    for phrase in _longer((*term.french, *term.avoid), others):
+        prose = _blank(phrase, prose)
+    return prose
+
+
+def _longer(words: Sequence[str], phrases: Iterable[str]) -> list[str]:
+    """The phrases longer than one of `words` that hold it as a whole word, longest first."""
+    found = {
+        phrase
+        for phrase in phrases
+        for word in words
+        if len(phrase) > len(word.rstrip("*"))
+        and re.search(term_pattern(word), phrase, re.IGNORECASE)
+    }
+    return sorted(found, key=lambda phrase: (-len(phrase), phrase))
+
+
+def _blank(phrase: str, text: str) -> str:
+    return re.sub(term_pattern(phrase), lambda m: "_" * len(m[0]), text, flags=re.IGNORECASE)
 
 
 def quoted(words: Sequence[str]) -> str:
