@@ -174,7 +174,11 @@ def masked_code(text: str) -> str:
 
 
 def _number(token: str) -> str:
-    return rf"(?<![\d.]){re.escape(token)}(?!\d|\.\d)"
+    """A number as the French may write it: `1.02` may become `1,02` (decimal comma)."""
+    spelled = re.escape(token)
+    if re.fullmatch(r"\d+\.\d+", token):
+        spelled = f"(?:{spelled}|{re.escape(token.replace('.', ','))})"
+    return rf"(?<![\d.,]){spelled}(?![\d]|[.,]\d)"
 
 
 def _short(entry: Entry) -> str:

@@ -37,7 +37,8 @@ def rendering(word: str) -> str:
     >>> rendering("Codes de sortie"), rendering("espaces réservés"), rendering("récupér*")
     ('code de sortie', 'espace réservé', 'récupér*')
     """
-    return " ".join(re.sub(r"(?<=\w{3})[sx]$", "", part) for part in word.lower().split())
+    parts = word.lower().replace("’", "'").split()
+    return " ".join(re.sub(r"(?<=\w{3})[sx]$", "", part) for part in parts)
 
 
 def renderings_in(entry: Entry, term: Term, glossary: Glossary) -> list[str]:

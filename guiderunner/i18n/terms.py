@@ -33,8 +33,13 @@ def masked(text: str, extra: Sequence[str] = ()) -> str:
 
 
 def word_pattern(token: str) -> str:
-    """A name as a whole-word regular expression."""
-    return rf"(?<![\w-]){re.escape(token)}(?![\w])"
+    """A name as a whole-word regular expression; ' and ’ are the same apostrophe."""
+    return rf"(?<![\w-]){_escaped(token)}(?![\w])"
+
+
+def _escaped(text: str) -> str:
+    """`re.escape`, with either apostrophe matching both (« contrôle d’intégrité »)."""
+    return "['’]".join(re.escape(part) for part in re.split("['’]", text))
 
 
 def term_pattern(word: str) -> str:
@@ -44,9 +49,11 @@ def term_pattern(word: str) -> str:
     True
     >>> bool(re.search(term_pattern("tag"), "tags")), bool(re.search(term_pattern("tag"), "a tag"))
     (False, True)
+    >>> bool(re.search(term_pattern("contrôle d'intégrité"), "un contrôle d’intégrité"))
+    True
     """
     if word.endswith("*"):
-        return rf"(?<![\w-]){re.escape(word[:-1])}\w*"
+        return rf"(?<![\w-]){_escaped(word[:-1])}\w*"
     return word_pattern(word)
 
 
