@@ -66,12 +66,12 @@ def _terms(path: Path, item: object) -> list[Term]:
 
     A context such as 'CI step' under 'step' is matched before the shorter word (longest term
     first, guiderunner.i18n.terms), so each context has its own renderings without a false
-    report. It applies to the same pages as its term.
+    report. It applies to the pages of its term, unless it names its own `pages`.
     """
     term = _term(path, item, TERM_KEYS)
     found = [term]
     for context in _list(path, _dict(path, item).get("contexts")):
-        inner = _term(path, context, TERM_KEYS - {"contexts", "pages"})
+        inner = _term(path, context, TERM_KEYS - {"contexts"})
         if not any(
             re.search(term_pattern(word), phrase, re.IGNORECASE)
             for word in term.english
@@ -81,7 +81,7 @@ def _terms(path: Path, item: object) -> list[Term]:
                 f"{path}: context {inner.english[0]!r} of {term.english[0]!r} must contain "
                 f"one of {', '.join(repr(w) for w in term.english)}"
             )
-        found.append(replace(inner, pages=term.pages))
+        found.append(inner if inner.pages else replace(inner, pages=term.pages))
     return found
 
 
