@@ -8,6 +8,10 @@ A translated site's `translations/<lang>/site.yml` gives, beside `site_name`:
       verified: "Vérifié le {date}"
     theme:        # mkdocs-material's interface words, by key (partials/languages/en.html)
       clipboard.copy: "Copier dans le presse-papiers"
+    player:       # the recording player (guiderunner.site.player.PlayerWords)
+      summary: "Voir cette page s’exécuter"
+      controls:   # asciinema-player's own words, English -> French
+        "Pause": "Pause"
 
 `runner publish` passes them to the language's mkdocs build under `extra.runner_i18n`; the
 plugin and the theme overrides (overrides/) read them from there, English filling any gap.
@@ -24,6 +28,7 @@ from pathlib import Path
 from guiderunner.errors import UsageError
 from guiderunner.i18n.language import read_mapping
 from guiderunner.site.badge import ENGLISH, Words
+from guiderunner.site.player import PlayerWords
 
 EXTRA_KEY = "runner_i18n"
 """Where a language's strings travel in the mkdocs config: `extra.runner_i18n`."""
@@ -67,9 +72,12 @@ class SiteStrings:
     """The "Verified on" line."""
     theme: Mapping[str, str] = field(default_factory=dict)
     """mkdocs-material's interface words by key; the theme's own file fills the rest."""
+    player: PlayerWords = PlayerWords()
+    """The recording player: the snippet, its chapters and the player's own controls."""
 
 
-TEXT_KEYS = frozenset(f.name for f in fields(SiteStrings)) - {"badge", "theme"}
+TEXT_KEYS = frozenset(f.name for f in fields(SiteStrings)) - {"badge", "theme", "player"}
+PLAYER_KEYS = frozenset(f.name for f in fields(PlayerWords))
 
 
 def site_strings(data: Mapping[str, Any]) -> SiteStrings:
@@ -82,7 +90,7 @@ def site_strings(data: Mapping[str, Any]) -> SiteStrings:
     >>> site_strings({"badge": {"first_day": "1er"}}).badge.first_day
     '1er'
     """
-    unknown = set(data) - {"strings", "badge", "theme"}
+    unknown = set(data) - WORD_KEYS
     if unknown:
         raise ValueError(f"unknown key(s): {', '.join(sorted(unknown))}")
     texts = _section(data, "strings", TEXT_KEYS)
@@ -91,7 +99,17 @@ def site_strings(data: Mapping[str, Any]) -> SiteStrings:
     badge = replace(ENGLISH, **{BADGE_KEYS[key]: value for key, value in badge_data.items()})
     if len(badge.months) != 12:
         raise ValueError("badge.months: twelve month names, January first")
-    return SiteStrings(**texts, badge=badge, theme=theme)
+    return SiteStrings(**texts, badge=badge, theme=theme, player=_player(data))
+
+
+def _player(data: Mapping[str, Any]) -> PlayerWords:
+    """site.yml's `player:` section; `controls` maps the player's English words to the language's."""
+    section = dict(data.get("player") or {})
+    controls = section.pop("controls", None) or {}
+    if not isinstance(controls, Mapping):
+        raise ValueError("player.controls: expected a mapping of English to translated words")
+    words = _section({"player": section}, "player", PLAYER_KEYS - {"controls"})
+    return PlayerWords(**words, controls=_section({"controls": controls}, "controls", None))
 
 
 def strings_of(extra: Mapping[str, Any]) -> SiteStrings:
@@ -121,7 +139,7 @@ def _section(
 
 SITE_KEYS = frozenset({"site_name", "site_description"})
 """Top-level settings of the translated site that site.yml replaces."""
-WORD_KEYS = frozenset({"strings", "badge", "theme"})
+WORD_KEYS = frozenset({"strings", "badge", "theme", "player"})
 """Sections of site.yml that travel to the site under `extra.runner_i18n`."""
 
 
