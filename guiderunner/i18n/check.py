@@ -18,11 +18,11 @@ from guiderunner.i18n.terms import (
     LINK_TARGET,
     NO_BREAK,
     URL,
+    english_prose,
+    french_prose,
     has_term,
     masked,
     quoted,
-    english_prose,
-    french_prose,
     word_pattern,
 )
 

@@ -37,7 +37,7 @@ def rendering(word: str) -> str:
     >>> rendering("Codes de sortie"), rendering("espaces réservés"), rendering("récupér*")
     ('code de sortie', 'espace réservé', 'récupér*')
     """
-    parts = word.lower().replace("’", "'").split()
+    parts = word.lower().replace("\u2019", "'").split()
     return " ".join(re.sub(r"(?<=\w{3})[sx]$", "", part) for part in parts)
 
 

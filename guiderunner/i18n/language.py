@@ -36,9 +36,7 @@ def load_glossary(path: Path) -> Glossary:
     data = read_mapping(path)
     return Glossary(
         protected=_strings(path, data.get("protected")),
-        terms=tuple(
-            term for item in _list(path, data.get("terms")) for term in _terms(path, item)
-        ),
+        terms=tuple(term for item in _list(path, data.get("terms")) for term in _terms(path, item)),
         forbidden=tuple(
             (str(word), str(reason)) for word, reason in _dict(path, data.get("forbidden")).items()
         ),

@@ -17,6 +17,8 @@ LINK_TARGET = re.compile(r"(?<=\])\(([^)\s]+)(?:\s+\"[^\"]*\")?\)|(?<=\])\[([^\]
 HTML_TAG = re.compile(r"<[^<>\s][^<>]*>|&#?\w+;")
 IMAGE_OR_HOST = re.compile(r"(?<![\w/:.-])[a-z0-9][\w.-]*(?:/[\w.-]+)*:\w[\w.-]*")
 NO_BREAK = "\u00a0"
+APOSTROPHE = "['\u2019]"
+"""The apostrophe as a pattern: French text may use the straight or the typographic one."""
 
 
 def masked(text: str, extra: Sequence[str] = ()) -> str:
@@ -33,13 +35,13 @@ def masked(text: str, extra: Sequence[str] = ()) -> str:
 
 
 def word_pattern(token: str) -> str:
-    """A name as a whole-word regular expression; ' and ’ are the same apostrophe."""
+    """A name as a whole-word regular expression; straight and typographic apostrophes match."""
     return rf"(?<![\w-]){_escaped(token)}(?![\w])"
 
 
 def _escaped(text: str) -> str:
-    """`re.escape`, with either apostrophe matching both (« contrôle d’intégrité »)."""
-    return "['’]".join(re.escape(part) for part in re.split("['’]", text))
+    """`re.escape`, with either apostrophe (U+0027, U+2019) matching both."""
+    return APOSTROPHE.join(re.escape(part) for part in re.split(APOSTROPHE, text))
 
 
 def term_pattern(word: str) -> str:
@@ -49,7 +51,7 @@ def term_pattern(word: str) -> str:
     True
     >>> bool(re.search(term_pattern("tag"), "tags")), bool(re.search(term_pattern("tag"), "a tag"))
     (False, True)
-    >>> bool(re.search(term_pattern("contrôle d'intégrité"), "un contrôle d’intégrité"))
+    >>> bool(re.search(term_pattern("contrôle d'intégrité"), "un contrôle d\u2019intégrité"))
     True
     """
     if word.endswith("*"):

@@ -49,7 +49,8 @@ def test_the_shorter_word_outside_the_longer_term_is_still_checked() -> None:
         ),
     )
     (finding,) = page_findings("fr/c.po", entries, GLOSSARY)
-    assert finding.line == 20 and "stands for 'stage' only" in finding.message
+    assert finding.line == 20
+    assert "stands for 'stage' only" in finding.message
 
 
 def test_consistency_counts_a_context_apart_from_its_word() -> None:
@@ -86,7 +87,8 @@ def test_contexts_in_the_glossary_file(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     step, ci_step = load_glossary(path).terms
-    assert ci_step.english == ("CI step", "CI steps") and ci_step.pages == ("index.md",)
+    assert ci_step.english == ("CI step", "CI steps")
+    assert ci_step.pages == ("index.md",)
     assert step.pages == ("index.md",)
 
 
