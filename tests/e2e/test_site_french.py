@@ -137,7 +137,8 @@ def test_french_words_of_the_theme_404_links_and_badge(published: Path) -> None:
     chapter = (published / "fr" / "create-docker-images" / "index.html").read_text()
     assert 'title="Lien permanent vers cette section"' in chapter
     assert "Permanent link" not in chapter
-    assert "Vérifié le 1er\u00a0mars\u00a02026</time> avec Docker 28.2.2 et .NET 10.0.401" in chapter
+    date = "1er\u00a0mars\u00a02026"
+    assert f"Vérifié le {date}</time> avec Docker 28.2.2 et .NET 10.0.401" in chapter
     assert 'title="Empreinte du contenu vérifié\u00a0: ' in chapter
     assert '"clipboard.copy": "Copier dans le presse-papiers"' in chapter
     missing = (published / "fr" / "404.html").read_text()
