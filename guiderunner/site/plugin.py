@@ -76,7 +76,7 @@ def _add_recording(markdown: str, page: Page, config: MkDocsConfig) -> str:
     if not entry:
         return markdown
     root = language_root(config.extra.get("alternate") or [], lang)
-    return decorate(markdown, entry, page.url, root, lang)
+    return decorate(markdown, entry, page.url, root, lang, strings_of(config.extra).player)
 
 
 def _present_console(markdown: str, page: Page, config: MkDocsConfig) -> str:

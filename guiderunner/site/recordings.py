@@ -21,7 +21,14 @@ from guiderunner.report.recording import read_recording
 from guiderunner.report.recording_index import SOURCE_LANGUAGE as SOURCE
 from guiderunner.report.recording_index import Index, recorded
 from guiderunner.site.markup import insert_after_title
-from guiderunner.site.player import ASSETS, WORDS, install_player, player_html, to_root
+from guiderunner.site.player import (
+    ASSETS,
+    WORDS,
+    PlayerWords,
+    install_player,
+    player_html,
+    to_root,
+)
 from guiderunner.site.player import recording_path as site_path
 from guiderunner.site.verified_marks import WORDS as MARK_WORDS
 from guiderunner.site.verified_marks import add_verified_marks, block_times
@@ -103,17 +110,23 @@ def install_recordings(
         shutil.copy2(entry["source"], target)
 
 
-def decorate(
-    markdown: str, entry: Mapping[str, Any] | None, page_url: str, language_root: str, lang: str
+def decorate(  # noqa: PLR0917 - the plugin's one call site names each argument
+    markdown: str,
+    entry: Mapping[str, Any] | None,
+    page_url: str,
+    language_root: str,
+    lang: str,
+    words: PlayerWords | None = None,
 ) -> str:
     """A page with its "Watch this page run" snippet under the title and its "verified" marks.
 
+    `words` are the language's player words (site.yml's `player:`), English without them.
     Unchanged when the page has no recording in this language.
     """
     if entry is None or lang not in entry.get("languages", ()):
         return markdown
     recording = read_recording(Path(entry["source"]))
     marked = add_verified_marks(markdown, entry["times"], MARK_WORDS.get(lang, MARK_WORDS["en"]))
-    words = WORDS.get(lang, WORDS["en"])
+    words = words or WORDS["en"]
     snippet = player_html(recording, entry["cast"], to_root(page_url, language_root), words)
     return insert_after_title(marked, snippet)

@@ -12,6 +12,10 @@ A translated site's `translations/<lang>/site.yml` gives, beside `site_name`:
       placeholder: "<variable>"
     reasons:      # a skip reason as the page (English) gives it -> this language's
       "needs docker buildx": "demande docker buildx"
+    player:       # the recording player (guiderunner.site.player.PlayerWords)
+      summary: "Voir cette page s'exécuter"
+      controls:   # asciinema-player's own words, English -> French
+        "Pause": "Pause"
 
 `runner publish` passes them to the language's mkdocs build under `extra.runner_i18n`; the
 plugin and the theme overrides (overrides/) read them from there, English filling any gap.
@@ -28,6 +32,7 @@ from guiderunner.errors import UsageError
 from guiderunner.i18n.language import read_mapping
 from guiderunner.site.badge import ENGLISH, Words
 from guiderunner.site.console import CONSOLE_WORDS, ConsoleWords
+from guiderunner.site.player import PlayerWords
 
 EXTRA_KEY = "runner_i18n"
 """Where a language's strings travel in the mkdocs config: `extra.runner_i18n`."""
@@ -73,11 +78,14 @@ class SiteStrings:
     """mkdocs-material's interface words by key; the theme's own file fills the rest."""
     console: ConsoleWords = CONSOLE_WORDS
     """Console blocks' marks (output that varies) and notes (skipped, expected to fail)."""
+    player: PlayerWords = field(default_factory=PlayerWords)
+    """The recording player: the snippet, its chapters and the player's own controls."""
 
 
-TEXT_KEYS = frozenset(f.name for f in fields(SiteStrings)) - {"badge", "theme", "console"}
+TEXT_KEYS = frozenset(f.name for f in fields(SiteStrings)) - {"badge", "theme", "console", "player"}
 CONSOLE_KEYS = frozenset(f.name for f in fields(ConsoleWords)) - {"reasons"}
-SECTIONS = frozenset({"strings", "badge", "theme", "console", "reasons"})
+PLAYER_KEYS = frozenset(f.name for f in fields(PlayerWords))
+SECTIONS = frozenset({"strings", "badge", "theme", "console", "reasons", "player"})
 
 
 def site_strings(data: Mapping[str, Any]) -> SiteStrings:
@@ -104,7 +112,17 @@ def site_strings(data: Mapping[str, Any]) -> SiteStrings:
         **_section(data, "console", CONSOLE_KEYS),
         reasons=_section(data, "reasons", None),
     )
-    return SiteStrings(**texts, badge=badge, theme=theme, console=console)
+    return SiteStrings(**texts, badge=badge, theme=theme, console=console, player=_player(data))
+
+
+def _player(data: Mapping[str, Any]) -> PlayerWords:
+    """site.yml's `player:` section; `controls` maps the player's English words to others."""
+    section = dict(data.get("player") or {})
+    controls = section.pop("controls", None) or {}
+    if not isinstance(controls, Mapping):
+        raise ValueError("player.controls: expected a mapping of English to translated words")  # noqa: TRY004
+    words = _section({"player": section}, "player", PLAYER_KEYS - {"controls"})
+    return PlayerWords(**words, controls=_section({"controls": controls}, "controls", None))
 
 
 def strings_of(extra: Mapping[str, Any]) -> SiteStrings:

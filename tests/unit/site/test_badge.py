@@ -33,7 +33,7 @@ def test_verified_with_the_same_hash():
 
 def test_french_words_come_from_the_translations():
     html = relabel(badge_html("docs/create-docker-images.md", "abc123", REPORT, "fr"), FRENCH)
-    assert "Vérifié le 3 novembre 2025</time> avec Docker 28.5.1 et .NET 10.0.100" in html
+    assert "Vérifié le 3\u00a0novembre\u00a02025</time> avec Docker 28.5.1 et .NET 10.0.100" in html
     assert 'title="Empreinte du contenu vérifié\u00a0: abc123"' in html
     assert "Verified" not in html
     assert 'title="content' not in html
@@ -42,7 +42,7 @@ def test_french_words_come_from_the_translations():
 def test_the_first_of_the_month_is_1er_in_french():
     report = {**REPORT, "finished": "2026-03-01T23:00:00+00:00"}
     html = badge_html("docs/create-docker-images.md", "abc123", report, "fr")
-    assert "Vérifié le 1er mars 2026</time>" in relabel(html, FRENCH)
+    assert "Vérifié le 1er\u00a0mars\u00a02026</time>" in relabel(html, FRENCH)
     assert "Verified on March 1, 2026</time>" in html
 
 

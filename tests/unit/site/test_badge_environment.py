@@ -62,7 +62,8 @@ def test_one_environment_with_stand_ins():
         "on .NET 10.0.12 images built locally as stand-ins</p>"
     )
     assert french.endswith(
-        "Vérifié le 29 novembre 2026</time> avec Docker 20.10.24+dfsg1 et BuildKit, sur des "
+        "Vérifié le 29\u00a0novembre\u00a02026</time> avec Docker 20.10.24+dfsg1 et BuildKit, "
+        "sur des "
         "images .NET 10.0.12 construites localement à la place de celles de Microsoft</p>"
     )
     assert "10.0.401" not in english  # the host's SDK is not what the images hold
@@ -75,7 +76,7 @@ def test_microsofts_images_show_their_digest():
         "on .NET 10.0.0 images from Microsoft (sha256:0123456789ab)</p>"
     )
     assert french.endswith(
-        "avec Docker 20.10.24+dfsg1 et l&#x27;ancien générateur, "
+        "avec Docker 20.10.24+dfsg1 et l’ancien générateur, "
         "sur des images .NET 10.0.0 de Microsoft (sha256:0123456789ab)</p>"
     )
 
@@ -83,9 +84,7 @@ def test_microsofts_images_show_their_digest():
 def test_a_merged_report_names_every_environment():
     english, french = both(report(entry("legacy", STAND_INS), entry("buildkit", STAND_INS)))
     assert "with Docker 20.10.24+dfsg1, with BuildKit and the legacy builder, on .NET" in english
-    assert (
-        "avec Docker 20.10.24+dfsg1, avec BuildKit et l&#x27;ancien générateur, sur des" in french
-    )
+    assert "avec Docker 20.10.24+dfsg1, avec BuildKit et l’ancien générateur, sur des" in french
 
 
 def test_only_the_environments_it_passed_in():

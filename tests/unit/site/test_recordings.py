@@ -9,6 +9,7 @@ import pytest
 
 from guiderunner.report.asciicast import Recorder, step_label
 from guiderunner.report.recording_index import Recorded
+from guiderunner.site.player import PlayerWords
 from guiderunner.site.recordings import (
     decorate,
     install_recordings,
@@ -53,8 +54,9 @@ def test_a_page_gets_its_player_under_the_title_and_its_marks(entries):
 
 
 def test_a_translation_with_the_same_plan_shows_the_english_recording(entries):
-    page = decorate(FRENCH, entries["a.md"], "a/", "fr/", "fr")
-    assert "<summary>Voir cette page s&#x27;exécuter</summary>" in page
+    words = PlayerWords(summary="Voir cette page s’exécuter")
+    page = decorate(FRENCH, entries["a.md"], "a/", "fr/", "fr", words)
+    assert "<summary>Voir cette page s’exécuter</summary>" in page
     assert 'data-cast="../../assets/recordings/a.cast"' in page
     assert page.count("✓ vérifié") == 2
 
