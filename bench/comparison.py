@@ -55,6 +55,7 @@ def measure(path: Path, n: int, m: int, cap: float, memory: int) -> str:
         done = subprocess.run(
             [sys.executable, "-c", limit + CHILD, str(n), str(m), kind],
             env={"PYTHONPATH": str(path), "PATH": "/usr/bin:/bin"},
+            cwd=path,  # `python -c` puts the working directory first on sys.path
             capture_output=True,
             text=True,
             timeout=cap,

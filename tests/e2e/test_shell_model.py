@@ -295,8 +295,12 @@ def test_strict_shell_options_of_the_page_leave_the_hook_working(shell):
 def test_strict_shell_options_and_a_prompt_prefix_keep_the_prompt_out(shell):
     assert shell.run('set -o nounset -o noclobber; PS1="(.venv) $PS1"', 10).output == b""
     assert text(shell.run("echo after", 10)) == "after\n"
+    # A page's own PROMPT_COMMAND runs before any prompt is drawn, so what it prints shows
+    # after each command, as on a reader's screen (the runner's hook lives in PS1: issue 22).
     shell.run('PROMPT_COMMAND+=("echo appended")', 10)
-    assert text(shell.run("echo last", 10)) == "last\n"
+    assert text(shell.run("echo last", 10)) == "last\nappended\n"
+    shell.run("unset PROMPT_COMMAND", 10)
+    assert text(shell.run("echo quiet", 10)) == "quiet\n"
 
 
 def test_exit_in_the_middle_of_a_step_ends_the_shell_cleanly(shell):

@@ -1,20 +1,26 @@
-r"""How the runner hears from the page's bash: prompt markers on the terminal, `$?` on a FIFO.
+r"""How the runner hears from the page's bash: markers written to the terminal, `$?` on a FIFO.
 
-The rcfile sets three hooks, each tagged with a per-session token that exists only in these
-shell variables, written there as `\e` escapes (so `echo "$PS1"` or `set` never prints a
-marker) and never exported:
+The rcfile puts two hooks in the prompts, as command substitutions, each tagged with a
+per-session token; nothing else of the runner's is in the shell:
 
-- `PS2` prints `ESC ] 777 ; token ; 2 BEL` when bash wants a continuation line;
-- `PROMPT_COMMAND` writes `$?` to a FIFO that only the runner reads, then prints `...;1 BEL`
-  on stdout (with stderr closed, so that its own trace under `set -x` goes nowhere; bash
-  keeps `$?`, `$_` and `PIPESTATUS` for the next command). Two redirections, one `open`
-  of the FIFO: it runs at every prompt, so it is kept this short (bench/shell_hooks.py
-  measures each part; an end marker carried by PS1 instead, to save one write, and the FIFO
-  kept open on a fixed fd were measured and not kept: see bench/README.md);
-- `PS1` is `$ ` followed by `...;3 BEL`, the end of the prompt.
+- `PS1` starts with `$(...)`, run when bash shows its prompt after a command: it writes `$?`
+  to a FIFO that only the runner reads, then `ESC ] 777 ; token ; 1 BEL` straight to
+  `/dev/tty`; the prompt itself is the plain `$ `.
+- `PS2` is `$(...)` writing `...;2 BEL` to `/dev/tty` when bash wants a continuation line.
+
+Why there: a command substitution runs in a subshell, which does not inherit the page's
+DEBUG or ERR trap (bash passes them on only under `set -T` / `set -E`), so a page's
+`trap '...' DEBUG` fires on its own commands alone; `PROMPT_COMMAND` stays what a reader's
+bash has (unset); the markers go to the terminal itself, never to bash's stdout or stderr,
+so a page that sends those to a file (`exec > >(tee -a log.txt) 2>&1`) gets only its prompt
+there, not the token, and reading that file back shows no marker. The hook's stderr is
+closed, so `set -x` traces nothing of it, and `$?`, `$_` and `PIPESTATUS` are the parent's,
+untouched. The cost is one fork per prompt (bench/README.md has the figures).
 
 `Channel.wait_prompt` turns the terminal stream and the FIFO into events; the bytes between
-the end of a prompt and the next end marker are the command's output.
+a typed line and the next end marker are the command's output; what follows the end marker
+(the prompt) is not, and it is taken in before the next line is typed: bash is seen
+reading its next line on the terminal (/proc) by then.
 """
 
 from __future__ import annotations
@@ -30,10 +36,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from guiderunner.run.shell.modes import EDITING_OFF, edits_lines, typing_modes
 from guiderunner.run.shell.terminal import Terminal, cmdline, interactive_bash
 
 MARKER_GRACE = 0.25  # seconds the end marker may trail the status (stdout elsewhere: never)
-PROMPT_WAIT = 0.05  # seconds PS1's marker may trail the end marker
+PROMPT_WAIT = 0.05  # seconds the prompt may trail the end marker
 STALL = 0.25  # seconds without a byte before the foreground job is looked at
 
 
@@ -69,35 +76,34 @@ class Channel:
         self._status_fd = os.open(self.fifo, os.O_RDONLY | os.O_NONBLOCK)
         self._keep_open = os.open(self.fifo, os.O_WRONLY)  # bash's opens never block or fail
         self._prefix = b"\x1b]777;" + token.encode() + b";"
-        self._marker = re.compile(rb"\x1b\]777;" + token.encode() + rb";([123])\x07")
-        self._hook = (
-            f'{{ printf "%d\\n" "$?" >|{shlex.quote(str(self.fifo))}; '
-            f'printf "\\e]777;{token};1\\a"; }} 2>&-'
-        )
-        self._verbose_echo = self._hook.encode() + b"\r\n"
+        self._marker = re.compile(rb"\x1b\]777;" + token.encode() + rb";([12]);([0-9]+)\x07")
+        self._number = -1  # bash's command number (`\#`) at the last prompt
         self._terminal: Terminal | None = None
         self._argv: list[str] = []
         self._armed: set[tuple[int, tuple[str, ...]]] = set()
         self._rearmed = False
         self._pending = bytearray()
         self._output = bytearray()
-        self._statuses: list[int] = []
+        self._statuses: list[tuple[int, int]] = []  # ($?, command number), from the FIFO
         self._ended = False
-        self._in_prompt = False  # between the end marker and the end of PS1
+        self._in_prompt = False  # between the end marker and the next typed line
         self._typed = False  # a line was typed since the end marker
-        self._preamble = bytearray()  # output while PS1 is the page's (or not shown yet)
-        self._ps1_marked = True  # does the page's PS1 still end with our marker?
         self.echo: Callable[[bytes], None] | None = None
 
     def write_rcfile(self) -> Path:
-        """The rcfile: the three hooks, no history file (line editing is off: --noediting)."""
+        """The rcfile: the two prompt hooks; history kept in memory only.
+
+        Bash decodes a prompt's backslash escapes before it expands it, so `\\#` (the
+        command number) and the hook's `\\n`, `\\e` and `\\a` reach printf decoded.
+        """
+        fifo = shlex.quote(str(self.fifo))
         mark = f"\\e]777;{self._token};"
-        self.rcfile.write_text(
-            f"PS1='\\$ {mark}3\\a'\nPS2='{mark}2\\a'\n"
-            f"PROMPT_COMMAND={shlex.quote(self._hook)}\n"
-            "unset HISTFILE\nset +o history\n",
-            encoding="utf-8",
+        end = (
+            f'$({{ printf "%d %d\\n" "$?" "\\#" >|{fifo}; printf "{mark}1;\\#\\a" >&3; }}'
+            " 3>&2 2>&-)"
         )
+        ps1, ps2 = shlex.quote(end + "\\$ "), shlex.quote(mark + "2;\\#\\a")
+        self.rcfile.write_text(f"PS1={ps1}\nPS2={ps2}\nunset HISTFILE\n", encoding="utf-8")
         return self.rcfile
 
     def attach(self, terminal: Terminal, argv: list[str]) -> None:
@@ -119,32 +125,56 @@ class Channel:
         self._rearmed = False
 
     def type_line(self, line: str, deadline: float) -> bool:
-        """Type one line; whatever the terminal shows from now on is output."""
+        """Type one line; whatever the terminal shows from now on is output.
+
+        The terminal's modes are set back first (echo off, canonical input): a page's
+        `stty echo`, `stty sane` or `reset` would otherwise echo each typed line into output.
+        """
         assert self._terminal is not None
         self._finish_prompt()
-        self._typed, self._ended = True, False
+        reader = self._terminal.foreground()
+        if reader is not None and edits_lines(reader):
+            self._editing_off(deadline)
+        self._in_prompt, self._typed, self._ended = False, True, False
         try:
+            typing_modes(self._terminal.fd)
             return self._terminal.type_line(line.encode(), deadline)
         except OSError as error:  # EIO: the other side of the terminal is gone
             raise ShellGone() from error
 
+    def _editing_off(self, deadline: float) -> None:
+        """A page turned line editing on (`set -o emacs`): off again, as a line of its own.
+
+        Readline would echo each typed line and wrap it in bracketed-paste codes; a reader's
+        terminal shows none of that in a command's output. The line leaves no history.
+        """
+        assert self._terminal is not None
+        self._in_prompt, self._typed, self._ended = False, True, False
+        typing_modes(self._terminal.fd)
+        self._terminal.type_line(EDITING_OFF.encode(), deadline)
+        self.wait_prompt(deadline)
+        self._output.clear()
+        self._finish_prompt()
+
     def _finish_prompt(self) -> None:
         """Take in the prompt before typing, so that none of it is taken for output.
 
-        PS1 follows the end marker at once: when its marker has not come yet, it is awaited
-        briefly; when it does not come (the page's PS1 has none, or stderr, where prompts go,
-        is elsewhere), PS1 counts as the page's from then on, and whatever the terminal holds
-        now is its prompt.
+        The prompt follows the end marker at once: it is all in once bash reads its next line
+        from the terminal (or after PROMPT_WAIT, when the page sent its stderr elsewhere or
+        a program of its own reads the terminal).
         """
         assert self._terminal is not None
+        if not self._in_prompt:
+            return
         fd, end = self._terminal.fd, time.monotonic() + PROMPT_WAIT
-        while self._in_prompt and (left := end - time.monotonic()) > 0:
-            if select.select([fd], [], [], left)[0]:
+        while True:
+            reader = self._terminal.foreground()
+            settled = reader is not None and self._terminal.reads_terminal(reader)
+            while select.select([fd], [], [], 0)[0]:
                 self._read_terminal(fd)
-        if self._in_prompt:
-            self._in_prompt = self._ps1_marked = False
-        while not self._ps1_marked and select.select([fd], [], [], 0)[0]:
-            self._read_terminal(fd)
+            if settled or time.monotonic() >= end:
+                return
+            select.select([fd], [], [], 0.0005)
 
     def write(self, data: bytes) -> None:
         """Type raw bytes (Ctrl-C)."""
@@ -190,12 +220,12 @@ class Channel:
         while True:
             if self._ended and self._statuses:
                 self._ended = False
-                return Event(Event.DONE, self._statuses.pop(0))
+                return self._done()
             now = time.monotonic()
             if self._statuses and marker_deadline is None:
                 marker_deadline = now + MARKER_GRACE
             if marker_deadline is not None and now >= marker_deadline:
-                return Event(Event.DONE, self._statuses.pop(0))
+                return self._done()
             limit = min(deadline, marker_deadline or deadline)
             if now >= limit:
                 return TIMEOUT
@@ -215,10 +245,34 @@ class Channel:
             if self._ended and not self._statuses:
                 self._read_statuses()  # written before the end marker: there already
 
+    def _done(self) -> Event:
+        status, self._number = self._statuses.pop(0)
+        return Event(Event.DONE, status)
+
     def _read_statuses(self) -> None:
         with contextlib.suppress(BlockingIOError):
             data = os.read(self._status_fd, 4096)
-            self._statuses += [int(line) for line in data.split()]
+            for line in data.splitlines():
+                status, number = line.split()
+                self._statuses.append((int(status), int(number)))
+
+    def _genuine(self, kind: bytes, number: int) -> bool:
+        """Is this marker bash's own, now, and not one a page printed back from a file?
+
+        A page that sends bash's stderr to a file finds the prompts in it; printing that file
+        replays their markers. An end marker counts only when the FIFO holds the status
+        written with it (same command number); a continuation marker only for the command
+        being typed.
+        """
+        if kind == b"2":
+            return number == self._number
+        if not any(pending == number for _, pending in self._statuses):
+            self._read_statuses()
+        for index, (_, pending) in enumerate(self._statuses):
+            if pending == number:
+                del self._statuses[:index]  # statuses whose marker never came (stderr elsewhere)
+                return True
+        return False
 
     def _read_terminal(self, fd: int) -> bool:
         """Take what the terminal shows; True when it holds a continuation prompt (PS2)."""
@@ -239,38 +293,23 @@ class Channel:
     def _scan(self) -> bool:
         """Route what arrived between the markers; True when PS2 came (a line is wanted).
 
-        After a typed line, bytes go to the output once the prompt has ended (PS1's marker).
-        Before that they wait in the preamble: dropped as prompt when PS1's marker comes,
-        kept as output when the end marker comes first (the page's PS1 has no marker, or
-        the page sent stderr, where prompts go, elsewhere).
+        After a typed line, bytes are output until the end marker; after it, prompt.
         """
         more = False
         start = 0
         for match in self._marker.finditer(self._pending):
             self._take(self._pending[start : match.start()])
             start = match.end()
-            kind = match[1]
-            if kind != b"3" and self._in_prompt:  # the page's PS1 dropped our marker
-                self._ps1_marked = self._in_prompt = False
-            if kind == b"1":
-                self._end_command()
-            elif kind == b"2":
+            if not self._genuine(match[1], int(match[2])):
+                continue
+            if match[1] == b"1":
+                self._typed, self._ended, self._in_prompt = False, True, True
+            else:
                 more = True
-            else:  # PS1 shown: what came before it was prompt, what follows it is output
-                self._in_prompt, self._ps1_marked = False, True
-                self._preamble.clear()
         keep = self._partial_marker_start(start)
         self._take(self._pending[start:keep])
         del self._pending[:keep]
         return more
-
-    def _end_command(self) -> None:
-        self._output += self._preamble  # PS1 never ended: all of it was output
-        self._preamble.clear()
-        self._strip_verbose_hook()
-        self._typed = False
-        self._ended = True
-        self._in_prompt = self._ps1_marked
 
     def _partial_marker_start(self, start: int) -> int:
         """Where a marker cut at the end of what has arrived begins (else the end)."""
@@ -284,20 +323,11 @@ class Channel:
         return len(buffer)
 
     def _take(self, piece: bytes | bytearray) -> None:
-        if not (self._typed and piece):
+        if not self._typed or self._in_prompt or not piece:
             return  # a prompt, or what bash printed before a line was typed
-        if self._in_prompt or not self._ps1_marked:
-            self._preamble += piece
-            return
         self._output += piece
         if self.echo is not None:
             self.echo(bytes(piece))
-
-    def _strip_verbose_hook(self) -> None:
-        """Under `set -v` bash prints the hook's text before running it: not the command's."""
-        echoed = self._verbose_echo
-        if self._output.endswith(echoed):
-            del self._output[-len(echoed) :]
 
     # --- a shell without the hooks --------------------------------------------------------
 
@@ -305,7 +335,7 @@ class Channel:
         """Re-arm a bash that waits at a prompt without our hooks (once per step).
 
         `exec bash`, `exec "$SHELL"` or a nested `bash` start a shell that has none of them,
-        and a page may overwrite PROMPT_COMMAND. Such a shell, seen waiting for a line on the
+        and a page may overwrite PS1. Such a shell, seen waiting for a line on the
         terminal, gets the hooks back by typing `. RCFILE` into it; what it printed meanwhile
         (a greeting, its prompt) is not the command's output, and the step's status is 0.
         Returns True when our own bash reads its input while lines are left to type: the page
@@ -331,7 +361,6 @@ class Channel:
         self._armed.add((group, tuple(argv)))
         self._rearmed = True
         self._output.clear()
-        self._preamble.clear()
         self._typed = False  # what the new shell shows until its first end marker is not output
         # Outside the rcfile: `set +o emacs` inside `.` would not outlast it.
         rearm = f"set +o emacs +o vi; . {shlex.quote(str(self.rcfile))}"

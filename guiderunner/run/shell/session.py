@@ -54,7 +54,7 @@ RESET_ENVIRONMENT: Mapping[str, str] = {
     "CDPATH": "",
     "PAGER": "cat",
     "GIT_PAGER": "cat",
-    "TERM": "dumb",
+    "TERM": "xterm-256color",
     "NO_COLOR": "1",
 }
 DROPPED_VARIABLES = ("BASH_ENV", "ENV", "PROMPT_COMMAND", "HISTFILE", "PS0", "PS1", "PS2", "PS4")

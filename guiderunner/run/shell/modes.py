@@ -1,0 +1,53 @@
+"""The terminal modes typing needs, set again before every typed line.
+
+A reader's keystrokes are echoed by their terminal, and the runner does not want that echo in
+a command's output: the page's terminal starts with echo off (run.shell.terminal). A page may
+change the modes for itself (`stty echo`, `stty sane`, `reset`, a program that exits without
+restoring them), and a reader's terminal would simply go on working. So before each line the
+runner types, echo is turned off again and canonical input (a line at a time) turned on: the
+two modes typing relies on, and nothing else the page set. It costs one `tcgetattr` when
+nothing changed.
+"""
+
+from __future__ import annotations
+
+import termios
+
+_OFF = termios.ECHO | termios.ECHONL
+_ON = termios.ICANON
+
+
+def typing_modes(fd: int) -> bool:
+    """Echo off and canonical input on for the terminal (`fd`: either side); True if changed."""
+    attributes = termios.tcgetattr(fd)
+    local = attributes[3]
+    wanted = (local & ~_OFF) | _ON
+    if wanted == local:
+        return False
+    attributes[3] = wanted
+    termios.tcsetattr(fd, termios.TCSANOW, attributes)
+    return True
+
+
+EDITING_OFF = "set +o emacs +o vi; history -d -1 2>/dev/null"
+"""Typed when a page turned line editing on: it echoes, redraws and brackets what is typed."""
+
+
+def edits_lines(pid: int) -> bool:
+    """Is bash `pid` reading its input a byte at a time, as readline does (line editing on)?
+
+    Without editing, bash reads its next command line in 1,024-byte blocks (run.shell.terminal
+    `reads_prompt`); with `set -o emacs` or `vi`, readline waits in pselect6 (or poll,
+    select), then reads one byte of stdin at a time. The caller knows `pid` is at its prompt.
+    """
+    try:
+        with open(f"/proc/{pid}/syscall", encoding="ascii") as handle:
+            call = handle.read().split()
+    except OSError:
+        return False
+    if call[:1] and call[0] in _WAITS:
+        return True
+    return call[:2] == ["0", "0x0"] and call[3:4] == ["0x1"]
+
+
+_WAITS = {"7", "23", "270", "271"}  # x86-64 poll, select, pselect6, ppoll
