@@ -27,7 +27,6 @@ from guiderunner.model import (
     Verdict,
     WriteFile,
 )
-from guiderunner.plan.expect import matches
 
 # CSI sequences (colours, cursor), OSC strings (titles), and two-byte escapes (ESC =, ESC 7).
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[ -/]*[0-~]")

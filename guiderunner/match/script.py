@@ -100,11 +100,9 @@ def _costs(
             kept = below[j + 1]
             best = kept + unmatched + 1
             other = below[j] + unmatched
-            if other < best:
-                best = other
+            best = min(best, other)
             other = row[j + 1] + unmatched
-            if other < best:
-                best = other
+            best = min(best, other)
             if best > kept and (
                 actual[j] == text if text is not None else matches(pattern, actual[j])
             ):

@@ -1,68 +1,31 @@
-r"""How the runner hears from the page's bash: markers written to the terminal, `$?` on a FIFO.
+"""How the runner hears from the page's bash: the prompt hooks' markers and the `$?` FIFO.
 
-The rcfile puts two hooks in the prompts, as command substitutions, each tagged with a
-per-session token; nothing else of the runner's is in the shell:
-
-- `PS1` starts with `$(...)`, run when bash shows its prompt after a command: it writes `$?`
-  to a FIFO that only the runner reads, then `ESC ] 777 ; token ; 1 BEL` straight to
-  `/dev/tty`; the prompt itself is the plain `$ `.
-- `PS2` is `$(...)` writing `...;2 BEL` to `/dev/tty` when bash wants a continuation line.
-
-Why there: a command substitution runs in a subshell, which does not inherit the page's
-DEBUG or ERR trap (bash passes them on only under `set -T` / `set -E`), so a page's
-`trap '...' DEBUG` fires on its own commands alone; `PROMPT_COMMAND` stays what a reader's
-bash has (unset); the markers go to the terminal itself, never to bash's stdout or stderr,
-so a page that sends those to a file (`exec > >(tee -a log.txt) 2>&1`) gets only its prompt
-there, not the token, and reading that file back shows no marker. The hook's stderr is
-closed, so `set -x` traces nothing of it, and `$?`, `$_` and `PIPESTATUS` are the parent's,
-untouched. The cost is one fork per prompt (bench/README.md has the figures).
-
-`Channel.wait_prompt` turns the terminal stream and the FIFO into events; the bytes between
-a typed line and the next end marker are the command's output; what follows the end marker
-(the prompt) is not, and it is taken in before the next line is typed: bash is seen
-reading its next line on the terminal (/proc) by then.
+The hooks (where they live and why) are run.shell.markers. `Channel.wait_prompt` turns the
+terminal stream and the FIFO into events; the bytes between a typed line and the next end
+marker are the command's output; the prompt that follows is taken in before the next line
+is typed (bash is seen reading its next line on the terminal, in /proc, by then).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
 import select
 import shlex
 import signal
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
+from guiderunner.run.shell import markers
+from guiderunner.run.shell.markers import MORE, TIMEOUT, Event, ShellGone
 from guiderunner.run.shell.modes import EDITING_OFF, edits_lines, typing_modes
+from guiderunner.run.shell.starved import starving
 from guiderunner.run.shell.terminal import Terminal, cmdline, interactive_bash
 
 MARKER_GRACE = 0.25  # seconds the end marker may trail the status (stdout elsewhere: never)
 PROMPT_WAIT = 0.05  # seconds the prompt may trail the end marker
 STALL = 0.25  # seconds without a byte before the foreground job is looked at
-
-
-class ShellGone(Exception):
-    """The terminal closed: bash exited."""
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """Where bash is now."""
-
-    DONE = "done"
-    MORE = "more"
-    TIMEOUT = "timeout"
-
-    kind: str
-    """DONE (a command ended, `status` holds `$?`), MORE (PS2) or TIMEOUT."""
-    status: int | None
-
-
-MORE = Event(Event.MORE, None)
-TIMEOUT = Event(Event.TIMEOUT, None)
 
 
 class Channel:
@@ -75,8 +38,7 @@ class Channel:
         os.mkfifo(self.fifo, 0o600)
         self._status_fd = os.open(self.fifo, os.O_RDONLY | os.O_NONBLOCK)
         self._keep_open = os.open(self.fifo, os.O_WRONLY)  # bash's opens never block or fail
-        self._prefix = b"\x1b]777;" + token.encode() + b";"
-        self._marker = re.compile(rb"\x1b\]777;" + token.encode() + rb";([12]);([0-9]+)\x07")
+        self._marker = markers.marker_pattern(token)
         self._number = -1  # bash's command number (`\#`) at the last prompt
         self._terminal: Terminal | None = None
         self._argv: list[str] = []
@@ -89,21 +51,12 @@ class Channel:
         self._in_prompt = False  # between the end marker and the next typed line
         self._typed = False  # a line was typed since the end marker
         self.echo: Callable[[bytes], None] | None = None
+        self._quiet_since = 0.0  # when the terminal last showed a byte, or a line was typed
+        self.starving: str | None = None  # the program a WAITING event is about
 
     def write_rcfile(self) -> Path:
-        """The rcfile: the two prompt hooks; history kept in memory only.
-
-        Bash decodes a prompt's backslash escapes before it expands it, so `\\#` (the
-        command number) and the hook's `\\n`, `\\e` and `\\a` reach printf decoded.
-        """
-        fifo = shlex.quote(str(self.fifo))
-        mark = f"\\e]777;{self._token};"
-        end = (
-            f'$({{ printf "%d %d\\n" "$?" "\\#" >|{fifo}; printf "{mark}1;\\#\\a" >&3; }}'
-            " 3>&2 2>&-)"
-        )
-        ps1, ps2 = shlex.quote(end + "\\$ "), shlex.quote(mark + "2;\\#\\a")
-        self.rcfile.write_text(f"PS1={ps1}\nPS2={ps2}\nunset HISTFILE\n", encoding="utf-8")
+        """The rcfile: the two prompt hooks; history kept in memory only."""
+        self.rcfile.write_text(markers.rcfile_text(self.fifo, self._token), encoding="utf-8")
         return self.rcfile
 
     def attach(self, terminal: Terminal, argv: list[str]) -> None:
@@ -129,13 +82,17 @@ class Channel:
 
         The terminal's modes are set back first (echo off, canonical input): a page's
         `stty echo`, `stty sane` or `reset` would otherwise echo each typed line into output.
+        A page's `set -o emacs` or `vi` (readline: it echoes, redraws, brackets pastes) is
+        undone by a line of its own first, typed at the prompt; it leaves no history.
         """
         assert self._terminal is not None
+        at_prompt = self._in_prompt
         self._finish_prompt()
-        reader = self._terminal.foreground()
-        if reader is not None and edits_lines(reader):
+        reader = self._terminal.foreground() if at_prompt else None
+        if reader is not None and interactive_bash(cmdline(reader)) and edits_lines(reader):
             self._editing_off(deadline)
         self._in_prompt, self._typed, self._ended = False, True, False
+        self._quiet_since = time.monotonic()
         try:
             typing_modes(self._terminal.fd)
             return self._terminal.type_line(line.encode(), deadline)
@@ -143,11 +100,6 @@ class Channel:
             raise ShellGone() from error
 
     def _editing_off(self, deadline: float) -> None:
-        """A page turned line editing on (`set -o emacs`): off again, as a line of its own.
-
-        Readline would echo each typed line and wrap it in bracketed-paste codes; a reader's
-        terminal shows none of that in a command's output. The line leaves no history.
-        """
         assert self._terminal is not None
         self._in_prompt, self._typed, self._ended = False, True, False
         typing_modes(self._terminal.fd)
@@ -237,6 +189,10 @@ class Channel:
                 self._read_statuses()
                 if not self._statuses and self._look_at_foreground(deadline, more_lines):
                     return MORE
+                if not (more_lines or self._statuses):
+                    self.starving = starving(self._terminal, self._quiet_since)
+                    if self.starving:
+                        return Event(Event.WAITING, None)
                 continue
             if self._status_fd in ready:
                 self._read_statuses()
@@ -251,28 +207,15 @@ class Channel:
 
     def _read_statuses(self) -> None:
         with contextlib.suppress(BlockingIOError):
-            data = os.read(self._status_fd, 4096)
-            for line in data.splitlines():
-                status, number = line.split()
-                self._statuses.append((int(status), int(number)))
+            self._statuses += markers.parse_statuses(os.read(self._status_fd, 4096))
 
     def _genuine(self, kind: bytes, number: int) -> bool:
-        """Is this marker bash's own, now, and not one a page printed back from a file?
-
-        A page that sends bash's stderr to a file finds the prompts in it; printing that file
-        replays their markers. An end marker counts only when the FIFO holds the status
-        written with it (same command number); a continuation marker only for the command
-        being typed.
-        """
+        """Bash's own marker now, not one replayed from a file (run.shell.markers)?"""
         if kind == b"2":
             return number == self._number
         if not any(pending == number for _, pending in self._statuses):
             self._read_statuses()
-        for index, (_, pending) in enumerate(self._statuses):
-            if pending == number:
-                del self._statuses[:index]  # statuses whose marker never came (stderr elsewhere)
-                return True
-        return False
+        return markers.claim(self._statuses, number)
 
     def _read_terminal(self, fd: int) -> bool:
         """Take what the terminal shows; True when it holds a continuation prompt (PS2)."""
@@ -284,6 +227,7 @@ class Channel:
             chunk = b""
         if not chunk:
             raise ShellGone()
+        self._quiet_since = time.monotonic()
         if not self._pending and b"\x1b" not in chunk:
             self._take(chunk)  # plain output, the usual chunk: no marker to look for
             return False
@@ -291,10 +235,7 @@ class Channel:
         return self._scan()
 
     def _scan(self) -> bool:
-        """Route what arrived between the markers; True when PS2 came (a line is wanted).
-
-        After a typed line, bytes are output until the end marker; after it, prompt.
-        """
+        """Route what arrived between the markers; True when PS2 came (a line is wanted)."""
         more = False
         start = 0
         for match in self._marker.finditer(self._pending):
@@ -306,21 +247,10 @@ class Channel:
                 self._typed, self._ended, self._in_prompt = False, True, True
             else:
                 more = True
-        keep = self._partial_marker_start(start)
+        keep = markers.partial_marker_start(self._pending, start, self._token)
         self._take(self._pending[start:keep])
         del self._pending[:keep]
         return more
-
-    def _partial_marker_start(self, start: int) -> int:
-        """Where a marker cut at the end of what has arrived begins (else the end)."""
-        buffer, prefix = self._pending, self._prefix
-        escape = buffer.rfind(b"\x1b", max(start, len(buffer) - len(prefix) - 2))
-        if escape < 0:
-            return len(buffer)
-        tail = bytes(buffer[escape:])
-        if prefix.startswith(tail) or (tail.startswith(prefix) and len(tail) <= len(prefix) + 1):
-            return escape
-        return len(buffer)
 
     def _take(self, piece: bytes | bytearray) -> None:
         if not self._typed or self._in_prompt or not piece:
@@ -334,12 +264,10 @@ class Channel:
     def _look_at_foreground(self, deadline: float, more_lines: bool) -> bool:
         """Re-arm a bash that waits at a prompt without our hooks (once per step).
 
-        `exec bash`, `exec "$SHELL"` or a nested `bash` start a shell that has none of them,
-        and a page may overwrite PS1. Such a shell, seen waiting for a line on the
-        terminal, gets the hooks back by typing `. RCFILE` into it; what it printed meanwhile
-        (a greeting, its prompt) is not the command's output, and the step's status is 0.
-        Returns True when our own bash reads its input while lines are left to type: the page
-        silenced the prompts (stderr elsewhere), and the next line is due.
+        `exec bash` or a nested `bash` start a shell without them, and a page may overwrite PS1:
+        seen waiting for a line, it gets them back from a typed `. RCFILE`; what it printed
+        meanwhile is not output, and the step's status is 0. True when our own bash reads its
+        input while lines are left to type (stderr elsewhere: no PS2): the next line is due.
         """
         assert self._terminal is not None
         group = self._terminal.foreground()
@@ -365,4 +293,5 @@ class Channel:
         # Outside the rcfile: `set +o emacs` inside `.` would not outlast it.
         rearm = f"set +o emacs +o vi; . {shlex.quote(str(self.rcfile))}"
         self._terminal.type_line(rearm.encode(), deadline)
+        self._quiet_since = time.monotonic()
         return False

@@ -12,6 +12,7 @@ nothing changed.
 from __future__ import annotations
 
 import termios
+from pathlib import Path
 
 _OFF = termios.ECHO | termios.ECHONL
 _ON = termios.ICANON
@@ -41,8 +42,7 @@ def edits_lines(pid: int) -> bool:
     select), then reads one byte of stdin at a time. The caller knows `pid` is at its prompt.
     """
     try:
-        with open(f"/proc/{pid}/syscall", encoding="ascii") as handle:
-            call = handle.read().split()
+        call = Path(f"/proc/{pid}/syscall").read_text(encoding="ascii").split()
     except OSError:
         return False
     if call[:1] and call[0] in _WAITS:
