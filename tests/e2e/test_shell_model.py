@@ -198,11 +198,32 @@ def test_carriage_returns_and_backspaces_are_rendered(shell):
 # --- item 14 and timeouts ---------------------------------------------------------------------
 
 
-def test_a_command_waiting_for_input_says_so(shell):
-    typed = shell.run("read answer", 1)
+def test_a_command_waiting_for_input_says_so_long_before_its_timeout(shell):
+    started = time.monotonic()
+    typed = shell.run("read answer", 30)
+    assert time.monotonic() - started < 5  # issue 22: not the 30 s timeout
     assert typed.status is None
-    assert typed.error == "timed out waiting for input after 1s"
+    assert typed.error is not None
+    assert typed.error.startswith("waiting for input: `bash` reads the terminal")
     assert text(shell.run("echo back", 10)) == "back\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "program"),
+    [("sh", "sh"), ("python3", "python3"), ("sh -c 'cat'", "cat"), ("less /etc/passwd", "less")],
+)
+def test_a_nested_program_reading_the_terminal_fails_fast_and_is_named(shell, command, program):
+    started = time.monotonic()
+    typed = shell.run(command, 30)
+    assert time.monotonic() - started < 8
+    assert typed.error is not None
+    assert f"`{program}` reads the terminal" in typed.error
+    assert text(shell.run("echo back", 10)) == "back\n"
+
+
+def test_a_slow_quiet_command_is_not_taken_for_one_waiting(shell):
+    typed = shell.run("sleep 2.5; echo woke", 30)
+    assert (typed.status, text(typed)) == (0, "woke\n")
 
 
 def test_a_busy_command_times_out_without_the_input_note(shell):
@@ -243,7 +264,7 @@ def test_a_page_waiting_for_input_says_so(page, runner):
     path = page("<!-- runner: timeout=1 -->\n```console\n$ read -p 'Name? ' name\n```\n")
     run = runner("verify", "--no-cache", path)
     assert run.status != 0
-    assert "timed out waiting for input after 1s" in run.out
+    assert "waiting for input: `bash` reads the terminal" in run.out
 
 
 def test_with_stderr_sent_away_commands_still_end_with_their_status(shell):
