@@ -47,10 +47,11 @@ print(json.dumps({"seconds": seconds, "mb": grown / 1024, "diff_lines": len(diff
 """
 
 
-def measure(path: Path, n: int, m: int, cap: float, memory: int) -> str:
+def measure(path: Path, n: int, m: int, seconds: float, memory: int) -> str:
     """One case in a child process: `1.23 s, 45 MB` or why it did not finish."""
     kind = "middle" if n == m else "longer"
-    limit = f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({memory << 20}, {memory << 20}))\n"
+    cap = memory << 20
+    limit = f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({cap}, {cap}))\n"
     try:
         done = subprocess.run(
             [sys.executable, "-c", limit + CHILD, str(n), str(m), kind],
@@ -58,11 +59,11 @@ def measure(path: Path, n: int, m: int, cap: float, memory: int) -> str:
             cwd=path,  # `python -c` puts the working directory first on sys.path
             capture_output=True,
             text=True,
-            timeout=cap,
+            timeout=seconds,
             check=False,
         )
     except subprocess.TimeoutExpired:
-        return f"> {cap:g} s (killed)"
+        return f"> {seconds:g} s (killed)"
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["?"])[-1]
         return f"failed: {last[:40]}"

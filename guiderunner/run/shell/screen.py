@@ -5,9 +5,9 @@ without control bytes (the common case) is returned as it is, apart from `\r\n` 
 without starting the emulator. Otherwise termscraper (a maintained fork of pyte) plays the
 lines within 24 rows of a control byte on a screen as wide as the longest line, so a long
 line is one line, not wrapped at 80 columns (but `\r` in it goes back to the start of the
-80-column row the cursor is on, as on the reader's terminal), and as tall as those lines, so nothing scrolls
-away. Tabs are kept as tabs (a
-placeholder cell stands for each), so that a tab and spaces still differ in a diff.
+80-column row the cursor is on, as on the reader's terminal), and as tall as those lines, so
+nothing scrolls away. Tabs are kept as tabs (a placeholder cell stands for each), so that a
+tab and spaces still differ in a diff.
 Colours and other attributes are dropped.
 """
 
@@ -20,7 +20,9 @@ CONTROL = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\r(?!\n)")
 TAB_CELL = "\ue000"  # a private-use character: one cell, never printed by a real program
 MIN_COLUMNS = 80
 ROWS = 24  # the height of the page's terminal: how far a cursor can move up
-ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[ -/]*[0-~]")
+ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[ -/]*[0-~]"
+)  # CSI, OSC, two-byte: no column of their own
 
 
 def render(raw: bytes) -> bytes:

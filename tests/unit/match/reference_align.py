@@ -3,6 +3,7 @@
 Tests check that the bounded alignment (guiderunner.match.align) gives the same script on
 inputs small enough for it to tabulate, and a script as good where it cuts the problem.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
