@@ -17,13 +17,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from guiderunner.run.shell import markers
+from guiderunner.run.shell import markers, modes
 from guiderunner.run.shell.markers import MORE, TIMEOUT, Event, ShellGone
-from guiderunner.run.shell.modes import EDITING_OFF, edits_lines, typing_modes
 from guiderunner.run.shell.starved import starving
 from guiderunner.run.shell.terminal import Terminal, cmdline, interactive_bash
 
-MARKER_GRACE = 0.25  # seconds the end marker may trail the status (stdout elsewhere: never)
+MARKER_GRACE = 0.25  # seconds the end marker may trail the status (stderr elsewhere: none)
 PROMPT_WAIT = 0.05  # seconds the prompt may trail the end marker
 STALL = 0.25  # seconds without a byte before the foreground job is looked at
 
@@ -52,6 +51,8 @@ class Channel:
         self._typed = False  # a line was typed since the end marker
         self.echo: Callable[[bytes], None] | None = None
         self._quiet_since = 0.0  # when the terminal last showed a byte, or a line was typed
+        self._prompt_marked = True  # did the last prompt end with PS1's own marker?
+        self._may_edit = False  # could the last command have turned line editing on?
         self.starving: str | None = None  # the program a WAITING event is about
 
     def write_rcfile(self) -> Path:
@@ -86,45 +87,44 @@ class Channel:
         undone by a line of its own first, typed at the prompt; it leaves no history.
         """
         assert self._terminal is not None
-        at_prompt = self._in_prompt
+        at_prompt, suspect = self._in_prompt, self._may_edit
         self._finish_prompt()
-        reader = self._terminal.foreground() if at_prompt else None
-        if reader is not None and interactive_bash(cmdline(reader)) and edits_lines(reader):
-            self._editing_off(deadline)
+        reader = self._terminal.foreground() if at_prompt and suspect else None
+        if reader is not None and interactive_bash(cmdline(reader)) and modes.edits_lines(reader):
+            self._may_edit = False
+            self.type_line(modes.EDITING_OFF, deadline)  # a line of its own, output dropped
+            self.wait_prompt(deadline)
+            self._output.clear()
+            self._finish_prompt()
         self._in_prompt, self._typed, self._ended = False, True, False
+        self._may_edit = (self._may_edit and not at_prompt) or bool(modes.EDITING_ON.search(line))
         self._quiet_since = time.monotonic()
         try:
-            typing_modes(self._terminal.fd)
+            modes.typing_modes(self._terminal.fd)
             return self._terminal.type_line(line.encode(), deadline)
         except OSError as error:  # EIO: the other side of the terminal is gone
             raise ShellGone() from error
 
-    def _editing_off(self, deadline: float) -> None:
-        assert self._terminal is not None
-        self._in_prompt, self._typed, self._ended = False, True, False
-        typing_modes(self._terminal.fd)
-        self._terminal.type_line(EDITING_OFF.encode(), deadline)
-        self.wait_prompt(deadline)
-        self._output.clear()
-        self._finish_prompt()
-
     def _finish_prompt(self) -> None:
-        """Take in the prompt before typing, so that none of it is taken for output.
+        """Take in the prompt before typing: PS1's own end marker, awaited (PROMPT_WAIT).
 
-        The prompt follows the end marker at once: it is all in once bash reads its next line
-        from the terminal (or after PROMPT_WAIT, when the page sent its stderr elsewhere or
-        a program of its own reads the terminal).
+        A page may end PS1 otherwise, or send stderr elsewhere: then, until the marker shows
+        again, the prompt is all in once bash reads its next line (/proc).
         """
         assert self._terminal is not None
+        fd, end = self._terminal.fd, time.monotonic() + PROMPT_WAIT
+        while self._in_prompt and self._prompt_marked and (left := end - time.monotonic()) > 0:
+            if select.select([fd], [], [], left)[0]:
+                self._read_terminal(fd)
         if not self._in_prompt:
             return
-        fd, end = self._terminal.fd, time.monotonic() + PROMPT_WAIT
+        self._prompt_marked = False
         while True:
             reader = self._terminal.foreground()
             settled = reader is not None and self._terminal.reads_terminal(reader)
             while select.select([fd], [], [], 0)[0]:
                 self._read_terminal(fd)
-            if settled or time.monotonic() >= end:
+            if not self._in_prompt or settled or time.monotonic() >= end + PROMPT_WAIT:
                 return
             select.select([fd], [], [], 0.0005)
 
@@ -154,7 +154,7 @@ class Channel:
                 os.killpg(group, sig)
 
     def take_output(self) -> bytes:
-        """The current step's output so far, markers and prompts removed."""
+        """The step's output so far, markers and prompts removed."""
         output = bytes(self._output)
         self._output.clear()
         return output
@@ -175,15 +175,15 @@ class Channel:
                 return self._done()
             now = time.monotonic()
             if self._statuses and marker_deadline is None:
-                marker_deadline = now + MARKER_GRACE
+                marker_deadline = now + (MARKER_GRACE if modes.stderr_here(self._terminal) else 0)
             if marker_deadline is not None and now >= marker_deadline:
                 return self._done()
             limit = min(deadline, marker_deadline or deadline)
             if now >= limit:
                 return TIMEOUT
-            # The FIFO is watched only once the end marker is in (the status precedes it), so
-            # that its write does not wake the runner twice; it is read at a stall too.
-            watched = [fd, self._status_fd] if self._ended else [fd]
+            # The FIFO is watched once the end marker is in (the status precedes it: no double
+            # wake-up), or when prompts are not marked (stderr elsewhere); read at a stall too.
+            watched = [fd, self._status_fd] if self._ended or not self._prompt_marked else [fd]
             ready = select.select(watched, [], [], min(limit - now, STALL))[0]
             if not ready:
                 self._read_statuses()
@@ -203,6 +203,7 @@ class Channel:
 
     def _done(self) -> Event:
         status, self._number = self._statuses.pop(0)
+        self._typed, self._in_prompt = False, True  # with no end marker too (stderr elsewhere)
         return Event(Event.DONE, status)
 
     def _read_statuses(self) -> None:
@@ -211,8 +212,8 @@ class Channel:
 
     def _genuine(self, kind: bytes, number: int) -> bool:
         """Bash's own marker now, not one replayed from a file (run.shell.markers)?"""
-        if kind == b"2":
-            return number == self._number
+        if kind != b"1":
+            return number == self._number if kind == b"2" else self._in_prompt
         if not any(pending == number for _, pending in self._statuses):
             self._read_statuses()
         return markers.claim(self._statuses, number)
@@ -245,6 +246,8 @@ class Channel:
                 continue
             if match[1] == b"1":
                 self._typed, self._ended, self._in_prompt = False, True, True
+            elif match[1] == b"3":
+                self._in_prompt, self._prompt_marked = False, True  # the prompt is all in
             else:
                 more = True
         keep = markers.partial_marker_start(self._pending, start, self._token)

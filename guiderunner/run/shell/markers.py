@@ -5,7 +5,7 @@ The rcfile sets only PS1 and PS2; nothing else of the runner's is in the shell:
 - `PS1` starts with a command substitution, run when bash draws its prompt after a command:
   it writes `$? N` to a FIFO that only the runner reads (N is bash's command number, `\#`),
   then `ESC ] 777 ; token ; 1 ; N BEL` on bash's stderr, where the prompt goes; the visible
-  prompt is the plain `\$ `.
+  prompt is the plain `\$ `, followed by `...;3;N BEL`: the prompt is all drawn.
 - `PS2` is `ESC ] 777 ; token ; 2 ; N BEL`: bash wants a continuation line of command N.
 
 Why there: a command substitution runs in a subshell, which does not inherit the page's DEBUG
@@ -65,13 +65,14 @@ def rcfile_text(fifo: Path, token: str) -> str:
         f'$({{ printf "%d %d\\n" "$?" "\\#" >|{shlex.quote(str(fifo))}; '
         f'printf "{mark}1;\\#\\a" >&3; }} 3>&2 2>&-)'
     )
-    ps1, ps2 = shlex.quote(end + "\\$ "), shlex.quote(mark + "2;\\#\\a")
+    ps1 = shlex.quote(end + "\\$ " + mark + "3;\\#\\a")
+    ps2 = shlex.quote(mark + "2;\\#\\a")
     return f"PS1={ps1}\nPS2={ps2}\nunset HISTFILE\n"
 
 
 def marker_pattern(token: str) -> re.Pattern[bytes]:
-    """A marker of this session: group 1 its kind (1 end, 2 more), group 2 the number."""
-    return re.compile(rb"\x1b\]777;" + token.encode() + rb";([12]);([0-9]+)\x07")
+    """A marker of this session: group 1 its kind (1 end, 2 more, 3 prompt drawn), 2 the number."""
+    return re.compile(rb"\x1b\]777;" + token.encode() + rb";([123]);([0-9]+)\x07")
 
 
 def parse_statuses(data: bytes) -> list[tuple[int, int]]:

@@ -11,8 +11,11 @@ nothing changed.
 
 from __future__ import annotations
 
+import re
 import termios
 from pathlib import Path
+
+from guiderunner.run.shell.terminal import Terminal
 
 _OFF = termios.ECHO | termios.ECHONL
 _ON = termios.ICANON
@@ -31,6 +34,8 @@ def typing_modes(fd: int) -> bool:
 
 
 EDITING_OFF = "set +o emacs +o vi; history -d -1 2>/dev/null"
+EDITING_ON = re.compile(r"\b(?:emacs|vi|bind|source|exec|bash|bashrc|inputrc)\b|(?:^|[;&|]\s*)\.\s")
+"""A command that may turn line editing on; only after one is the shell looked at (/proc)."""
 """Typed when a page turned line editing on: it echoes, redraws and brackets what is typed."""
 
 
@@ -51,3 +56,15 @@ def edits_lines(pid: int) -> bool:
 
 
 _WAITS = {"7", "23", "270", "271"}  # x86-64 poll, select, pselect6, ppoll
+
+
+def stderr_here(terminal: Terminal) -> bool:
+    """Does the foreground bash's stderr, where its prompts and end marker go, reach the tty?
+
+    When it does not (`exec 2>log`), the status in the FIFO is the end: no marker will come.
+    """
+    group = terminal.foreground()
+    try:
+        return group is None or str(Path(f"/proc/{group}/fd/2").readlink()) == terminal.tty
+    except OSError:
+        return True
