@@ -83,8 +83,7 @@ class Channel:
 
         The terminal's modes are set back first (echo off, canonical input): a page's
         `stty echo`, `stty sane` or `reset` would otherwise echo each typed line into output.
-        A page's `set -o emacs` or `vi` (readline: it echoes, redraws, brackets pastes) is
-        undone by a line of its own first, typed at the prompt; it leaves no history.
+        A page's `set -o emacs` or `vi` (readline echoes) is undone first by a line of its own.
         """
         assert self._terminal is not None
         at_prompt, suspect = self._in_prompt, self._may_edit
@@ -203,7 +202,8 @@ class Channel:
 
     def _done(self) -> Event:
         status, self._number = self._statuses.pop(0)
-        self._typed, self._in_prompt = False, True  # with no end marker too (stderr elsewhere)
+        if self._typed:  # no end marker came (stderr elsewhere): what follows is prompt
+            self._typed, self._in_prompt = False, True
         return Event(Event.DONE, status)
 
     def _read_statuses(self) -> None:
