@@ -86,7 +86,7 @@ class Channel:
         A page's `set -o emacs` or `vi` (readline echoes) is undone first by a line of its own.
         """
         assert self._terminal is not None
-        at_prompt, suspect = self._in_prompt, self._may_edit
+        at_prompt, suspect = not self._typed, self._may_edit
         self._finish_prompt()
         reader = self._terminal.foreground() if at_prompt and suspect else None
         if reader is not None and interactive_bash(cmdline(reader)) and modes.edits_lines(reader):
