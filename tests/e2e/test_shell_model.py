@@ -261,7 +261,7 @@ def test_a_page_with_venv_activation_set_e_set_x_and_a_long_heredoc_passes(page,
 
 
 def test_a_page_waiting_for_input_says_so(page, runner):
-    path = page("<!-- runner: timeout=1 -->\n```console\n$ read -p 'Name? ' name\n```\n")
+    path = page("<!-- runner: timeout=20 -->\n```console\n$ read -p 'Name? ' name\n```\n")
     run = runner("verify", "--no-cache", path)
     assert run.status != 0
     assert "waiting for input: `bash` reads the terminal" in run.out
