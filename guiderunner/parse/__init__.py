@@ -35,7 +35,12 @@ CONTENT_TOKENS = frozenset(
 
 
 def parse_guide(path: str, text: str) -> Guide:
-    """Parse one page; raises GuideError at the first mistake, naming its line."""
+    """Parse one page; raises GuideError at the first mistake, naming its line.
+
+    A UTF-8 byte order mark (editors on Windows write one) is not part of line 1: a fence or
+    a directive there is one, as the site's Markdown reads it.
+    """
+    text = text.removeprefix("\ufeff")
     notices: list[Notice] = []
     items = tuple(_items(path, block_tokens(text), 0, notices))
     return Guide(path=path, items=items, notices=tuple(notices))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from guiderunner.match.show import CUT, LIMIT
 from guiderunner.model import Command, StartService, Step, Verdict
 
@@ -44,12 +46,39 @@ def failure_details(verdict: Verdict) -> str:
         lines += ["    diff (expected -> actual):", *(f"      {line}" for line in verdict.diff)]
     output = observation.output.replace("\r\n", "\n").rstrip("\n").split("\n")
     if observation.output.strip():
-        shown = output[-TAIL:]
-        lines.append(f"    output (last {len(shown)} of {len(output)} lines):")
-        lines += [f"      | {_clip(line)}" for line in shown]
+        lines += _tail(output)
     if observation.status is not None:
         lines.append(f"    exit status: {observation.status}")
     return "\n".join(lines) + "\n"
+
+
+EXPLAINS = re.compile(
+    r"\b(?:error|fatal|failed|failure|denied|not found|no such|cannot|can't|unable|"
+    r"invalid|missing|panic|exception|traceback|refused|timed out|abort(?:ed)?)\b",
+    re.IGNORECASE,
+)
+"""Words of a line that says why a command failed: kept even when it is not in the tail."""
+KEPT = 3
+"""Such lines shown at most, above the tail."""
+
+
+def _tail(output: list[str]) -> list[str]:
+    """The last TAIL lines, and above them the last lines before the tail that name an error.
+
+    Tools often print the reason first and a long help or cleanup after it (rustup's
+    error line was above the last 15), so the reason is kept, with its line number.
+    """
+    shown = output[-TAIL:]
+    before = len(output) - len(shown)
+    reasons = [n for n in range(before) if EXPLAINS.search(output[n])][-KEPT:]
+    head = f"    output (last {len(shown)} of {len(output)} lines"
+    if not reasons:
+        return [f"{head}):", *(f"      | {_clip(line)}" for line in shown)]
+    plural = "s" if len(reasons) > 1 else ""
+    out = [f"{head}, and {len(reasons)} earlier line{plural} naming an error):"]
+    out += [f"      {n + 1:>4}| {_clip(output[n])}" for n in reasons]
+    out.append("      ...")
+    return out + [f"      | {_clip(line)}" for line in shown]
 
 
 def _clip(line: str) -> str:

@@ -1,23 +1,25 @@
 r"""The page's shell: one interactive bash on a pseudo-terminal, typed into like a reader would.
 
 A command is typed as the reader types it, line by line; each line waits for bash to ask for
-the next one. Bash itself says where it is, through its prompts and a hook:
+the next one. Bash itself says where it is, through its prompts (run.shell.markers):
 
 - `PS2` (a continuation line is wanted) prints an invisible escape sequence that holds a
-  per-session token; `PROMPT_COMMAND` (a command ended) writes `$?` to a FIFO that only the
-  runner reads, then prints the end sequence, and `PS1` ends with one too.
+  per-session token; `PS1` starts with a command substitution that writes `$?` to a FIFO
+  only the runner reads, then prints the end sequence. No `PROMPT_COMMAND`, no function,
+  no variable of the runner's: a page's DEBUG trap does not fire on the hook, `set -x`
+  does not trace it, and `$?`, `$_` and `PIPESTATUS` survive it.
 - The output of a command is what the terminal shows between the typed line and the end
   sequence, without the markers; the prompt (whatever the page made of `PS1`) is not output.
-- The status comes from the FIFO: no output can fake it, and the token is never in the
-  environment, nor written raw anywhere bash prints (the prompts hold it as `\e...` escapes).
-- No function or variable of the runner's is in `env`, `declare -F` or a `set -x` trace: the
-  hook runs with stderr closed, so its own trace goes nowhere, and `$?`, `$_` and
-  `PIPESTATUS` survive it. `set -e` acts as in a terminal (no `eval` wrapper).
+- The status comes from the FIFO: an end sequence counts only with its status there.
+- The terminal is a reader's: TERM=xterm-256color, history expansion on (`!!`, and
+  `event not found` for a stray `!`), echo turned off again before each typed line
+  (run.shell.modes), line editing too; a program left reading the terminal with no line to
+  type fails within a second (run.shell.starved). `set -e` acts as in a terminal.
 - A line longer than canonical mode holds (4,095 bytes) is typed with the terminal briefly
   raw (guiderunner.run.shell.terminal). A line left incomplete (bash asks for more after the last
   line) is cancelled with Ctrl-C: status 2, at once.
 - When the foreground program is an interactive bash without the hooks (`exec bash`, a nested
-  `bash`, an overwritten PROMPT_COMMAND), the hooks are set again by typing `. RCFILE` into it.
+  `bash`, an overwritten PS1), the hooks are set again by typing `. RCFILE` into it.
 - The output is rendered as a terminal shows it (run.shell.screen); `Typed.raw` keeps the
   bytes. A timed-out command is interrupted (Ctrl-C, SIGTERM, SIGKILL to its job); when it
   was blocked reading the terminal, the error says it was waiting for input.
@@ -35,7 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guiderunner.closing import Closing
-from guiderunner.run.shell.hooks import TIMEOUT, Channel, Event, ShellGone
+from guiderunner.run.shell.hooks import Channel
+from guiderunner.run.shell.markers import TIMEOUT, Event, ShellGone
 from guiderunner.run.shell.screen import render
 from guiderunner.run.shell.terminal import Terminal
 
@@ -54,7 +57,7 @@ RESET_ENVIRONMENT: Mapping[str, str] = {
     "CDPATH": "",
     "PAGER": "cat",
     "GIT_PAGER": "cat",
-    "TERM": "dumb",
+    "TERM": "xterm-256color",
     "NO_COLOR": "1",
 }
 DROPPED_VARIABLES = ("BASH_ENV", "ENV", "PROMPT_COMMAND", "HISTFILE", "PS0", "PS1", "PS2", "PS4")
@@ -212,6 +215,13 @@ class ShellSession(Closing):
                 break
         if event.kind == Event.TIMEOUT:
             return self._interrupt(timeout)
+        if event.kind == Event.WAITING:
+            program = channel.starving or "a program"
+            return self._interrupt(
+                timeout,
+                f"waiting for input: `{program}` reads the terminal and the step has no more"
+                " lines to type (show them in the block, or give the program its input)",
+            )
         if event.kind == Event.MORE:
             return self._cancel_incomplete()
         if ("#" in text or not text.strip()) and not any(
@@ -239,12 +249,13 @@ class ShellSession(Closing):
             SYNTAX_ERROR_STATUS, "incomplete command: bash is still waiting for more lines"
         )
 
-    def _interrupt(self, timeout: float) -> Typed:
+    def _interrupt(self, timeout: float, error: str | None = None) -> Typed:
         """Ctrl-C, then SIGTERM and SIGKILL to the foreground job; the shell must come back."""
         channel = self._live()
         assert self._child is not None
-        waiting = bool(self._child.readers())
-        error = f"timed out{' waiting for input' if waiting else ''} after {timeout:g}s"
+        if error is None:
+            waiting = bool(self._child.readers())
+            error = f"timed out{' waiting for input' if waiting else ''} after {timeout:g}s"
         for action in (channel.interrupt, channel.terminate, channel.kill):
             action()
             event = channel.wait_prompt(time.monotonic() + GRACE)
