@@ -32,7 +32,10 @@ from pathlib import Path
 from guiderunner.closing import Closing
 from guiderunner.model import Observation, PageResult, Plan, Step, Verdict
 from guiderunner.run.box import leftovers as record
-from guiderunner.run.box.preflight import check_machine
+from guiderunner.errors import MissingPiece
+from guiderunner.run.box.mounts import page_mounts
+from guiderunner.run.box.namespace import Box, open_box
+from guiderunner.run.box.preflight import DEFAULT_HOST, check_machine, engine_answers
 from guiderunner.run.box.processes import kill_session
 from guiderunner.run.box.workspace import scratch_workspace
 from guiderunner.run.docker import ownership as docker
@@ -135,16 +138,50 @@ class PageRun(Closing):
             stack.callback(record.keep_workspace, options.record, workspace)
         self._session = record.open_session(options.record, self.nonce, workspace)
         stack.callback(record.close_session, options.record, self.nonce)
-        docker_env = self._own_docker(stack) if self.plan.uses_docker else {}
-        stack.callback(kill_session, self.nonce)
+        owned = self.plan.uses_docker or self._engine_here()
+        docker_env = self._own_docker(stack) if owned else {}
         states = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="runner-state-")))
-        docker_layers = extensions.docker_environment if self.plan.uses_docker else ()
-        layers = (*extensions.environment, *docker_layers)
-        env = page_environment(options.base_env, options.extra_env, self.nonce, workspace, layers)
+        env = self._environment(workspace, docker=owned)
         env.update(docker_env)
-        shell = stack.enter_context(ShellSession(workspace, env, self.nonce, self._raw))
-        services = stack.enter_context(Services())
+        box = self._box(stack, env)
+        if box is None:
+            stack.callback(kill_session, self.nonce)
+        shell = stack.enter_context(ShellSession(workspace, env, self.nonce, self._raw, box))
+        services = stack.enter_context(Services(box))
         self._context = PageContext(workspace, shell, services, env, states)
+
+    def _engine_here(self) -> bool:
+        """Is there an engine a page could reach? Then the page's Docker is watched, whatever
+        its words: a `sh build.sh` may run containers as well as a `docker run` can."""
+        env = {**self.options.base_env, **self.options.extra_env}
+        return engine_answers(env.get("DOCKER_HOST") or DEFAULT_HOST, env)
+
+    def _environment(self, workspace: Path, *, docker: bool) -> dict[str, str]:
+        """The page's environment; Docker layers for pages whose engine is watched.
+
+        A page that does not say `docker` gets them only when they apply: a builder no client
+        can use is exit 3 for a Docker page, and nothing for another.
+        """
+        options, extensions = self.options, self.options.extensions
+        plain = tuple(extensions.environment)
+        layers = (*plain, *extensions.docker_environment) if docker else plain
+        build = page_environment
+        try:
+            return build(options.base_env, options.extra_env, self.nonce, workspace, layers)
+        except MissingPiece:
+            if self.plan.uses_docker:
+                raise
+            return build(options.base_env, options.extra_env, self.nonce, workspace, plain)
+
+    def _box(self, stack: ExitStack, env: Mapping[str, str]) -> Box | None:
+        """The kernel's box for the page's processes (None where the machine has none).
+
+        Entered after the Docker ownership, so it is left before: no client of the page is
+        mid-call while the page's objects are removed.
+        """
+        layers = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="runner-box-")))
+        box = open_box(page_mounts(self.options.base_env, env), layers)
+        return None if box is None else stack.enter_context(box)
 
     @property
     def context(self) -> PageContext:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guiderunner.closing import Closing
+from guiderunner.run.box.namespace import Box
 from guiderunner.run.shell.hooks import TIMEOUT, Channel, Event, ShellGone
 from guiderunner.run.shell.screen import render
 from guiderunner.run.shell.terminal import Terminal
@@ -126,11 +127,14 @@ class ShellSession(Closing):
         env: Mapping[str, str],
         nonce: str | None = None,
         echo: Callable[[bytes], None] | None = None,
+        box: Box | None = None,
     ) -> None:
         self.nonce = nonce or new_nonce()
         """The cleanup marker (RUNNER_SESSION); not used to tell when a command ends."""
         self._cwd = cwd
         self._env = dict(env)
+        self._box = box
+        """The kernel's box the shell runs in (run.box.namespace), or None."""
         self._wanted_echo = echo  # set once bash is ready: its start-up is not the page's
         self._child: Terminal | None = None
         self._channel: Channel | None = None
@@ -142,7 +146,7 @@ class ShellSession(Closing):
             self._channel = Channel(Path(self._home), new_nonce())
             rcfile = self._channel.write_rcfile()
             argv = ["bash", "--noprofile", "--rcfile", str(rcfile), "--noediting", "-i"]
-            self._child = Terminal(argv, self._cwd, self._env)
+            self._child = Terminal(argv, self._cwd, self._env, self._box)
             self._channel.attach(self._child, argv)
             event = self._channel.wait_prompt(time.monotonic() + 30)
         except ShellGone:

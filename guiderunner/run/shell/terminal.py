@@ -26,6 +26,8 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from guiderunner.run.box.namespace import Box
+
 ROWS, COLUMNS = 24, 80
 LINE_LIMIT = 4000  # bytes of one canonical-mode line, with room under the kernel's 4,095
 LITERAL_NEXT = b"\x16"  # Ctrl-V: the next byte is taken as typed, not as Ctrl-C, Ctrl-D...
@@ -34,20 +36,24 @@ CONTROL_BYTE = re.compile(rb"[\x00-\x1f\x7f]")
 # wait on; poll, select, pselect6 and ppoll (readline waits in one) count when stdin is the tty.
 READ_SYSCALLS = {"0", "19"}
 POLL_SYSCALLS = {"7", "23", "270", "271"}
+TIOCGSID = getattr(termios, "TIOCGSID", 0x5429)  # a pty master: its slave's session, in our PIDs
 TTY_WAITS = {"n_tty_read", "wait_woken", "poll_schedule_timeout.constprop.0", "do_select"}
 
 
 class Terminal:
     """The master side of a pty and the process on its slave side."""
 
-    def __init__(self, argv: list[str], cwd: Path, env: Mapping[str, str]) -> None:
+    def __init__(
+        self, argv: list[str], cwd: Path, env: Mapping[str, str], box: Box | None = None
+    ) -> None:
         master, slave = os.openpty()
         _quiet_terminal(slave)
         self.tty = os.ttyname(slave)
         """The slave's path (/dev/pts/N): how a process's stdin is recognised as this one."""
+        command = ["setsid", "--ctty", *argv]
         try:
             self._process = subprocess.Popen(
-                ["setsid", "--ctty", *argv],
+                box.command(command) if box is not None else command,
                 stdin=slave,
                 stdout=slave,
                 stderr=slave,
@@ -62,8 +68,20 @@ class Terminal:
             os.close(slave)
         self.fd = master
         """Read the program's output here; write what is typed."""
-        self.pid = self._process.pid
-        """The program (setsid execs it in place, so it keeps this pid)."""
+        self._pid = None if box is not None else self._process.pid
+        if box is not None:
+            box.started(self._process.pid)
+
+    @property
+    def pid(self) -> int:
+        """The program: the leader of the terminal's session (`setsid --ctty` made it).
+
+        Unboxed, setsid execs the program in place, so it is the spawned process. In a box it
+        is a descendant (outside PID); the kernel names it: the pty's session (TIOCGSID).
+        """
+        if self._pid is None:
+            self._pid = _session_leader(self.fd, self._process)
+        return self._pid
 
     @property
     def exit_status(self) -> int | None:
@@ -190,6 +208,16 @@ class Terminal:
         except OSError:
             return False
         return call[:2] == ["0", "0x0"] and call[3:4] == ["0x400"] and self.reads_terminal(pid)
+
+
+def _session_leader(fd: int, process: subprocess.Popen[bytes]) -> int:
+    """The session the pty `fd` is the controlling terminal of, waited for (a few seconds)."""
+    deadline = time.monotonic() + 5.0
+    while time.monotonic() < deadline and process.poll() is None:
+        with contextlib.suppress(OSError):
+            return int(struct.unpack("i", fcntl.ioctl(fd, TIOCGSID, b"\0" * 4))[0])
+        time.sleep(0.0005)
+    return process.pid
 
 
 def _bytes_read(pid: int) -> int | None:

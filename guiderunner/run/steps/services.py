@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from guiderunner.closing import Closing
+from guiderunner.run.box.namespace import Box
 from guiderunner.run.shell.session import INTERRUPT, quote_ansi_c
 from guiderunner.run.shell.terminal import Terminal
 
@@ -28,11 +29,18 @@ class RunningService:
     """One running service: its terminal, its output so far, and how to stop it."""
 
     def __init__(
-        self, name: str, text: str, state: Path, cwd: Path, env: Mapping[str, str]
+        self,
+        name: str,
+        text: str,
+        state: Path,
+        cwd: Path,
+        env: Mapping[str, str],
+        box: Box | None = None,
     ) -> None:
         self.name = name
         script = f". {quote_ansi_c(str(state))} && eval {quote_ansi_c(text)}"
-        self._child = Terminal(["bash", "--noprofile", "--norc", "-c", script], cwd, env)
+        argv = ["bash", "--noprofile", "--norc", "-c", script]
+        self._child = Terminal(argv, cwd, env, box)
         self._output = bytearray()
         self._changed = threading.Condition()
         self._ended = False
@@ -98,8 +106,10 @@ class RunningService:
 class Services(Closing):
     """The services of one page, by name; whatever is still running at the end is stopped."""
 
-    def __init__(self) -> None:
+    def __init__(self, box: Box | None = None) -> None:
         self._running: dict[str, RunningService] = {}
+        self.box = box
+        """The page's box (run.box.namespace) its services join, or None."""
 
     def close(self) -> None:
         """Stop every service still running, the last started first."""

@@ -1,0 +1,179 @@
+"""The kernel's box around a page: a PID and a mount namespace of its own.
+
+Everything a page starts, its bash and its services' terminals, lives in one PID namespace,
+whatever it does with its environment or session (`env -u`, `setsid`, a double fork, `nohup`,
+`disown`): the kernel does not let a process leave its PID namespace, and when the namespace's
+first process ends, the kernel kills every other one. That first process is a plain `sh` that
+makes the mounts and then waits for the page's bash, reaping orphans meanwhile; bash is not
+PID 1, so signals reach it as in a terminal.
+
+The same box has a private mount namespace: the page's Docker proxy socket is bind-mounted over
+the engine's socket paths, so every client finds the proxy wherever it looks, and the reader's
+toolchain folders are overlaid in place, so the page finds them and writes only to an upper
+layer of its own (guiderunner.run.box.home says which folders).
+
+As root, `unshare` and `nsenter` make and join it. As another user, a user namespace maps the
+user to root for the mounts, then back to itself, so `id` says what it says in a terminal. Where
+neither works (or RUNNER_BOX=off), one line on stderr says so, once, and pages run as before:
+processes found by their marker variable (guiderunner.run.box.processes), Docker through the
+page's DOCKER_HOST only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from guiderunner.closing import Closing
+
+WAIT = 5.0  # seconds the box's first process gets to appear, and to be gone at the end
+MOUNT_FAILED = 125  # the box's exit status when a mount cannot be made: no page runs unboxed
+OVERLAY_UNSAFE = frozenset(",:\\")  # characters an overlay's option string cannot carry
+
+
+@dataclass(frozen=True, slots=True)
+class Mount:
+    """One mount of a page's box."""
+
+    source: Path
+    """What is shown: a socket (bind) or a folder (overlay: its lower layer)."""
+    target: Path
+    """Where it is shown; it must exist (nothing is created outside the page's folders)."""
+    overlay: bool = False
+    """An overlay in place whose writes stay in the box (read-only bind when overlays fail)."""
+
+
+@functools.cache
+def box_mode() -> str | None:
+    """"root", "user", or None (with one line on stderr) when no namespace can be made here."""
+    if os.environ.get("RUNNER_BOX", "").lower() in ("off", "0", "no"):
+        return _unboxed("RUNNER_BOX=off")
+    modes = (["root"] if os.geteuid() == 0 else []) + ["user"]
+    for mode in modes:
+        probe = [*_create(mode), "true"]
+        try:
+            done = subprocess.run(probe, capture_output=True, timeout=10, check=False)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            reason = str(error)
+            continue
+        if done.returncode == 0:
+            return mode
+        reason = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["failed"]
+        reason = reason[0]
+    return _unboxed(reason)
+
+
+def _unboxed(reason: str) -> None:
+    sys.stderr.write(
+        f"runner: no namespaces here ({reason}); pages run unboxed: their processes are "
+        "found by a marker variable, and Docker is watched only through DOCKER_HOST\n"
+    )
+    return None
+
+
+def _create(mode: str) -> list[str]:
+    user = ["--user", "--map-root-user"] if mode == "user" else []
+    return ["unshare", *user, "--pid", "--fork", "--mount", "--mount-proc", "--kill-child", "--"]
+
+
+class Box(Closing):
+    """One page's namespaces: the first terminal makes them, later ones join them."""
+
+    def __init__(self, mode: str, mounts: Sequence[Mount], layers: Path) -> None:
+        self.mode = mode
+        self.mounts = tuple(mounts)
+        self._layers = layers
+        """A private folder for the overlays' upper and work layers."""
+        self._launcher: int | None = None
+        self._init: int | None = None
+
+    def command(self, argv: Sequence[str]) -> list[str]:
+        """`argv` run inside the box: the first command makes it, the next ones enter it."""
+        back = ["unshare", f"--map-user={os.geteuid()}", f"--map-group={os.getegid()}", "--"]
+        back = back if self.mode == "user" else []
+        if self._launcher is None:
+            script = f'{self._mount_script()}{" ".join(back)} "$@"'
+            return [*_create(self.mode), "sh", "-c", script, "sh", *argv]
+        user = ["--user", "--preserve-credentials"] if self.mode == "user" else []
+        enter = ["nsenter", f"--target={self.init}", *user, "--pid", "--mount", "--"]
+        return [*enter, *back, *argv]
+
+    def started(self, pid: int) -> None:
+        """The process that ran `command`'s result; the first one holds the box."""
+        if self._launcher is None:
+            self._launcher = pid
+
+    @property
+    def init(self) -> int:
+        """The box's first process (its PID outside the box), once the launcher has made it."""
+        if self._init is None:
+            assert self._launcher is not None, "the box has no process yet"
+            self._init = _child_of(self._launcher) or self._launcher
+        return self._init
+
+    def _mount_script(self) -> str:
+        lines = []
+        for number, mount in enumerate(self.mounts):
+            source, target = shlex.quote(str(mount.source)), shlex.quote(str(mount.target))
+            bind = f"mount --bind {source} {target}"
+            if mount.overlay:
+                bind = f"mount --bind -o ro {source} {target}"
+                if not OVERLAY_UNSAFE & set(str(mount.source)):
+                    upper, work = self._layers / f"{number}-upper", self._layers / f"{number}-work"
+                    upper.mkdir(parents=True, exist_ok=True)
+                    work.mkdir(parents=True, exist_ok=True)
+                    options = shlex.quote(f"lowerdir={mount.source},upperdir={upper},workdir={work}")
+                    overlay = f"mount -t overlay overlay -o {options} {target}"
+                    bind = f"{{ {overlay} 2>/dev/null || {bind}; }}"
+            failed = shlex.quote(f"runner: the page's box cannot mount {mount.target}")
+            lines.append(f"{bind} || {{ echo {failed} >&2; exit {MOUNT_FAILED}; }}; ")
+        return "".join(lines)
+
+    def close(self) -> None:
+        """Kill the box's first process, so the kernel kills the rest; wait until it is gone."""
+        if self._launcher is None:
+            return
+        init = self.init
+        with contextlib.suppress(OSError):
+            os.kill(init, signal.SIGKILL)
+        deadline = time.monotonic() + WAIT
+        while _running(init) and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+
+def _child_of(pid: int) -> int | None:
+    """The first child of `pid` (the launcher forks the box's first process), waited for."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return None
+        if children:
+            return int(children[0])
+        time.sleep(0.0005)
+    return None
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie: a zombie box's first process means its namespace is empty."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != b"Z"
+
+
+def open_box(mounts: Sequence[Mount], layers: Path) -> Box | None:
+    """A box for one page, or None where the machine cannot make one (said once)."""
+    mode = box_mode()
+    return None if mode is None else Box(mode, mounts, layers)
