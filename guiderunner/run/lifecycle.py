@@ -7,14 +7,18 @@ Entering a PageRun, in this order:
 2. copies the sample solution into a scratch workspace;
 3. records the session (run.box.leftovers), so that `runner reset` can clean up after a runner
    killed with SIGKILL;
-4. starts the page's DockerOwnership (Docker pages only): a forwarding socket that records
-   each object the page creates (guiderunner.run.docker.owned);
+4. starts the page's DockerOwnership (every page when an engine answers: a `sh build.sh` may
+   run containers without saying `docker`): a forwarding socket that records each object the
+   page creates (guiderunner.run.docker.owned);
 5. builds the shell's environment (`page_environment`, the only place that does);
-6. starts the shell; services start later, from steps.
+6. makes the page's box (guiderunner.run.box.namespace): the shell and the services run in
+   a PID and mount namespace of their own, the proxy over the engine's sockets;
+7. starts the shell; services start later, from steps.
 
 Each step then runs through `PageRun.step`: observed, filtered, judged, its verdict told to
 the listeners. Leaving the PageRun, however it is left, undoes it all in reverse: services, the
-shell, every process carrying the session's marker, exactly the Docker objects the page made
+shell, the box with every process in it (unboxed: every process carrying the session's
+marker), exactly the Docker objects the page made
 (containers, networks, volumes, image tags), the record, the workspace (unless kept). The
 extension points are in guiderunner.run.seams.
 """
@@ -30,9 +34,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from guiderunner.closing import Closing
+from guiderunner.errors import MissingPiece
 from guiderunner.model import Observation, PageResult, Plan, Step, Verdict
 from guiderunner.run.box import leftovers as record
-from guiderunner.errors import MissingPiece
 from guiderunner.run.box.mounts import page_mounts
 from guiderunner.run.box.namespace import Box, open_box
 from guiderunner.run.box.preflight import DEFAULT_HOST, check_machine, engine_answers
@@ -128,7 +132,7 @@ class PageRun(Closing):
         self._stack.close()
 
     def _open(self, stack: ExitStack) -> None:
-        options, extensions = self.options, self.options.extensions
+        options = self.options
         check_machine({**options.base_env, **options.extra_env}, docker=self.plan.uses_docker)
         workspace = stack.enter_context(
             scratch_workspace(options.sample, keep=options.keep_workspace)
@@ -143,7 +147,7 @@ class PageRun(Closing):
         states = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="runner-state-")))
         env = self._environment(workspace, docker=owned)
         env.update(docker_env)
-        box = self._box(stack, env)
+        box = self._box(stack, docker_env)
         if box is None:
             stack.callback(kill_session, self.nonce)
         shell = stack.enter_context(ShellSession(workspace, env, self.nonce, self._raw, box))
@@ -151,8 +155,10 @@ class PageRun(Closing):
         self._context = PageContext(workspace, shell, services, env, states)
 
     def _engine_here(self) -> bool:
-        """Is there an engine a page could reach? Then the page's Docker is watched, whatever
-        its words: a `sh build.sh` may run containers as well as a `docker run` can."""
+        """Is there an engine a page could reach? Then its Docker is watched, whatever it says.
+
+        A `sh build.sh` may run containers as well as a `docker run` can.
+        """
         env = {**self.options.base_env, **self.options.extra_env}
         return engine_answers(env.get("DOCKER_HOST") or DEFAULT_HOST, env)
 
@@ -173,14 +179,14 @@ class PageRun(Closing):
                 raise
             return build(options.base_env, options.extra_env, self.nonce, workspace, plain)
 
-    def _box(self, stack: ExitStack, env: Mapping[str, str]) -> Box | None:
+    def _box(self, stack: ExitStack, docker_env: Mapping[str, str]) -> Box | None:
         """The kernel's box for the page's processes (None where the machine has none).
 
         Entered after the Docker ownership, so it is left before: no client of the page is
         mid-call while the page's objects are removed.
         """
         layers = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="runner-box-")))
-        box = open_box(page_mounts(self.options.base_env, env), layers)
+        box = open_box(page_mounts(self.options.base_env, docker_env), layers)
         return None if box is None else stack.enter_context(box)
 
     @property

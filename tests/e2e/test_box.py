@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -82,7 +83,7 @@ running 5
 """
 
 
-def test_processes_that_drop_their_marker_or_session_end_with_the_page(tmp_path):
+def test_processes_that_drop_their_marker_or_session_end_with_the_page(tmp_path: Path) -> None:
     token = f"9{os.getpid()}7"
     page = tmp_path / "escapes.md"
     page.write_text(ESCAPES.format(t=token).lstrip())
@@ -92,7 +93,9 @@ def test_processes_that_drop_their_marker_or_session_end_with_the_page(tmp_path)
     assert gone(f"sleep {token}", wait=2.0), processes_with(f"sleep {token}")
 
 
-def test_a_runner_killed_with_sigkill_leaves_no_process_of_its_box(page, tmp_path):
+def test_a_runner_killed_with_sigkill_leaves_no_process_of_its_box(
+    page: Callable[[str], Path], tmp_path: Path
+) -> None:
     unique = f"sleep {os.getpid()}8"
     path = page(
         f"```console\n$ env -u RUNNER_SESSION setsid {unique}1 > /dev/null 2>&1 < /dev/null &\n"
@@ -127,7 +130,7 @@ $ curl -s --unix-socket /var/run/docker.sock -H 'Content-Type: application/json'
 """
 
 
-def test_clients_around_the_proxy_are_recorded_and_removed(tmp_path):
+def test_clients_around_the_proxy_are_recorded_and_removed(tmp_path: Path) -> None:
     if shutil.which("curl") is None:
         pytest.skip("needs curl")
     stem = f"sk-box-{os.getpid()}"
@@ -160,7 +163,7 @@ built
 """
 
 
-def test_a_page_whose_docker_is_in_a_script_leaves_nothing(tmp_path):
+def test_a_page_whose_docker_is_in_a_script_leaves_nothing(tmp_path: Path) -> None:
     stem = f"sk-box-script-{os.getpid()}"
     page = tmp_path / "script.md"
     page.write_text(SCRIPT_ONLY.format(s=stem, image=an_image()).lstrip())
@@ -215,7 +218,7 @@ def fake_home(root: Path) -> Path:
     return home
 
 
-def test_rustup_toolchains_resolve_in_the_page_and_nothing_is_written_there(tmp_path):
+def test_rustup_toolchains_resolve_in_the_page_and_nothing_is_written_there(tmp_path: Path) -> None:
     home = fake_home(tmp_path)
     before = {name: listing(home / name) for name in (".rustup", ".cargo")}
     page = tmp_path / "rust.md"
@@ -228,7 +231,7 @@ def test_rustup_toolchains_resolve_in_the_page_and_nothing_is_written_there(tmp_
     assert {name: listing(home / name) for name in (".rustup", ".cargo")} == before
 
 
-def test_a_failure_the_scratch_home_could_cause_says_so(tmp_path):
+def test_a_failure_the_scratch_home_could_cause_says_so(tmp_path: Path) -> None:
     page = tmp_path / "missing.md"
     page.write_text("# Missing\n\n```console\n$ no-such-tool-in-home --version\n1.0\n```\n")
     done = run_cli(tmp_path, "verify", "--no-cache", str(page))
@@ -247,7 +250,9 @@ $ (env -u RUNNER_SESSION setsid sleep {t} > /dev/null 2>&1 &)
 """
 
 
-def test_a_normal_user_runs_boxed_by_a_user_namespace_or_says_once_it_cannot(tmp_path):
+def test_a_normal_user_runs_boxed_by_a_user_namespace_or_says_once_it_cannot(
+    tmp_path: Path,
+) -> None:
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
         pytest.skip("needs root to become another user")
     python = shutil.which("python3", path="/usr/bin:/bin")
@@ -301,7 +306,7 @@ def test_a_normal_user_runs_boxed_by_a_user_namespace_or_says_once_it_cannot(tmp
         shutil.rmtree(shared, ignore_errors=True)
 
 
-def test_a_machine_without_namespaces_says_so_once_and_runs_as_before(tmp_path):
+def test_a_machine_without_namespaces_says_so_once_and_runs_as_before(tmp_path: Path) -> None:
     for name in ("a", "b"):
         (tmp_path / f"{name}.md").write_text(
             f"# {name}\n\n```console\n$ echo {name}\n{name}\n```\n"

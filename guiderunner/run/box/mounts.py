@@ -21,10 +21,10 @@ from guiderunner.run.box.namespace import Mount
 ENGINE_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")
 
 
-def page_mounts(base_env: Mapping[str, str], page_env: Mapping[str, str]) -> list[Mount]:
-    """The box's mounts for a page whose environment is `page_env` (its proxy's DOCKER_HOST)."""
+def page_mounts(base_env: Mapping[str, str], docker_env: Mapping[str, str]) -> list[Mount]:
+    """The box's mounts; `docker_env` is the page's Docker proxy's (empty: no engine here)."""
     mounts = [Mount(folder, folder, overlay=True) for folder in toolchain_folders(base_env)]
-    proxy = _unix_path(page_env.get("DOCKER_HOST", ""))
+    proxy = _unix_path(docker_env.get("DOCKER_HOST", ""))
     if proxy is None:
         return mounts
     return [*mounts, *(Mount(Path(proxy), socket) for socket in engine_sockets(base_env))]

@@ -54,30 +54,33 @@ class Mount:
 
 @functools.cache
 def box_mode() -> str | None:
-    """"root", "user", or None (with one line on stderr) when no namespace can be made here."""
+    """How this machine boxes a page: `root`, `user`, or None (said once on stderr)."""
     if os.environ.get("RUNNER_BOX", "").lower() in ("off", "0", "no"):
-        return _unboxed("RUNNER_BOX=off")
+        _say_unboxed("RUNNER_BOX=off")
+        return None
     modes = (["root"] if os.geteuid() == 0 else []) + ["user"]
+    reason = "unshare failed"
     for mode in modes:
-        probe = [*_create(mode), "true"]
         try:
-            done = subprocess.run(probe, capture_output=True, timeout=10, check=False)
+            done = subprocess.run(
+                [*_create(mode), "true"], capture_output=True, timeout=10, check=False
+            )
         except (OSError, subprocess.TimeoutExpired) as error:
             reason = str(error)
             continue
         if done.returncode == 0:
             return mode
-        reason = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["failed"]
-        reason = reason[0]
-    return _unboxed(reason)
+        said = done.stderr.decode(errors="replace").strip().splitlines()
+        reason = said[-1] if said else f"unshare exited with {done.returncode}"
+    _say_unboxed(reason)
+    return None
 
 
-def _unboxed(reason: str) -> None:
+def _say_unboxed(reason: str) -> None:
     sys.stderr.write(
         f"runner: no namespaces here ({reason}); pages run unboxed: their processes are "
         "found by a marker variable, and Docker is watched only through DOCKER_HOST\n"
     )
-    return None
 
 
 def _create(mode: str) -> list[str]:
@@ -131,7 +134,9 @@ class Box(Closing):
                     upper, work = self._layers / f"{number}-upper", self._layers / f"{number}-work"
                     upper.mkdir(parents=True, exist_ok=True)
                     work.mkdir(parents=True, exist_ok=True)
-                    options = shlex.quote(f"lowerdir={mount.source},upperdir={upper},workdir={work}")
+                    options = shlex.quote(
+                        f"lowerdir={mount.source},upperdir={upper},workdir={work}"
+                    )
                     overlay = f"mount -t overlay overlay -o {options} {target}"
                     bind = f"{{ {overlay} 2>/dev/null || {bind}; }}"
             failed = shlex.quote(f"runner: the page's box cannot mount {mount.target}")

@@ -71,7 +71,7 @@ def _start(step: Step, context: PageContext) -> Observation:
     state = context.shell_states / f"{step.name}.sh"
     context.shell.save_state(state)
     service = RunningService(
-        step.name, step.text, state, context.workspace, context.env, context.services.box
+        step.name, step.text, state, context.workspace, context.env, box=context.services.box
     )
     context.services.add(service)
     problem = service.wait_ready(step.ready, step.ready_timeout)

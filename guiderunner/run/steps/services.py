@@ -35,6 +35,7 @@ class RunningService:
         state: Path,
         cwd: Path,
         env: Mapping[str, str],
+        *,
         box: Box | None = None,
     ) -> None:
         self.name = name
