@@ -38,7 +38,7 @@ from guiderunner.errors import MissingPiece
 from guiderunner.model import Observation, PageResult, Plan, Step, Verdict
 from guiderunner.run.box import leftovers as record
 from guiderunner.run.box.mounts import page_mounts
-from guiderunner.run.box.namespace import Box, open_box
+from guiderunner.run.box.namespace import Box, layers_folder, open_box, remove_layers
 from guiderunner.run.box.preflight import DEFAULT_HOST, check_machine, engine_answers
 from guiderunner.run.box.processes import kill_session
 from guiderunner.run.box.workspace import scratch_workspace
@@ -185,7 +185,9 @@ class PageRun(Closing):
         Entered after the Docker ownership, so it is left before: no client of the page is
         mid-call while the page's objects are removed.
         """
-        layers = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="runner-box-")))
+        layers = layers_folder(self.nonce)
+        layers.mkdir(mode=0o700)
+        stack.callback(remove_layers, self.nonce)
         box = open_box(page_mounts(self.options.base_env, docker_env), layers)
         return None if box is None else stack.enter_context(box)
 

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from guiderunner.run.box.namespace import remove_layers
 from guiderunner.run.box.processes import kill_session, session_processes
 from guiderunner.run.box.workspace import PREFIX as WORKSPACE_PREFIX
 from guiderunner.run.docker.owned import remove_recorded
@@ -128,6 +129,7 @@ def reset(folder: Path) -> list[str]:
 
 def _remove_session(session: Session) -> list[str]:
     done = []
+    remove_layers(session.nonce)
     stopped = session_processes(session.nonce)
     kill_session(session.nonce)
     if stopped:

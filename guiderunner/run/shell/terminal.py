@@ -107,8 +107,7 @@ class Terminal:
                 os.kill(member, signal.SIGKILL)
         with contextlib.suppress(OSError):
             os.killpg(self.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self._process.wait(wait)
+        _wait_exit(self._process, wait)
         with contextlib.suppress(OSError):
             os.close(self.fd)
 
@@ -208,6 +207,22 @@ class Terminal:
         except OSError:
             return False
         return call[:2] == ["0", "0x0"] and call[3:4] == ["0x400"] and self.reads_terminal(pid)
+
+
+def _wait_exit(process: subprocess.Popen[bytes], timeout: float) -> None:
+    """Reap `process` as soon as it ends, up to `timeout` seconds.
+
+    Popen.wait(timeout) polls with growing sleeps and may see an exit tens of milliseconds
+    late; a pidfd wakes up at the exit itself (a box's end waits for its whole namespace).
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        pidfd = os.pidfd_open(process.pid)
+        try:
+            select.select([pidfd], [], [], timeout)
+        finally:
+            os.close(pidfd)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(0 if process.poll() is None else None)
 
 
 def _session_leader(fd: int, process: subprocess.Popen[bytes]) -> int:
