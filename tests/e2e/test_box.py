@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +44,14 @@ def gone(token: str, wait: float = 5.0) -> bool:
     while processes_with(token) and time.monotonic() < deadline:
         time.sleep(0.05)
     return not processes_with(token)
+
+
+def layers() -> set[Path]:
+    """The boxes' overlay layers folders on this machine (run/box/namespace.layers_folder)."""
+    return {
+        *Path("/dev/shm").glob("runner-box-*"),
+        *Path(tempfile.gettempdir()).glob("runner-box-*"),
+    }
 
 
 def docker_has(kind: str, name: str) -> bool:
@@ -101,11 +110,17 @@ def test_a_runner_killed_with_sigkill_leaves_no_process_of_its_box(
         f"```console\n$ env -u RUNNER_SESSION setsid {unique}1 > /dev/null 2>&1 < /dev/null &\n"
         f"...\n$ {unique}2\n```\n"
     )
+    before = layers()
     proc = start_runner(tmp_path, "verify", str(path), waiting_for=f"{unique}2")
     assert processes_with(f"{unique}1")
     proc.kill()  # no cleanup of its own: the kernel ends the box when its terminal goes
     proc.wait()
     assert gone(unique)
+    assert layers() - before, "the box's layers wait for runner reset"
+    reset = start_runner(tmp_path, "reset")
+    reset.communicate(timeout=60)
+    assert reset.returncode == 0
+    assert not layers() - before
 
 
 AROUND_THE_PROXY = """
