@@ -40,6 +40,7 @@ from guiderunner.closing import Closing
 WAIT = 5.0  # seconds the box's first process gets to appear, and to be gone at the end
 MOUNT_FAILED = 125  # the box's exit status when a mount cannot be made: no page runs unboxed
 OVERLAY_UNSAFE = frozenset(",:\\")  # characters an overlay's option string cannot carry
+WHY = "why"  # the file in the layers folder where the box says why it could not be made
 FAST_FOLDER = Path("/dev/shm")  # tmpfs: an overlay's layers go in 1 ms, not 40 as on ext4
 
 
@@ -156,13 +157,21 @@ class Box(Closing):
                     row = ["overlay", str(mount.target), "overlay", f"{options},volatile"]
                     overlay = f"mount -t overlay overlay -o {shlex.quote(options)} {target}"
                     bind = f"{{ {overlay} 2>/dev/null || {bind}; }}"
-            failed = shlex.quote(f"runner: the page's box cannot mount {mount.target}")
-            one_by_one.append(f"{bind} || {{ echo {failed} >&2; exit {MOUNT_FAILED}; }}; ")
+            failed = shlex.quote(f"the page's box cannot mount {mount.target}")
+            why = shlex.quote(str(self._layers / WHY))
+            one_by_one.append(f"{bind} || {{ echo {failed} > {why}; exit {MOUNT_FAILED}; }}; ")
             table.append(" ".join(_fstab_field(field) for field in row) + " 0 0\n")
         fstab = self._layers / "fstab"
         fstab.write_text("".join(table))
         quoted = shlex.quote(str(fstab))
         return f"mount -a -T {quoted} 2>/dev/null || {{ {''.join(one_by_one)}}}; "
+
+    def failure(self) -> str | None:
+        """Why the box could not be made (a mount), when it could not."""
+        try:
+            return (self._layers / WHY).read_text().strip() or None
+        except OSError:
+            return None
 
     def _layers_for(self, number: int, lower: Path) -> str:
         upper, work = self._layers / f"{number}-upper", self._layers / f"{number}-work"

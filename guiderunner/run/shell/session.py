@@ -150,8 +150,9 @@ class ShellSession(Closing):
             self._channel.attach(self._child, argv)
             event = self._channel.wait_prompt(time.monotonic() + 30)
         except ShellGone:
+            said = self._last_words()
             self.close()
-            raise ShellDied("bash did not start: it exited") from None
+            raise ShellDied(f"bash did not start: it exited{said}") from None
         except BaseException:
             self.close()
             raise
@@ -160,6 +161,11 @@ class ShellSession(Closing):
             raise ShellDied("bash did not start: timeout")
         self._channel.echo = self._wanted_echo
         return self
+
+    def _last_words(self) -> str:
+        """Why bash could not start, when its box says (a mount it could not make)."""
+        said = self._box.failure() if self._box is not None else None
+        return f" ({said})" if said else ""
 
     @property
     def pid(self) -> int:
