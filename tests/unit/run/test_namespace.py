@@ -38,7 +38,7 @@ def test_the_shell_and_a_joined_command_share_one_pid_namespace(tmp_path: Path) 
     ):
         inside = shell.run("readlink /proc/self/ns/pid; echo $$", 10).output.decode().split()
         assert inside[1] != "1"  # bash is not the namespace's init
-        assert inside[0] != os.readlink("/proc/self/ns/pid")
+        assert inside[0] != str(Path("/proc/self/ns/pid").readlink())
         joined = box.command(["readlink", "/proc/self/ns/pid"])
         assert joined[0] == "nsenter"
         assert f"--target={box.init}" in joined
