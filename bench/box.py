@@ -4,7 +4,9 @@
 
 Prints the median wall time of a whole page (enter, one `echo`, leave) each way and the
 difference, which is what the kernel's box (run/box/namespace.py) adds to every page. No
-Docker engine is involved (DOCKER_HOST points nowhere), so the figure is the box alone.
+Docker engine is involved (DOCKER_HOST points nowhere), so the figure is the box alone; with
+`--engine` both runs also start the page's Docker proxy, as every page does where an engine
+answers.
 """
 
 from __future__ import annotations
@@ -43,11 +45,16 @@ def main() -> None:
     """Median per page, boxed and unboxed, from interleaved rounds."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=20)
-    rounds = parser.parse_args().rounds
+    parser.add_argument(
+        "--engine", action="store_true", help="keep DOCKER_HOST: the page's proxy included"
+    )
+    args = parser.parse_args()
+    rounds = args.rounds
     times: dict[str, list[float]] = {"boxed": [], "unboxed": []}
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "page.md").write_text(PAGE)
-        env = {**os.environ, "DOCKER_HOST": f"unix://{folder}/no-engine.sock"}
+        nowhere = {} if args.engine else {"DOCKER_HOST": f"unix://{folder}/no-engine.sock"}
+        env = {**os.environ, **nowhere}
         mode = namespace.box_mode()  # asked once per process, as in a run
         for _ in range(rounds):
             for kind, taken in times.items():
