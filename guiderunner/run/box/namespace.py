@@ -62,6 +62,9 @@ def box_mode() -> str | None:
     if os.environ.get("RUNNER_BOX", "").lower() in ("off", "0", "no"):
         _say_unboxed("RUNNER_BOX=off")
         return None
+    if shutil.which("nsenter") is None:
+        _say_unboxed("no nsenter command")
+        return None
     modes = (["root"] if os.geteuid() == 0 else []) + ["user"]
     reason = "unshare failed"
     for mode in modes:
