@@ -115,7 +115,8 @@ class Box(Closing):
         back = ["unshare", f"--map-user={os.geteuid()}", f"--map-group={os.getegid()}", "--"]
         back = back if self.mode == "user" else []
         if self._launcher is None:
-            script = f'{self._mount_script()}{" ".join(back)} "$@"'
+            # Not the script's last command: no shell may exec it in place, `sh` stays PID 1.
+            script = f'{self._mount_script()}{" ".join(back)} "$@"; exit "$?"'
             return [*_create(self.mode), "sh", "-c", script, "sh", *argv]
         user = ["--user", "--preserve-credentials"] if self.mode == "user" else []
         enter = ["nsenter", f"--target={self.init}", *user, "--pid", "--mount", "--"]
