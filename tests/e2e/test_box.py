@@ -88,8 +88,36 @@ running 2
 running 3
 running 4
 running 5
+$ tr '\\0' ' ' < /proc/1/cmdline | cut -c1-5
+sh -c
 ```
 """
+
+SERVICE = """
+# A service's detached process
+
+<!-- runner: service=web ready="Serving HTTP" ready-timeout=20 -->
+```console
+$ setsid -f env -u RUNNER_SESSION sleep {t}; python3 -m http.server 0 --bind 127.0.0.1
+...
+```
+
+```console
+$ pgrep -f "sleep {t}" > /dev/null && echo "the service's sleep is in the page's box"
+the service's sleep is in the page's box
+```
+
+<!-- runner: stop=web -->
+"""
+
+
+def test_a_service_joins_the_page_box_and_what_it_detaches_ends_with_it(tmp_path: Path) -> None:
+    token = f"9{os.getpid()}5"
+    page = tmp_path / "service.md"
+    page.write_text(SERVICE.format(t=token).lstrip())
+    done = run_cli(tmp_path, "verify", "--no-cache", str(page))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert gone(f"sleep {token}", wait=2.0), processes_with(f"sleep {token}")
 
 
 def test_processes_that_drop_their_marker_or_session_end_with_the_page(tmp_path: Path) -> None:

@@ -89,6 +89,11 @@ class Terminal:
         code = self._process.poll()
         return code if code is not None and code >= 0 else None
 
+    @property
+    def ended(self) -> bool:
+        """Has the program (or, in a box, the command that entered it) ended?"""
+        return self._process.poll() is not None
+
     def wait(self, timeout: float) -> int | None:
         """Its exit status, waiting up to `timeout` seconds for it to end (None if it did not)."""
         with contextlib.suppress(subprocess.TimeoutExpired):
