@@ -91,8 +91,12 @@ class Terminal:
 
     @property
     def ended(self) -> bool:
-        """Has the program (or, in a box, the command that entered it) ended?"""
-        return self._process.poll() is not None
+        """Have the program and every process of its session ended?
+
+        A process it detached into a session of its own may still hold the terminal open;
+        one of its own session (an app a CLI started) may still be printing: that counts.
+        """
+        return self._process.poll() is not None and not _session_members(self.pid)
 
     def wait(self, timeout: float) -> int | None:
         """Its exit status, waiting up to `timeout` seconds for it to end (None if it did not)."""

@@ -112,10 +112,10 @@ class RunningService:
         return self._child.exit_status
 
     def _wait_end(self, grace: float) -> bool:
-        """Wait until its terminal is closed or its program has ended, up to `grace` seconds.
+        """Wait until its terminal is closed, or its program and session have ended.
 
-        A process it detached may hold the terminal open for ever (the box ends it with the
-        page): the service has stopped when its own program has.
+        A process it detached into a session of its own may hold the terminal open for ever
+        (the box ends it with the page): the service has stopped when its own session has.
         """
         deadline = time.monotonic() + grace
         with self._changed:
