@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from guiderunner.run.box.namespace import Box
+from guiderunner.run.shell.spawned import session_leader, wait_exit
 
 ROWS, COLUMNS = 24, 80
 LINE_LIMIT = 4000  # bytes of one canonical-mode line, with room under the kernel's 4,095
@@ -36,7 +37,6 @@ CONTROL_BYTE = re.compile(rb"[\x00-\x1f\x7f]")
 # wait on; poll, select, pselect6 and ppoll (readline waits in one) count when stdin is the tty.
 READ_SYSCALLS = {"0", "19"}
 POLL_SYSCALLS = {"7", "23", "270", "271"}
-TIOCGSID = getattr(termios, "TIOCGSID", 0x5429)  # a pty master: its slave's session, in our PIDs
 TTY_WAITS = {"n_tty_read", "wait_woken", "poll_schedule_timeout.constprop.0", "do_select"}
 
 
@@ -80,7 +80,7 @@ class Terminal:
         is a descendant (outside PID); the kernel names it: the pty's session (TIOCGSID).
         """
         if self._pid is None:
-            self._pid = _session_leader(self.fd, self._process)
+            self._pid = session_leader(self.fd, self._process)
         return self._pid
 
     @property
@@ -116,7 +116,7 @@ class Terminal:
                 os.kill(member, signal.SIGKILL)
         with contextlib.suppress(OSError):
             os.killpg(self.pid, signal.SIGKILL)
-        _wait_exit(self._process, wait)
+        wait_exit(self._process, wait)
         with contextlib.suppress(OSError):
             os.close(self.fd)
 
@@ -216,32 +216,6 @@ class Terminal:
         except OSError:
             return False
         return call[:2] == ["0", "0x0"] and call[3:4] == ["0x400"] and self.reads_terminal(pid)
-
-
-def _wait_exit(process: subprocess.Popen[bytes], timeout: float) -> None:
-    """Reap `process` as soon as it ends, up to `timeout` seconds.
-
-    Popen.wait(timeout) polls with growing sleeps and may see an exit tens of milliseconds
-    late; a pidfd wakes up at the exit itself (a box's end waits for its whole namespace).
-    """
-    with contextlib.suppress(OSError, AttributeError):
-        pidfd = os.pidfd_open(process.pid)
-        try:
-            select.select([pidfd], [], [], timeout)
-        finally:
-            os.close(pidfd)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(0 if process.poll() is None else None)
-
-
-def _session_leader(fd: int, process: subprocess.Popen[bytes]) -> int:
-    """The session the pty `fd` is the controlling terminal of, waited for (a few seconds)."""
-    deadline = time.monotonic() + 5.0
-    while time.monotonic() < deadline and process.poll() is None:
-        with contextlib.suppress(OSError):
-            return int(struct.unpack("i", fcntl.ioctl(fd, TIOCGSID, b"\0" * 4))[0])
-        time.sleep(0.0005)
-    return process.pid
 
 
 def _bytes_read(pid: int) -> int | None:
