@@ -305,7 +305,7 @@ def test_a_normal_user_runs_boxed_by_a_user_namespace_or_says_once_it_cannot(
     if python is None or site is None:
         pytest.skip("no system python3 for another user")
     token = f"9{os.getpid()}6"
-    shared = Path(os.environ.get("TMPDIR", "/tmp")) / f"runner-box-user-{os.getpid()}"
+    shared = Path(os.environ.get("TMPDIR", "/tmp")) / f"runner-nonroot-{os.getpid()}"
     (shared / "home").mkdir(parents=True)
     try:
         (shared / "plain.md").write_text(PLAIN.format(t=token).lstrip())
