@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from guiderunner.match.show import CUT, LIMIT
 from guiderunner.model import Command, StartService, Step, Verdict
 
 TAIL = 15  # lines of output shown under a failure
+HOME_SIGNS = re.compile(
+    r"command not found|: not found\b|could not choose a version|no default toolchain"
+    r"|version .{1,40} is not installed|N/A: version"
+)
+"""What a tool says when it is missing from the page's scratch home (rustup, pyenv, nvm...)."""
 
 
 def describe(step: Step) -> str:
@@ -49,6 +55,8 @@ def failure_details(verdict: Verdict) -> str:
         lines += _tail(output)
     if observation.status is not None:
         lines.append(f"    exit status: {observation.status}")
+    hint = home_hint(observation.output + (observation.error or ""), os.environ.get("HOME", ""))
+    lines += [f"    {hint}"] if hint else []
     return "\n".join(lines) + "\n"
 
 
@@ -79,6 +87,26 @@ def _tail(output: list[str]) -> list[str]:
     out += [f"      {n + 1:>4}| {_clip(output[n])}" for n in reasons]
     out.append("      ...")
     return out + [f"      | {_clip(line)}" for line in shown]
+
+
+def home_hint(output: str, real_home: str) -> str | None:
+    """One line when a failure could come from the page's scratch home, else None.
+
+    >>> home_hint("bash: rustc: command not found", "/home/ada")[:40]
+    'hint: the page runs with a scratch HOME '
+    >>> home_hint("error: /home/ada/.config/tool.ini: no such file", "/home/ada") is None
+    False
+    >>> home_hint("expected 3, got 4", "/home/ada") is None
+    True
+    """
+    home = real_home.rstrip("/")
+    if not (HOME_SIGNS.search(output) or (home and f"{home}/" in output)):
+        return None
+    return (
+        f"hint: the page runs with a scratch HOME (not {home or '~'}): it finds the reader's "
+        "toolchains (rustup, cargo, nvm, pyenv, sdkman, go, ~/.local/bin, dotnet tools), "
+        "not the rest of the home; see 'The execution model' in docs/authoring.md"
+    )
 
 
 def _clip(line: str) -> str:

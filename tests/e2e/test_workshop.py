@@ -45,8 +45,9 @@ def unique(mark: str) -> str:
     return f"{mark}{os.getpid()}"
 
 
-def spawn_step(*args: str | Path, cwd: Path) -> pexpect.spawn:
+def spawn_step(*args: str | Path, cwd: Path, boxed: bool = True) -> pexpect.spawn:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
+    env.update({} if boxed else {"RUNNER_BOX": "off"})
     return pexpect.spawn(
         sys.executable,
         ["-m", "guiderunner", "step", *map(str, args)],
@@ -257,9 +258,11 @@ def test_reset_removes_kept_workspaces(page, runner):
 
 
 def test_reset_cleans_up_after_a_killed_step_session(page, runner, tmp_path):
+    # Unboxed: in a box, the kernel ends the page's processes with the killed runner's terminal
+    # (tests/e2e/test_box.py); without one, `runner reset` is what stops them.
     mark = unique("4714")
     path = page(STEPS.format(mark=mark, nohup="nohup "))  # survives the terminal's hangup
-    child = spawn_step(path, cwd=tmp_path)
+    child = spawn_step(path, cwd=tmp_path, boxed=False)
     child.expect(r"\[Enter\] run")
     child.send("\r")
     child.expect("PASS")

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from guiderunner.run.box.namespace import remove_layers
 from guiderunner.run.box.processes import kill_session, session_processes
 from guiderunner.run.box.workspace import PREFIX as WORKSPACE_PREFIX
 from guiderunner.run.docker.claims import claims_folder, drop_dead
@@ -144,6 +145,7 @@ def _docker_lines(removal: Removal) -> list[str]:
 
 def _remove_session(session: Session) -> list[str]:
     done = []
+    remove_layers(session.nonce)
     stopped = session_processes(session.nonce)
     kill_session(session.nonce)
     if stopped:

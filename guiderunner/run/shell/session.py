@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guiderunner.closing import Closing
+from guiderunner.run.box.namespace import Box
 from guiderunner.run.shell.hooks import Channel
 from guiderunner.run.shell.markers import TIMEOUT, Event, ShellGone
 from guiderunner.run.shell.screen import render
@@ -129,11 +130,14 @@ class ShellSession(Closing):
         env: Mapping[str, str],
         nonce: str | None = None,
         echo: Callable[[bytes], None] | None = None,
+        box: Box | None = None,
     ) -> None:
         self.nonce = nonce or new_nonce()
         """The cleanup marker (RUNNER_SESSION); not used to tell when a command ends."""
         self._cwd = cwd
         self._env = dict(env)
+        self._box = box
+        """The kernel's box the shell runs in (run.box.namespace), or None."""
         self._wanted_echo = echo  # set once bash is ready: its start-up is not the page's
         self._child: Terminal | None = None
         self._channel: Channel | None = None
@@ -145,12 +149,13 @@ class ShellSession(Closing):
             self._channel = Channel(Path(self._home), new_nonce())
             rcfile = self._channel.write_rcfile()
             argv = ["bash", "--noprofile", "--rcfile", str(rcfile), "--noediting", "-i"]
-            self._child = Terminal(argv, self._cwd, self._env)
+            self._child = Terminal(argv, self._cwd, self._env, self._box)
             self._channel.attach(self._child, argv)
             event = self._channel.wait_prompt(time.monotonic() + 30)
         except ShellGone:
+            said = self._last_words()
             self.close()
-            raise ShellDied("bash did not start: it exited") from None
+            raise ShellDied(f"bash did not start: it exited{said}") from None
         except BaseException:
             self.close()
             raise
@@ -159,6 +164,11 @@ class ShellSession(Closing):
             raise ShellDied("bash did not start: timeout")
         self._channel.echo = self._wanted_echo
         return self
+
+    def _last_words(self) -> str:
+        """Why bash could not start, when its box says (a mount it could not make)."""
+        said = self._box.failure() if self._box is not None else None
+        return f" ({said})" if said else ""
 
     @property
     def pid(self) -> int:
