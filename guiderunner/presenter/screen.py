@@ -216,7 +216,7 @@ class Screen:
     def block(self, step: Step) -> None:
         """What the step will do, as the page shows it, then the keys."""
         self.say("")
-        for line in _block_lines(step):
+        for line in block_lines(step):
             self.say(f"    {line}")
         self.keys(BEFORE)
 
@@ -270,7 +270,7 @@ class Screen:
         self._out.flush()
 
 
-def _block_lines(step: Step) -> list[str]:
+def block_lines(step: Step) -> list[str]:
     if isinstance(step, Command | StartService):
         return step.shown.split("\n")
     if isinstance(step, WriteFile):
