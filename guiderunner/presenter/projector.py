@@ -92,9 +92,9 @@ class Projector(Screen):
             return 80, 24
         return max(found.columns, MIN_SIZE[0]), max(found.lines, MIN_SIZE[1])
 
-    def draw(self, header: str, slide: Slide, block: Sequence[str], footer: Sequence[str]) -> None:
-        """A step's screen: clear, header, prose, note, the block, the footer; the cursor
-        waits at the top of the output region."""
+    def draw(self, header: str, slide: Slide, block: Sequence[str]) -> None:
+        """A step's screen: clear, header, prose, note, the block; the cursor waits at the top
+        of the output region, the footer comes after (Projector.footer)."""
         width, height = self.size()
         fitted = layout((width, height), header, slide, block)
         self._write("\x1b[r\x1b[2J\x1b[H")
@@ -109,7 +109,6 @@ class Projector(Screen):
         for text in fitted.block:
             self._line(text, "command")
         self._write(f"\x1b[{fitted.output_top};{height - 1}r\x1b[{fitted.output_top};1H")
-        self.footer(footer)
 
     def footer(self, labels: Sequence[str]) -> None:
         """The keys line at the bottom, as many labels as fit, the cursor left where it was."""

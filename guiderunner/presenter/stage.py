@@ -116,12 +116,13 @@ class Stage:
             done = Done(self.failing.outcome, self.failing)
         footer = READY if done is None else self._done_footer(number)
         step = self.plan.steps[number - 1]
-        self.screen.draw(self._header(number), self.deck[number - 1], block_lines(step), footer)
+        self.screen.draw(self._header(number), self.deck[number - 1], block_lines(step))
         if self.message:
             self.screen.say(self.message)
             self.message = ""
         if done is not None:
             self._recorded(done)
+        self.screen.footer(footer)
 
     def _header(self, number: int) -> str:
         step, slide = self.plan.steps[number - 1], self.deck[number - 1]
@@ -300,6 +301,8 @@ class Stage:
         self.failing = None
         self._record(number, Done(verdict.outcome, verdict))
         self.fresh = True
+        if self.view == number:
+            self.screen.footer(self._done_footer(number))
 
     def _record(self, number: int, done: Done) -> None:
         self.done[number] = done
