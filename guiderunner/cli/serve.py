@@ -40,7 +40,6 @@ def serve_command(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: wants 0 to 65535")
     layout = project.layout(args.config)
-    root = layout.config.parent
 
     def page_for(changed: Path) -> Path | None:
         if changed.suffix == ".md" and changed.is_relative_to(layout.docs):

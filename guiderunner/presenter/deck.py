@@ -59,11 +59,10 @@ def command_text(step: Step) -> str:
     return describe(step)
 
 
-def search(
-    plan: Plan, deck: Sequence[Slide], text: str, after: int
-) -> int | None:
-    """The number of the first step after `after` (wrapping round) whose command or prose
-    holds `text`, ignoring case; None when no step does.
+def search(plan: Plan, deck: Sequence[Slide], text: str, after: int) -> int | None:
+    """The first step after `after` whose command or prose holds `text`, ignoring case.
+
+    The search wraps round to the first step; None when no step holds it.
 
     >>> from guiderunner.model import Span, StopService
     >>> steps = tuple(StopService(Span("p.md", n, n), f"s{n}", ()) for n in (1, 2, 3))
@@ -80,3 +79,24 @@ def search(
         if wanted and wanted in haystack.casefold():
             return number
     return None
+
+
+def target(
+    plan: Plan, deck: Sequence[Slide], action: str, typed: str | None, view: int
+) -> tuple[int | None, str]:
+    """The step `g N` or `/TEXT` asks for from step `view`, or None and why not.
+
+    >>> from guiderunner.model import Span, StopService
+    >>> plan = Plan("p.md", (StopService(Span("p.md", 1, 1), "web", ()),), False)
+    >>> target(plan, [Slide("", None, None)], "goto", "2", 1)
+    (None, 'no step 2: the page has steps 1 to 1')
+    """
+    wanted, total = (typed or "").strip(), len(plan.steps)
+    if not wanted:
+        return None, ""
+    if action == "goto":
+        if wanted.isdigit() and 1 <= int(wanted) <= total:
+            return int(wanted), ""
+        return None, f"no step {wanted}: the page has steps 1 to {total}"
+    found = search(plan, deck, wanted, view)
+    return found, "" if found is not None else f"no step mentions {wanted!r}"

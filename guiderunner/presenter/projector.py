@@ -70,8 +70,10 @@ def _cut(line: str, width: int) -> str:
 
 
 class Projector(Screen):
-    """The presenter's terminal as a projector shows it; what Screen says goes to the output
-    region."""
+    """The presenter's terminal as a projector shows it.
+
+    What Screen says (verdicts, diffs, the menu) goes to the output region.
+    """
 
     STYLES: Mapping[str, str] = {**Screen.STYLES, "note": "2", "command": "1", "footer": "7"}
 
@@ -93,8 +95,10 @@ class Projector(Screen):
         return max(found.columns, MIN_SIZE[0]), max(found.lines, MIN_SIZE[1])
 
     def draw(self, header: str, slide: Slide, block: Sequence[str]) -> None:
-        """A step's screen: clear, header, prose, note, the block; the cursor waits at the top
-        of the output region, the footer comes after (Projector.footer)."""
+        """A step's screen: clear, header, prose, note, the block.
+
+        The cursor waits at the top of the output region; the footer comes after (`footer`).
+        """
         width, height = self.size()
         fitted = layout((width, height), header, slide, block)
         self._write("\x1b[r\x1b[2J\x1b[H")

@@ -2,8 +2,9 @@
 
 A projector cannot show HTML, and raw Markdown distracts (`**`, `[text](url)`), so the prose
 before a step is rendered to plain lines: a heading is a line of its own without its `#`s,
-paragraphs are wrapped to the terminal's width, inline code keeps its backticks (a room must see what is typed), links keep their text, runner comments and other
-HTML are left out, as the site leaves them out.
+paragraphs are wrapped to the terminal's width, inline code keeps its backticks (a room must
+see what is typed), links keep their text, runner comments and other HTML are left out, as the
+site leaves them out.
 """
 
 from __future__ import annotations
@@ -57,8 +58,10 @@ def inline_text(token: Token) -> str:
 
 
 def _blocks(tokens: Sequence[Token], width: int) -> Iterator[tuple[list[Line], bool]]:
-    """The lines of each block (heading, paragraph, list item, code...), and whether it
-    follows the one before without a blank line (items of a list, rows of a table)."""
+    """The lines of each block (heading, paragraph, list item, code...), and whether it is tight.
+
+    Tight: it follows the block before without a blank line (items of a list, rows of a table).
+    """
     prefix: list[str] = []  # what stands before a block's lines: list marks, quote marks
     numbers: list[int | None] = []
     for index, token in enumerate(tokens):

@@ -271,6 +271,7 @@ class Screen:
 
 
 def block_lines(step: Step) -> list[str]:
+    """The step as the page shows it: the command, or a file's first lines."""
     if isinstance(step, Command | StartService):
         return step.shown.split("\n")
     if isinstance(step, WriteFile):

@@ -210,6 +210,7 @@ def catch_up(plan: Plan, start: int, running: PageRun, screen: Screen) -> bool:
 
 
 def summary(outcomes: list[str], *, quit_: bool) -> str:
+    """The last line: how many steps passed, failed, ...; quit or the end of the page."""
     counts = ", ".join(f"{outcomes.count(o)} {o}" for o in ("passed", "failed", "error", "skipped"))
     ending = "quit" if quit_ else "end of the page"
     return f"\n{ending}: {counts}; everything the page started is stopped"

@@ -17,16 +17,10 @@ from guiderunner.errors import ExitCode
 from guiderunner.match import judge, normalise
 from guiderunner.model import Command, Plan, StopService, Verdict
 from guiderunner.presenter import keys
-from guiderunner.presenter.deck import Slide, search
+from guiderunner.presenter.deck import Slide, target
 from guiderunner.presenter.projector import Projector
 from guiderunner.presenter.screen import block_lines
-from guiderunner.presenter.session import (
-    Presenter,
-    before_retry,
-    summary,
-    catch_up,
-    open_shell,
-)
+from guiderunner.presenter.session import Presenter, before_retry, catch_up, open_shell, summary
 from guiderunner.presenter.timings import shown
 from guiderunner.run.lifecycle import PageOptions, PageRun
 from guiderunner.run.shell.relay import ESCAPE_NAME
@@ -106,8 +100,6 @@ class Stage:
             else:
                 self.review()
 
-    # --- screens ---------------------------------------------------------------------------
-
     def redraw(self) -> None:
         """The step on view again, with its recorded output when it is done."""
         number = self.view
@@ -146,8 +138,6 @@ class Stage:
         if output:
             self.screen.say("\n".join(output))
         self.screen.result(done.verdict, shown_live=True)
-
-    # --- keys ------------------------------------------------------------------------------
 
     def ask(self) -> str:
         """The next key's action ("next", "back", ...), after the keys typed ahead are dropped."""
@@ -190,23 +180,11 @@ class Stage:
         return True
 
     def _target(self, action: str) -> int | None:
-        label = "go to step: " if action == "goto" else "search: "
         assert self.presenter.terminal is not None
+        label = "go to step: " if action == "goto" else "search: "
         typed = keys.read_line(self.presenter.terminal, lambda t: self.screen.prompt(label, t))
-        total = len(self.plan.steps)
-        if typed is None or not typed.strip():
-            return None
-        if action == "goto":
-            if typed.strip().isdigit() and 1 <= int(typed) <= total:
-                return int(typed)
-            self.message = f"no step {typed.strip()}: the page has steps 1 to {total}"
-            return None
-        found = search(self.plan, self.deck, typed.strip(), self.view)
-        if found is None:
-            self.message = f"no step mentions {typed.strip()!r}"
+        found, self.message = target(self.plan, self.deck, action, typed, self.view)
         return found
-
-    # --- moving ----------------------------------------------------------------------------
 
     def pending(self) -> None:
         """The first step not done: shown, then run, skipped, or left for another."""

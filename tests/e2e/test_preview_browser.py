@@ -69,8 +69,13 @@ def serving(project: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "guiderunner", "serve", "--port", str(port)]
     server = subprocess.Popen(
-        command, cwd=project, env=env, text=True, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, start_new_session=True,
+        command,
+        cwd=project,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         wait_until(lambda: _listening(port), "the preview listens")
@@ -126,9 +131,7 @@ def test_the_banner_follows_the_page_being_edited(project, serving):
         page.write_text(page.read_text().replace("\n5\n", "\n6\n"))
         wait_until(lambda: banner(tab)[0] == "failed", "the banner shows the failure")
         assert "index.md: failed at line 9: output differs" in banner(tab)[1]
-        wait_until(
-            lambda: tab.evaluate("() => window.notReloaded === undefined"), "a reload"
-        )
+        wait_until(lambda: tab.evaluate("() => window.notReloaded === undefined"), "a reload")
         assert ">6<" in tab.content() or "\n6\n" in tab.inner_text("body"), "the page rebuilt"
 
         page.write_text(page.read_text().replace("\n6\n", "\n5\n"))
