@@ -65,7 +65,9 @@ def block_options(path: str, block: Block, options: dict[str, str], where: Span)
     """The options checked against the block they stand before."""
     line = where.start
     if block.kind == "file" and set(options) - {"skip", "unless", "hidden", NOTE}:
-        raise GuideError(path, line, "a titled block takes only `skip`, `unless` and `hidden`")
+        raise GuideError(
+            path, line, "a titled block takes only `skip`, `unless`, `hidden` and `note`"
+        )
     if "unless" in options and "skip" not in options:
         raise GuideError(path, line, "`unless` goes with `skip`")
     if "ready" in options and "service" not in options:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from guiderunner.markdown import Heading
+from guiderunner.markdown import Heading, directive_lines
 from guiderunner.model import Block, Command, Guide, Plan, StartService, Step, StopMark
 from guiderunner.presenter.screen import heading_before
 from guiderunner.report.text import describe
@@ -22,7 +22,7 @@ class Slide:
     """What one step's screen shows besides the step itself."""
 
     prose: str
-    """The Markdown before the step's block (runner comments are left out when rendered)."""
+    """The Markdown before the step's block, runner comments left out (blank lines instead)."""
     note: str | None
     """The speaker note of the block (`runner: note`), for the presenter's eyes."""
     heading: str | None
@@ -31,7 +31,8 @@ class Slide:
 
 def slides(plan: Plan, guide: Guide, text: str, found: tuple[Heading, ...]) -> tuple[Slide, ...]:
     """One slide per step of the plan, in order."""
-    lines = text.split("\n")
+    comments = {n for start, end in directive_lines(text) for n in range(start, end)}
+    lines = [line if n not in comments else "" for n, line in enumerate(text.split("\n"))]
     items = sorted(guide.items, key=lambda item: item.span.start)
     return tuple(_slide(step, items, lines, found) for step in plan.steps)
 

@@ -52,11 +52,14 @@ def layout(size: tuple[int, int], header: str, slide: Slide, block: Sequence[str
     """
     width, height = max(size[0], MIN_SIZE[0]), max(size[1], MIN_SIZE[1])
     room = height - 5 - max(4, height // 3)  # header, 3 blank lines, footer, the output
-    shown = tuple(_cut(line, width) for line in block)[: max(room - 1, 1)]
+    note = tuple(textwrap.wrap(f"note: {slide.note}", width - 1)) if slide.note else ()
+    if len(note) > min(3, room - 2):  # the command keeps two rows at least
+        note = (*note[: max(min(3, room - 2) - 1, 0)], MORE)[: max(min(3, room - 2), 0)]
+    room -= len(note)
+    shown = tuple(_cut(line, width) for line in block)[: max(room, 1)]
     if len(shown) < len(block):
         shown = (*shown[:-1], MORE) if len(shown) > 1 else shown
-    note = tuple(textwrap.wrap(f"note: {slide.note}", width - 1))[:3] if slide.note else ()
-    room -= len(shown) + len(note)
+    room -= len(shown)
     prose = tuple((line.text, line.heading) for line in render(slide.prose, width - 1))
     if len(prose) > room:
         prose = ((MORE, False), *prose[len(prose) - room + 1 :]) if room > 1 else ()
