@@ -138,6 +138,13 @@ def test_the_banner_follows_the_page_being_edited(project, serving):
         wait_until(lambda: banner(tab)[0] == "passed", "the banner shows the fix")
         assert banner(tab)[1] == "index.md: passed 2/2"
 
+        fixed = page.read_text()
+        page.write_text(fixed.replace("runner: note", "runner: nonsense"))
+        wait_until(lambda: banner(tab)[0] == "error", "the banner names the invalid page")
+        assert "index.md:5: unknown directive `nonsense`" in banner(tab)[1]
+        page.write_text(fixed)
+        wait_until(lambda: banner(tab)[0] == "passed", "valid again")
+
     server.send_signal(signal.SIGINT)
     out, _ = server.communicate(timeout=30)
     assert server.returncode == 130, out
