@@ -32,7 +32,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    """Build the site once, then serve it, rebuilding and verifying on save, until Ctrl-C."""
+    """Serve the site, built at once, rebuilt and its page verified on save, until Ctrl-C."""
     from guiderunner.errors import UsageError
     from guiderunner.i18n import project
     from guiderunner.site.preview import Preview, serve
@@ -55,7 +55,6 @@ def serve_command(args: argparse.Namespace) -> int:
 
     report = layout.build / PREVIEW_REPORT
     report.parent.mkdir(parents=True, exist_ok=True)
-    publish.publish_command(args)
     preview = Preview(
         site=layout.site,
         watched=(layout.docs, layout.translations),

@@ -229,6 +229,11 @@ def serve(preview: Preview, say: Callable[[str], None]) -> None:
     except OSError as error:
         raise MissingPiece(f"cannot listen on 127.0.0.1:{preview.port}: {error}") from None
     server.daemon_threads = True
+    try:
+        preview.rebuild()  # after the port is ours, before anyone is told to come
+    except BaseException:
+        server.server_close()
+        raise
     thread = threading.Thread(target=server.serve_forever, args=(POLL,), daemon=True)
     thread.start()
     verifier = Verifier(preview, status)

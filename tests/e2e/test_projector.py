@@ -171,3 +171,34 @@ def test_the_keys_are_in_help(runner):
     assert run.status == 0
     for keys in ("Enter, Space, Right", "Left", "g N Enter", "/ TEXT Enter", "?", "q"):
         assert f"\n  {keys} " in run.out
+
+
+def test_output_comes_as_it_is_printed_and_scrolls_under_the_command(page):
+    path = page(
+        """
+        ## Slow and long
+
+        ```console
+        $ echo first; sleep 2; seq 1 200; echo last
+        first
+        ...
+        last
+        $ echo done
+        done
+        ```
+        """
+    )
+    term = present(path, 80, 24)
+    term.child.expect_exact("[Enter] run")
+    term.key("\r", "first")
+    assert "PASS" not in term.text(), "the first line shows while the command still runs"
+    term.child.expect_exact("PASS")
+    term.child.expect_exact("[Enter] next: step 2 of 2")
+    rows = term.rows()
+    assert rows[0].startswith("--- step 1 of 2 | Slow and long"), "the header stays on screen"
+    assert rows[4] == "$ echo first; sleep 2; seq 1 200; echo last", rows
+    assert "200" in term.text(), "the end of the output is on screen"
+    assert "\n100\n" not in term.text(), "its start scrolled away under the command"
+    assert rows[-1].startswith("[Enter] next: step 2 of 2"), "the footer stays"
+    term.key("q", "quit: 1 passed")
+    assert wait_exit(term.child) == 0
