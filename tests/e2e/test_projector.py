@@ -7,6 +7,7 @@ one footer; `q` quits with status 0.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from pathlib import Path
@@ -202,3 +203,12 @@ def test_output_comes_as_it_is_printed_and_scrolls_under_the_command(page):
     assert rows[-1].startswith("[Enter] next: step 2 of 2"), "the footer stays"
     term.key("q", "quit: 1 passed")
     assert wait_exit(term.child) == 0
+
+
+def test_without_a_terminal_the_keys_are_said_once(page, runner, monkeypatch):
+    path = page("```console\n$ echo a\na\n$ echo b\nb\n$ echo c\nc\n```\n")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n\n\n"))
+    run = runner("step", path)
+    assert run.status == 0, run.out
+    assert run.out.count("[Enter] run") == 1
+    assert "end of the page: 3 passed" in run.out
