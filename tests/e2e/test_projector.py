@@ -61,9 +61,11 @@ class Terminal:
         self.columns = columns
         self.screen = termscraper.Screen(columns, rows, track_dirty_lines=False)
         self.stream = termscraper.Stream(self.screen)
+        self.raw = ""
         child.logfile_read = self
 
     def write(self, text: str) -> None:
+        self.raw += text
         self.stream.feed(text)
 
     def flush(self) -> None:
@@ -108,6 +110,7 @@ def test_one_step_per_screen_with_its_prose_note_and_footer(page, columns, rows)
     assert screen[-1].startswith("[Enter] run   [o] live shell"), screen
     assert term.text().count("[Enter] run") == 1, "one footer"
     assert f"note: {NOTE}" in term.text()
+    assert f"\x1b[2mnote: {NOTE}" in term.raw, "the note is dimmed"
     assert '$ N=$((N+1)); echo "hello from run $N"' in term.text()
     assert "hello from run 1" not in term.text().replace('"hello from run $N"', "")
     assert "shell variable `N`" in term.text() or rows < 60, "inline code is kept"
