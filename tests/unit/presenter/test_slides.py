@@ -49,7 +49,7 @@ def deck() -> tuple[tuple[Slide, ...], object]:
 
 
 def test_each_step_has_the_prose_before_its_block_and_its_note():
-    found, plan = deck()
+    found, _ = deck()
     first, second, third = found
     assert first == second, "the steps of one block share its prose and note"
     assert first.note == "Ask who used Docker before"
