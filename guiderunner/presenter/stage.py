@@ -59,8 +59,10 @@ def step_page(
             return ExitCode.FAILED
         stage = Stage(plan, running, presenter, deck, start)
         presenter.screen.redraw = stage.redraw
-        stage.play()
-        presenter.screen.finish()
+        try:
+            stage.play()
+        finally:  # Ctrl-C too: the whole terminal scrolls again
+            presenter.screen.finish()
         outcomes = [stage.done[n].outcome for n in sorted(stage.done)]
         quit_ = stage.quit or stage.frontier <= len(plan.steps)
         presenter.screen.say(summary(outcomes, quit_=quit_))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -215,3 +216,15 @@ def test_without_a_terminal_the_keys_are_said_once(page, runner, monkeypatch):
     assert run.status == 0, run.out
     assert run.out.count("[Enter] run") == 1
     assert "end of the page: 3 passed" in run.out
+
+
+def test_ctrl_c_gives_the_whole_terminal_back(page):
+    path = page(PAGE.format(filler="", note=NOTE))
+    term = present(path, 80, 24)
+    term.child.expect_exact("[Enter] run")
+    term.key("\r", "PASS", "[Enter] next")
+    term.key("\x03", "interrupted; everything it started was stopped")
+    assert wait_exit(term.child) == 130
+    regions = [m.end() for m in re.finditer(r"\x1b\[\d+;\d+r", term.raw)]
+    assert regions, "a scrolling region was set"
+    assert "\x1b[r" in term.raw[regions[-1] :], "and reset on the way out"
