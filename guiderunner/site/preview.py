@@ -36,15 +36,14 @@ background:#37474f;white-space:pre-wrap">{text}</div>
 <script>(function () {{
   var shown = {generation}, banner = document.getElementById("runner-preview");
   var colours = {{passed: "#1b5e20", failed: "#b71c1c", error: "#b71c1c", verifying: "#455a64"}};
-  function tick() {{
+  (function tick() {{
     fetch("{status}", {{cache: "no-store"}}).then(function (r) {{ return r.json(); }})
       .then(function (s) {{
         if (s.generation !== shown) {{ location.reload(); return; }}
         banner.textContent = s.text; banner.dataset.state = s.state;
         banner.style.background = colours[s.state] || "#37474f";
       }}).catch(function () {{}}).then(function () {{ setTimeout(tick, 500); }});
-  }}
-  tick();
+  }})();
 }})();</script>
 """
 
@@ -74,12 +73,8 @@ class Status:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._data: dict[str, Any] = {
-            "generation": 0,
-            "page": "",
-            "state": "idle",
-            "text": "runner serve: save a page to verify it",
-        }
+        self._data: dict[str, Any] = {"generation": 0, "page": "", "state": "idle"}
+        self._data["text"] = "runner serve: save a page to verify it"
 
     def update(self, **changes: Any) -> None:
         """Change some fields at once."""
@@ -93,13 +88,13 @@ class Status:
 
 
 def verdict(status: int, report: Mapping[str, Any] | None, stderr: str) -> tuple[str, str]:
-    """A verify process's end as the banner says it: (state, text).
+    r"""A verify process's end as the banner says it: (state, text).
 
     >>> steps = [{"line": 7, "outcome": "passed"}, {"line": 9, "outcome": "failed",
     ...          "message": "output differs"}]
     >>> verdict(1, {"pages": [{"steps": steps}]}, "")
     ('failed', 'failed at line 9: output differs (1/2 passed)')
-    >>> verdict(2, None, "runner: docs/a.md:3: unknown directive `x`\\n")
+    >>> verdict(2, None, "runner: docs/a.md:3: unknown directive `x`\n")
     ('error', 'docs/a.md:3: unknown directive `x`')
     """
     pages = (report or {}).get("pages") or [{}]
@@ -127,16 +122,20 @@ class Verifier:
         """Verify `page` in the background; the banner says so at once."""
         self.stop()
         self._preview.report.unlink(missing_ok=True)
-        self._status.update(page=page.name, state="verifying", text=f"{page.name}: verifying...")
+        name = label(page, self._preview.watched)
+        self._status.update(page=name, state="verifying", text=f"{name}: verifying...")
         command = self._preview.verify(page, self._preview.report)
         self._process = subprocess.Popen(  # its own session: Ctrl-C reaches it only through us
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
             start_new_session=True,
         )
-        self._thread = threading.Thread(target=self._wait, args=(page, self._process), daemon=True)
+        self._thread = threading.Thread(target=self._wait, args=(name, self._process), daemon=True)
         self._thread.start()
 
-    def _wait(self, page: Path, process: subprocess.Popen[str]) -> None:
+    def _wait(self, name: str, process: subprocess.Popen[str]) -> None:
         _, stderr = process.communicate()
         if process.returncode < 0 or process is not self._process:
             return  # stopped: a newer save or the end of the preview
@@ -145,7 +144,7 @@ class Verifier:
         except (OSError, ValueError):
             report = None
         state, text = verdict(process.returncode, report, stderr)
-        self._status.update(state=state, text=f"{page.name}: {text}")
+        self._status.update(state=state, text=f"{name}: {text}")
 
     def stop(self) -> None:
         """Stop the running verify process: SIGTERM lets it clean up; then SIGKILL."""
@@ -162,12 +161,24 @@ class Verifier:
             self._thread = None
 
 
+def label(page: Path, watched: Iterable[Path]) -> str:
+    """How the banner names a page: as under docs/, or `fr/page.md` for a translated one.
+
+    >>> label(Path("/p/docs/a/b.md"), [Path("/p/docs")]), label(Path("/p/build/docs/fr/b.md"), [])
+    ('a/b.md', 'fr/b.md')
+    """
+    for folder in watched:
+        if page.is_relative_to(folder):
+            return page.relative_to(folder).as_posix()
+    return f"{page.parent.name}/{page.name}"
+
+
 class Handler(SimpleHTTPRequestHandler):
     """The site's files; HTML pages with the banner; the status as JSON."""
 
     status: Status
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         """The status, a page with its banner, or any other file as it is."""
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path == STATUS_PATH:
@@ -189,7 +200,7 @@ class Handler(SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's name)
+    def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the terminal is for the build and the verdicts."""
 
 
@@ -247,7 +258,9 @@ def serve(preview: Preview, say: Callable[[str], None]) -> None:
         thread.join(timeout=STOP_WAIT)
 
 
-def _watch(preview: Preview, status: Status, verifier: Verifier, say: Callable[[str], None]) -> None:
+def _watch(
+    preview: Preview, status: Status, verifier: Verifier, say: Callable[[str], None]
+) -> None:
     """Forever: wait for a save, verify its page, rebuild."""
     seen = snapshot(preview.watched)
     while True:
