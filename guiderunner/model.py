@@ -68,6 +68,9 @@ class Options:
     output: Literal["strict", "any"] | None = None
     """`output=strict`: no expected output means none printed; `any`: not checked; None: the
     settings' `strict_output` decides."""
+    note: str | None = None
+    """`note TEXT`: what the presenter reads before the block (`runner step`); never shown
+    on the site, which does not render HTML comments."""
 
 
 @dataclass(frozen=True, slots=True)

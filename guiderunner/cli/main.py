@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import FrameType
 
-from guiderunner.cli import i18n, publish, report, reset, step, toolchain, update, verify
+from guiderunner.cli import i18n, publish, report, reset, serve, step, toolchain, update, verify
 from guiderunner.errors import ExitCode, MissingPiece, UsageError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -84,6 +84,12 @@ COMMANDS: tuple[SubCommand, ...] = (
         "build the bilingual site into site/",
         publish.arguments,
         publish.publish_command,
+    ),
+    SubCommand(
+        "serve",
+        "serve the site live: rebuilt, and the page verified, on save",
+        serve.arguments,
+        serve.serve_command,
     ),
 )
 """Every sub-command of `runner`, in the order `runner --help` lists them."""

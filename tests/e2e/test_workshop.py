@@ -106,6 +106,7 @@ def test_keys_run_skip_and_quit_through_a_terminal(page, tmp_path):
     assert not processes_with(f"sleep {mark}"), "nothing runs before Enter"
     child.send("\r")
     child.expect("PASS")
+    child.send(" ")  # next: the output stays on screen until then
     assert eventually(lambda: running_as(f"sleep {mark}"))
     child.expect("step 2 of 4")
     child.expect("Say hello")
@@ -113,6 +114,7 @@ def test_keys_run_skip_and_quit_through_a_terminal(page, tmp_path):
     child.send("\r")
     child.expect("hello from step 2")  # live output
     child.expect("PASS")
+    child.send(" ")  # next: the output stays on screen until then
     child.expect("step 3 of 4")
     child.expect(r"\[Enter\] run")
     child.send("s")
@@ -227,9 +229,11 @@ def test_quit_stops_a_running_service(page, tmp_path):
     child.expect(r"\[Enter\] run")
     child.send("\r")
     child.expect("PASS")
+    child.send(" ")  # next: the output stays on screen until then
     child.expect(r"\[Enter\] run")
     child.send("\r")
     child.expect("PASS")
+    child.send(" ")  # next: the output stays on screen until then
     child.expect("step 3 of 3")
     assert processes_with(f"http.server {port}"), "the service runs until its stop step"
     child.expect(r"\[Enter\] run")
@@ -266,6 +270,7 @@ def test_reset_cleans_up_after_a_killed_step_session(page, runner, tmp_path):
     child.expect(r"\[Enter\] run")
     child.send("\r")
     child.expect("PASS")
+    child.send(" ")  # next: the output stays on screen until then
     child.expect("step 2 of 4")
     (session,) = recorded_sessions().values()
     # Once it is `sleep` and no longer `nohup`, it is immune to the hangup that is coming.
