@@ -53,21 +53,32 @@ class Engine:
         name, _, port = self.host.removeprefix("tcp://").rstrip("/").rpartition(":")
         return socket.create_connection((name, int(port)), timeout=timeout)
 
-    def call(self, method: str, path: str, query: dict[str, str] | None = None) -> Reply:
-        """One request without a body; the engine's status and decoded JSON (None if empty)."""
+    def call(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, str] | None = None,
+        body: dict[str, object] | None = None,
+    ) -> Reply:
+        """One request, with a JSON body or none; the engine's status and decoded JSON."""
         target = path + ("?" + urlencode(query) if query else "")
+        headers = {"Host": "docker"}
+        payload = None
+        if body is not None:
+            payload = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
         try:
             conn = _Connection(self)
             try:
-                conn.request(method, target, headers={"Host": "docker"})
+                conn.request(method, target, body=payload, headers=headers)
                 answer = conn.getresponse()
-                body = answer.read()
+                raw = answer.read()
             finally:
                 conn.close()
         except (OSError, http.client.HTTPException) as error:
             raise EngineError(f"{method} {path}: {error}") from error
         try:
-            data = json.loads(body) if body.strip() else None
+            data = json.loads(raw) if raw.strip() else None
         except ValueError:
             data = None
         return Reply(answer.status, data)

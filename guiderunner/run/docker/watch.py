@@ -135,6 +135,8 @@ class CreateWatch:
         if self.kind == "container":
             named = _named_volumes(body)
             self._volumes_before = {v for v in named if self.recorder.engine.volume_exists(v)}
+            for volume in sorted(named - self._volumes_before):
+                self._make_volume(volume)
         if self.recorder.label and not self._skip:
             labels = body.get("Labels") or {}
             body["Labels"] = {**labels, LABEL: self.recorder.writer.session}
@@ -164,6 +166,21 @@ class CreateWatch:
                 reply = self.recorder.engine.call("GET", f"/volumes/{quote(name, safe='')}")
                 data = reply.data if isinstance(reply.data, dict) else {}
                 self._add_volume(name, data.get("CreatedAt"))
+
+    def _make_volume(self, name: str) -> None:
+        """Make a named volume a new container would make, labelled as the page's own.
+
+        The engine would make it unlabelled, and its creation time has only whole seconds: a
+        namesake made by someone else in the same second after the page removed it would pass
+        for the page's. Made here, it carries the session label, and only it does.
+        """
+        labels: dict[str, object] = {LABEL: self.recorder.writer.session}
+        reply = self.recorder.engine.call(
+            "POST", "/volumes/create", body={"Name": name, "Labels": labels}
+        )
+        if reply.status in CREATED and isinstance(reply.data, dict):
+            self._volumes_before.add(name)
+            self._add_volume(name, reply.data.get("CreatedAt"))
 
     def _add_volume(self, name: str, created: object) -> None:
         """A volume, with its creation time: the one the page made, not a later namesake."""
