@@ -43,6 +43,7 @@ from guiderunner.run.box.preflight import DEFAULT_HOST, check_machine, engine_an
 from guiderunner.run.box.processes import kill_session
 from guiderunner.run.box.workspace import scratch_workspace
 from guiderunner.run.docker import ownership as docker
+from guiderunner.run.docker.claims import WAITING
 from guiderunner.run.page_secrets import learn_literal_secrets, learn_secrets
 from guiderunner.run.seams import EnvironmentLayer, Extensions
 from guiderunner.run.secrets import SecretMask
@@ -154,7 +155,9 @@ class PageRun(Closing):
         box = self._box(stack, docker_env)
         if box is None:
             stack.callback(kill_session, self.nonce)
-        shell = stack.enter_context(ShellSession(workspace, env, self.nonce, self._raw, box))
+        shell = stack.enter_context(
+            ShellSession(workspace, env, self.nonce, self._raw, box, paused=WAITING.waited)
+        )
         services = stack.enter_context(Services(box))
         self._context = PageContext(workspace, shell, services, env, states)
         if options.secrets is not None:

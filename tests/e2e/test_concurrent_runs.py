@@ -99,3 +99,25 @@ def test_verify_j2_reports_in_page_order_and_fails_as_j1(engine, page, runner, n
         p.name for p in (slow, fast, third)
     ]
     assert not exists("container", f"{name}-a")
+
+
+def test_waiting_for_another_runs_name_does_not_count_against_the_step(
+    engine, page, name, tmp_path: Path
+):
+    """The second run's volume create waits ~8 s for the first run; its step timeout is 4 s."""
+    holder = page(
+        f"""
+```console
+$ docker volume create {name}-held > /dev/null
+$ sleep 8
+```
+"""
+    )
+    waiter = page(f"```console\n$ docker volume create {name}-held\n{name}-held\n```\n")
+    first = start(holder, "verify", "--no-cache", "--timeout", "30", state=tmp_path / "one")
+    time.sleep(2)
+    second = start(waiter, "verify", "--no-cache", "--timeout", "4", state=tmp_path / "two")
+    out, err = second.communicate(timeout=120)
+    first.communicate(timeout=120)
+    assert second.returncode == 0, out + err
+    assert not exists("volume", f"{name}-held")

@@ -57,6 +57,41 @@ def process_start(pid: int) -> str | None:
     return fields[19] if len(fields) > 19 else None
 
 
+class WaitClock:
+    """Seconds this process's runs have spent waiting for other runs' claims.
+
+    Waits in progress included: a step's own timeout does not count them (run.shell.session
+    takes `waited`).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._done = 0.0
+        self._since: dict[int, float] = {}
+
+    def start(self) -> None:
+        """The calling thread begins to wait."""
+        with self._lock:
+            self._since[threading.get_ident()] = time.monotonic()
+
+    def stop(self) -> None:
+        """The calling thread waits no more."""
+        with self._lock:
+            began = self._since.pop(threading.get_ident(), None)
+            if began is not None:
+                self._done += time.monotonic() - began
+
+    def waited(self) -> float:
+        """Seconds waited so far; a wait in progress counts up to now."""
+        now = time.monotonic()
+        with self._lock:
+            return self._done + sum(now - began for began in self._since.values())
+
+
+WAITING = WaitClock()
+"""The process's one clock of claim waits."""
+
+
 @dataclass(slots=True)
 class Claims:
     """The claims of one run on one engine."""
@@ -86,8 +121,12 @@ class Claims:
     def _claim_one(self, key: str) -> None:
         path = self._path(key)
         deadline = time.monotonic() + self.wait
+        waiting = False
         try:
             while not self._take(path, key):
+                if not waiting:
+                    WAITING.start()
+                    waiting = True
                 holder = _read(path)
                 if holder is not None and self._deadlocked(holder):
                     raise Refused(_deadlock_message(key, holder))
@@ -97,6 +136,8 @@ class Claims:
                 if time.monotonic() > deadline:
                     raise Refused(_timeout_message(key, holder, self.wait))
         finally:
+            if waiting:
+                WAITING.stop()
             self._path(f"wait {self.session}").unlink(missing_ok=True)
         self._held.add(key)
 

@@ -131,8 +131,13 @@ class ShellSession(Closing):
         nonce: str | None = None,
         echo: Callable[[bytes], None] | None = None,
         box: Box | None = None,
+        *,
+        paused: Callable[[], float] | None = None,
     ) -> None:
         self.nonce = nonce or new_nonce()
+        self._paused = paused or (lambda: 0.0)
+        """Seconds spent waiting on something outside the page (another run's claim): a step's
+        timeout does not count them."""
         """The cleanup marker (RUNNER_SESSION); not used to tell when a command ends."""
         self._cwd = cwd
         self._env = dict(env)
@@ -212,15 +217,19 @@ class ShellSession(Closing):
 
     def _run(self, text: str, timeout: float) -> Typed:
         channel = self._live()
-        deadline = time.monotonic() + timeout
+        base, paused_at = time.monotonic() + timeout, self._paused()
+
+        def deadline() -> float:
+            return base + self._paused() - paused_at
+
         lines = text.split("\n")
         channel.start_command()
         event = TIMEOUT
         for number, line in enumerate(lines, 1):
-            if not channel.type_line(line, deadline):
+            if not channel.type_line(line, deadline()):
                 event = TIMEOUT
                 break
-            event = channel.wait_prompt(deadline, more_lines=number < len(lines))
+            event = self._wait_prompt(channel, deadline, more_lines=number < len(lines))
             if event.kind == Event.TIMEOUT:
                 break
         if event.kind == Event.TIMEOUT:
@@ -239,6 +248,14 @@ class ShellSession(Closing):
         ):
             return self._result(0)  # blank or comments only: nothing ran, bash keeps the old `$?`
         return self._result(event.status)
+
+    @staticmethod
+    def _wait_prompt(channel: Channel, deadline: Callable[[], float], *, more_lines: bool) -> Event:
+        """Wait for bash's prompt; a deadline that moved on while waiting is waited for again."""
+        while True:
+            event = channel.wait_prompt(deadline(), more_lines=more_lines)
+            if event.kind != Event.TIMEOUT or time.monotonic() >= deadline():
+                return event
 
     def _live(self) -> Channel:
         if self._channel is None or self._child is None:
