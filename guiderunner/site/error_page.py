@@ -35,7 +35,8 @@ d.search=new URL(d.search,u).href;c.textContent=JSON.stringify(d)})()</script>""
 _REPLACE = """<script>(function(){var s=%(roots)s,p=location.pathname;if(window.runner404)return;\
 function put(t){window.runner404=1;document.open();document.write(t);document.close()}\
 function text(r){if(!r.ok&&r.status!==404)throw r;return r.text()}\
-for(var k=0;k<s.length;k++){var i=p.indexOf("/"+s[k]);if(i<0)continue;document.write('<link rel="icon" href="data:,"><!--');\
+for(var k=0;k<s.length;k++){var i=p.indexOf("/"+s[k]);if(i<0)continue;\
+document.write('<link rel="icon" href="data:,"><!--');\
 var l=new Promise(function(d){addEventListener("load",d)});\
 var t=fetch(p.slice(0,i+1)+s[k]+"404.html").then(function(r){if(!r.ok)throw r;return r.text()})\
 .catch(function(){return fetch(location.href).then(text)});\

@@ -50,7 +50,7 @@ class _PagesHandler(SimpleHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         """Quiet: the test reads the browser, not the server's log."""
 
 
@@ -91,11 +91,11 @@ def _open_missing(browser: object, base: str, path: str) -> tuple[object, object
     tab.goto(url)
     tab.wait_for_load_state("networkidle")
     the_404 = (f"404 {url}", f"status of 404 (Not Found) {{'url': '{url}'")
-    return context, tab, [
-        e
-        for e in errors
-        if not any(said in e for said in the_404) and _on_site(e, base)
-    ]
+    return (
+        context,
+        tab,
+        [e for e in errors if not any(said in e for said in the_404) and _on_site(e, base)],
+    )
 
 
 def _on_site(error: str, site: str) -> bool:

@@ -286,7 +286,10 @@ def test_a_ci_job_beside_a_stage_is_a_tache_de_ci_on_the_chapter() -> None:
             "A CI job can fail on such a list. The same stage shows the context.",
             "Une tâche de CI peut échouer sur une telle liste. La même étape montre le contexte.",
         ),
-        ("Keep the Dockerfiles beside the projects.", "Gardez les fichiers Dockerfile près des projets."),
+        (
+            "Keep the Dockerfiles beside the projects.",
+            "Gardez les fichiers Dockerfile près des projets.",
+        ),
     )
     chapter = FRENCH.for_page("create-docker-images.md")
     assert [check_entry(entry, chapter) for entry in entries] == [(), (), ()]
