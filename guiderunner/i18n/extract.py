@@ -18,6 +18,8 @@ from guiderunner.markdown import Token, inline_tokens, prose_tokens
 ADMONITION = re.compile(
     r'^(?P<head>\s*(?:!!!|\?\?\?\+?) ?(?P<types>[\w-]+(?: +[\w-]+)*))(?: +"(?P<title>.*?)")? *$'
 )
+TAB_TITLE = re.compile(r'^(?P<head>\s*===[!+]* +)"(?P<title>[^"\n]*)" *$')
+"""A content tab's opening line (pymdownx.tabbed): only its quoted title is prose."""
 ATX_OPENING = re.compile(r"^\s*#{1,6}(?:[ \t]+|$)")
 HEADING_ATTRIBUTES = re.compile(r"[ ]+\{:?([^}\n]*)\}[ ]*$")
 ID_ATTRIBUTE = re.compile(r"(?:^|\s)#([\w-]+)")
@@ -57,6 +59,8 @@ def extract_segments(text: str) -> tuple[Segment, ...]:
         if token.type == "inline" and token.map is not None and opener is not None:
             if opener.type == "heading_open":
                 found.append(_heading(source, opener, token, used_ids))
+            elif opener.type == "paragraph_open" and TAB_TITLE.match(token.content):
+                found.append(_tab_title(source, token))
             elif opener.type in BLOCK_KINDS:
                 found.append(_block(source, BLOCK_KINDS[opener.type], token))
         elif token.type == "tr_open" and token.map is not None:
@@ -188,6 +192,21 @@ def _cells(source: _Source, line: int, cells: Iterator[Token]) -> Iterator[Segme
         cursor = column + len(cell.content)
         start = source.offsets[line] + column
         yield Segment("cell", cell.content, line + 1, start, start + len(cell.content))
+
+
+def _tab_title(source: _Source, inline: Token) -> Segment | None:
+    """A content tab's title (`=== "Linux"`): the quotes and the `===` stay as they are.
+
+    Markdown without the tabbed extension reads the line as a paragraph; translating it whole
+    would put French quotes where the extension needs straight ones.
+    """
+    assert inline.map is not None
+    line = inline.map[0]
+    found = TAB_TITLE.match(source.lines[line])
+    if found is None:
+        return None
+    start, end = (source.offsets[line] + found.span("title")[i] for i in (0, 1))
+    return Segment("title", found["title"], line + 1, start, end)
 
 
 def _title(source: _Source, line: int) -> Segment | None:

@@ -59,15 +59,6 @@ def language_root(alternates: Sequence[Mapping[str, str]], language: str) -> str
     return "" if relative == "." else relative.rstrip("/") + "/"
 
 
-def error_page_base(base_url: str, root: str) -> str:
-    """The absolute base of a language's error pages, which mkdocs sets for the root site.
-
-    >>> error_page_base("/", "fr/"), error_page_base("/docs/", "fr/"), error_page_base("/", "")
-    ('/fr/', '/docs/fr/', '/')
-    """
-    return posixpath.join(base_url or "/", root)
-
-
 def link_alternates(html: str, page_url: str, alternates: Sequence[Mapping[str, str]]) -> str:
     """Point the language switcher at this very page in each language.
 

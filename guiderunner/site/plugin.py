@@ -29,8 +29,8 @@ from guiderunner.settings import BUILDERS, DEFAULT_BUILDER, FUZZY_POLICIES
 from guiderunner.site.additions import stale_notice, stemmed_search
 from guiderunner.site.badge import relabel
 from guiderunner.site.console import finish_html, present
+from guiderunner.site.error_page import root_error_page, translated_error_page
 from guiderunner.site.markup import (
-    error_page_base,
     insert_after_title,
     language_root,
     link_alternates,
@@ -196,10 +196,13 @@ class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]
     def on_template_context(
         self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
     ) -> TemplateContext:
-        """Root a translation's 404 page at its own folder (mkdocs roots it at the site's)."""
-        if template_name == "404.html":
-            root = language_root(config.extra.get("alternate") or [], config.theme["language"])
-            context["base_url"] = error_page_base(context["base_url"], root)
+        """A translation's 404 links relative to its folder, whose address its script finds.
+
+        mkdocs roots the error page at `site_url`'s path, or `/` without one: wrong for a
+        translation's folder, and for a site served under a project path.
+        """
+        if template_name == "404.html" and _error_root(config):
+            context["base_url"] = ""
         return context
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
@@ -211,5 +214,18 @@ class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]
     def on_post_template(
         self, output_content: str, /, *, template_name: str, config: MkDocsConfig
     ) -> str:
-        """The 404 page searches like the others."""
+        """The 404 page searches like the others, and finds its base (error_page.py)."""
+        if template_name == "404.html":
+            root = _error_root(config)
+            if root:
+                output_content = translated_error_page(output_content, root)
+            else:
+                alternates = config.extra.get("alternate") or []
+                roots = [language_root(alternates, str(alt.get("lang"))) for alt in alternates]
+                output_content = root_error_page(output_content, [r for r in roots if r])
         return stemmed_search(output_content)
+
+
+def _error_root(config: MkDocsConfig) -> str:
+    """This language's folder under the root site (`fr/`), or '' for the root language."""
+    return language_root(config.extra.get("alternate") or [], config.theme["language"])

@@ -47,6 +47,9 @@ def _unplaced(item: object) -> object:
     """A block or stop mark without its lines: French prose may take fewer lines."""
     variants = tuple(replace(v, span=None, fence=0) for v in getattr(item, "variants", ()))
     unplaced = replace(item, span=None)  # type: ignore[type-var]
+    tab = getattr(item, "tab", None)
+    if tab is not None:  # the set's line moves with the prose; its title must not change
+        unplaced = replace(unplaced, tab=replace(tab, set_line=0))  # type: ignore[type-var]
     return replace(unplaced, variants=variants) if variants else unplaced
 
 

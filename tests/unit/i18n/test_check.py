@@ -252,6 +252,23 @@ def test_a_malformed_catalog_is_a_usage_error(
             "L'envoi vers Docker Hub n'a lieu que si un compte existe.",
             "'push' is «\u00a0pouss*\u00a0», not «\u00a0envoi\u00a0»",
         ),
+        (
+            "The same stage shows it; a CI job can fail on such a list.",
+            "La même étape le montre\u202f; une instruction de votre CI peut alors échouer.",
+            "'CI job' is «\u00a0tâche de CI\u00a0» or «\u00a0tâches de CI\u00a0», "
+            "not «\u00a0instruction de votre CI\u00a0»",
+        ),
+        (
+            "A CI job can fail on it.",
+            "Une étape de CI peut alors échouer.",
+            "'CI job' is «\u00a0tâche de CI\u00a0» or «\u00a0tâches de CI\u00a0», "
+            "not «\u00a0étape de CI\u00a0»",
+        ),
+        (
+            "Both Dockerfiles restore a project.",
+            "Les deux Dockerfiles restaurent un projet.",
+            "forbidden word 'Dockerfiles': say « fichiers Dockerfile »",
+        ),
     ],
 )
 def test_the_french_glossary_rules_out_second_renderings(
@@ -261,11 +278,30 @@ def test_the_french_glossary_rules_out_second_renderings(
     assert any(p.startswith(f"glossary: {problem}") for p in found), found
 
 
+def test_a_ci_job_beside_a_stage_is_a_tache_de_ci_on_the_chapter() -> None:
+    """« tâche de CI » passes beside « étape » (the stage), and « fichiers Dockerfile » too."""
+    entries = _page(
+        ("The `build` stage restores.", "L’étape `build` restaure."),
+        (
+            "A CI job can fail on such a list. The same stage shows the context.",
+            "Une tâche de CI peut échouer sur une telle liste. La même étape montre le contexte.",
+        ),
+        (
+            "Keep the Dockerfiles beside the projects.",
+            "Gardez les fichiers Dockerfile près des projets.",
+        ),
+    )
+    chapter = FRENCH.for_page("create-docker-images.md")
+    assert [check_entry(entry, chapter) for entry in entries] == [(), (), ()]
+    assert page_findings("fr/c.po", entries, chapter) == ()
+
+
 def test_glossary_words_with_a_star_take_any_ending() -> None:
     english = "To check, remove the local copy and pull it back."
     assert _problems(english, "Supprimez la copie locale et récupérez-la.", FRENCH) == ()
+    assert _problems("Each host pulls it.", "Chaque hôte la récupère.", FRENCH) == ()
     (problem,) = _problems(english, "Supprimez la copie locale et tirez-la.", FRENCH)
-    assert problem.startswith("glossary: 'pull' is translated «\u00a0récupér*\u00a0»")
+    assert problem.startswith("glossary: 'pull' is translated «\u00a0récup*\u00a0»")
 
 
 def test_a_protected_name_inside_a_term_does_not_hide_it() -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from guiderunner.i18n.apply import translate_page
 from guiderunner.i18n.extract import extract_segments, plain_text
 from guiderunner.i18n.slug import slugify
 from guiderunner.markdown import directive_lines
@@ -124,3 +125,28 @@ def test_slugs_match_the_toc_extension(markdown: str, expected: str) -> None:
 def test_odd_markdown_never_crashes(markdown: str) -> None:
     for segment in extract_segments(markdown):
         assert 0 <= segment.start <= segment.end <= len(markdown)
+
+
+TABS = """A set of tabs.
+
+=== "Linux"
+
+    ```console
+    $ uname -s
+    Linux
+    ```
+
+===! "Pas de \\"quote\\""
+
+    Text.
+
+=== Not a tab title
+"""
+
+
+def test_a_content_tab_title_is_a_title_and_its_quotes_stay() -> None:
+    segments = [s for s in extract_segments(TABS) if s.kind == "title"]
+    assert [(s.text, s.line) for s in segments] == [("Linux", 3)]
+    page = translate_page(TABS, extract_segments(TABS), {"Linux": "Linux (Ubuntu)"})
+    assert '=== "Linux (Ubuntu)"\n\n    ```console\n    $ uname -s\n    Linux\n' in page
+    assert "=== Not a tab title" in _texts(TABS)

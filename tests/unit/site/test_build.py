@@ -40,11 +40,15 @@ def test_both_languages_have_every_page_and_a_404(site: Path) -> None:
 
 
 def test_each_404_page_is_rooted_in_its_own_language(site: Path) -> None:
+    """Without site_url: the French 404's links are relative to fr/, which its script finds."""
     french, english = _html(site, "fr/404.html"), _html(site, "404.html")
-    assert 'href="/fr/assets/stylesheets/' in french
-    assert 'href="/fr/guide/"' in french
+    assert 'href="assets/stylesheets/' in french
+    assert 'href="guide/"' in french
+    assert 'href="/fr/' not in french
+    assert french.index('p.indexOf("/"+r)') < french.index('href="assets/stylesheets/')
     assert 'href="/assets/stylesheets/' in english
     assert 'href="/guide/"' in english
+    assert 'var s=["fr/"]' in english
 
 
 def test_french_pages_declare_french_and_use_french_ui_strings(site: Path) -> None:

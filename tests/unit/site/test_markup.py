@@ -6,7 +6,6 @@ import pytest
 
 from guiderunner.site.markup import (
     alternate_href,
-    error_page_base,
     language_root,
     link_alternates,
     strip_runner_comments,
@@ -84,7 +83,6 @@ def test_alternate_href(page_url: str, link: str, expected: str) -> None:
 def test_language_root(links: dict[str, str], language: str, expected: str) -> None:
     alternates = [{"lang": lang, "link": link} for lang, link in links.items()]
     assert language_root(alternates, language) == expected
-    assert error_page_base("/", expected) == "/" + expected
 
 
 def test_link_alternates_rewrites_the_switcher_and_drops_head_links() -> None:
