@@ -5,10 +5,16 @@ is one place to look:
 
     plugins:
       - runner:
-          sample: sample-solution
+          sample: samples/app     # copied into each page's workspace (default: an empty one)
           timeout: 120
-          placeholders: {myorg: stockkube}
-          builder: buildkit     # or legacy; RUNNER_BUILDER, then `--builder`, override it
+          placeholders: {myorg: acme}
+          builder: buildkit       # or legacy; RUNNER_BUILDER, then `--builder`, override it
+          translations: [fr]      # default: none, one language
+          untranslated: warn      # a page not translated yet: warn (default) or fail
+          tools: {docker: Docker} # what the badge names, when a page ran it
+          toolchain: {...}        # `runner toolchain`: see guiderunner.toolchain.config
+
+Every default fits any repository: an empty workspace, one language, no toolchain.
 """
 
 from __future__ import annotations
@@ -36,6 +42,11 @@ KNOWN_KEYS = frozenset(
         "secrets",
         "builder",
         "shards",
+        "translations",
+        "untranslated",
+        "tools",
+        "toolchain",
+        "external_fonts",
     }
 )
 DEFAULT_SECRETS = ("*_TOKEN", "*_PASSWORD", "*_SECRET", "*_KEY")
@@ -44,6 +55,10 @@ Builder = Literal["buildkit", "legacy"]
 BUILDERS: tuple[Builder, ...] = ("buildkit", "legacy")
 DEFAULT_BUILDER: Builder = "buildkit"
 BUILDER_VARIABLE = "RUNNER_BUILDER"
+UNTRANSLATED_POLICIES = ("warn", "fail")
+"""`untranslated:` setting: a page with no translation yet is a warning (default) or fails."""
+DEFAULT_TOOLS: Mapping[str, str] = {"docker": "Docker"}
+"""Report key -> name on the badge, of the tools a badge may name (when a page ran them)."""
 FUZZY_POLICIES = ("fail", "notice")
 """`fuzzy:` setting: `runner i18n check` fails on fuzzy messages, or lists them and passes
 (the site then publishes them in English under a notice); the first is the default."""
@@ -120,6 +135,14 @@ class Settings:
     """What a fuzzy translation means: `fail` the check, or publish it with a `notice`."""
     shards: int | None = None
     """How many shards an Indexed Job runs: `JOB_COMPLETION_INDEX` gives only the index."""
+    translations: tuple[str, ...] = ()
+    """The languages the pages are translated into (translations/<code>/); none by default."""
+    untranslated: str = UNTRANSLATED_POLICIES[0]
+    """What a page with no translation yet means to `runner i18n check`: `warn` or `fail`."""
+    tools: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_TOOLS))
+    """The tools a badge may name (report key -> shown name), each only on pages that ran it."""
+    toolchain: Mapping[str, Any] = field(default_factory=dict)
+    """`runner toolchain`'s configuration (guiderunner.toolchain.config); empty: none."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -158,7 +181,13 @@ def load_settings(
         secrets=_patterns(entry.get("secrets"), DEFAULT_SECRETS),
         builder=_builder(builder, env, entry, config),
         shards=_count(env.get("RUNNER_SHARDS") or entry.get("shards")),
-        fuzzy=_fuzzy(entry.get("fuzzy"), config),
+        fuzzy=_choice("fuzzy", entry.get("fuzzy"), FUZZY_POLICIES, config),
+        translations=_languages(entry.get("translations"), config),
+        untranslated=_choice(
+            "untranslated", entry.get("untranslated"), UNTRANSLATED_POLICIES, config
+        ),
+        tools=_strings(entry["tools"]) if entry.get("tools") is not None else dict(DEFAULT_TOOLS),
+        toolchain=_mapping("toolchain", entry.get("toolchain"), config),
     )
 
 
@@ -269,12 +298,43 @@ def _patterns(value: object, default: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _fuzzy(value: object, config: Path | None) -> str:
+def _choice(name: str, value: object, choices: tuple[str, ...], config: Path | None) -> str:
+    """A setting with a few allowed values, the first being the default.
+
+    >>> _choice("untranslated", None, UNTRANSLATED_POLICIES, None)
+    'warn'
+    """
     if value is None:
-        return FUZZY_POLICIES[0]
-    if value not in FUZZY_POLICIES:
+        return choices[0]
+    if value not in choices:
         raise UsageError(
-            f"{config or CONFIG_NAME}: runner setting `fuzzy` is {value!r}: "
-            f"use {' or '.join(FUZZY_POLICIES)}"
+            f"{config or CONFIG_NAME}: runner setting `{name}` is {value!r}: "
+            f"use {' or '.join(choices)}"
         )
     return str(value)
+
+
+def _languages(value: object, config: Path | None) -> tuple[str, ...]:
+    """`translations`: language codes such as `fr` or `pt-BR`.
+
+    >>> _languages(["fr"], None), _languages(None, None)
+    (('fr',), ())
+    """
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2,4})?", v) for v in value
+    ):
+        raise UsageError(
+            f"{config or CONFIG_NAME}: runner setting `translations` wants a list of language "
+            f"codes such as [fr], got {value!r}"
+        )
+    return tuple(value)
+
+
+def _mapping(name: str, value: object, config: Path | None) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise UsageError(f"{config or CONFIG_NAME}: runner setting `{name}` wants a mapping")
+    return dict(value)

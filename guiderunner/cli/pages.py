@@ -112,14 +112,23 @@ def _assignments(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def chosen(lang: str, pages: Sequence[Path], settings: Settings) -> list[Path]:
-    """The English pages, their French editions (built from them and the catalogs), or both."""
+    """The English pages, their translation (built from them and the catalogs), or both.
+
+    `all` is every configured language: the English pages alone when none is configured.
+    """
     english = list(pages) or sorted(settings.docs_dir.rglob("*.md"))
-    if lang == "en":
+    if lang not in ("en", "all", *settings.translations):
+        configured = ", ".join(settings.translations) or "none"
+        raise UsageError(
+            f"--lang {lang}: not a language of this project (translations configured: "
+            f"{configured}; runner setting `translations`)"
+        )
+    if lang == "en" or not settings.translations:
         return english
     from guiderunner.i18n.project import translated_pages
 
-    french = translated_pages(settings.root / "mkdocs.yml", english, settings.docs_dir)
-    return french if lang == "fr" else english + french
+    translated = translated_pages(settings.root / "mkdocs.yml", english, settings.docs_dir)
+    return translated if lang != "all" else english + translated
 
 
 def plans(pages: Sequence[Path], settings: Settings, *, reader: bool = False) -> list[Plan]:

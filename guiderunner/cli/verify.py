@@ -70,9 +70,9 @@ def verify_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--lang",
-        choices=["en", "fr", "all"],
         default="en",
-        help="verify the English pages, the French ones built from them, or both",
+        metavar="{en,CODE,all}",
+        help="verify the English pages, a configured translation built from them, or all",
     )
     parser.add_argument(
         "--record", type=Path, metavar="DIR", help="record each page's run as DIR/<page>.cast"

@@ -19,8 +19,10 @@ STEMMING_WORKER = "stemmed-search.js"
 """overrides/assets/javascripts/workers/: loads the theme's worker and stems what is typed."""
 
 
-def stale_notice(strings: SiteStrings, page_url: str, source_root: str) -> str:
-    """The notice of a translated page some of whose passages are still in English.
+def stale_notice(
+    strings: SiteStrings, page_url: str, source_root: str, *, never_translated: bool = False
+) -> str:
+    """The notice of a translated page some of whose passages (or all) are still in English.
 
     >>> print(stale_notice(SiteStrings(stale="Old.", original="Original"), "a/", "../"))
     <p class="stale-translation" role="note">Old. <a href="../../a/" hreflang="en">Original</a></p>
@@ -29,7 +31,8 @@ def stale_notice(strings: SiteStrings, page_url: str, source_root: str) -> str:
     if source_root:
         href = html.escape(alternate_href(page_url, source_root), quote=True)
         link = f' <a href="{href}" hreflang="en">{html.escape(strings.original, quote=False)}</a>'
-    return f'<p class="stale-translation" role="note">{html.escape(strings.stale, quote=False)}{link}</p>'
+    text = strings.untranslated if never_translated else strings.stale
+    return f'<p class="stale-translation" role="note">{html.escape(text, quote=False)}{link}</p>'
 
 
 def stemmed_search(page: str) -> str:

@@ -13,7 +13,7 @@ re-renders it in the page's language (`relabel`) without the report at hand.
 >>> report = {"finished": "2025-03-07T10:00:00+00:00", "environment": {"docker": "27.1.1",
 ...           "dotnet": "10.0.100"}, "pages": [{"path": "docs/a.md", "content_hash": "h1",
 ...           "passed": True}]}
->>> html = badge_html("docs/a.md", "h1", report, "en")
+>>> html = badge_html("docs/a.md", "h1", report, tools={"docker": "Docker", "dotnet": ".NET"})
 >>> print(html.split(">", 1)[1])  # doctest: +NORMALIZE_WHITESPACE
 <time datetime="2025-03-07">Verified on March 7, 2025</time> with Docker 27.1.1 and .NET
 10.0.100</p>
@@ -22,8 +22,11 @@ re-renders it in the page's language (`relabel`) without the report at hand.
 >>> print(relabel(html, french).split(">", 1)[1])  # doctest: +NORMALIZE_WHITESPACE
 <time datetime="2025-03-07">Vérifié le 7 mars 2025</time> avec Docker 27.1.1 et .NET
 10.0.100</p>
->>> badge_html("docs/a.md", "h2", report, "en")
+>>> badge_html("docs/a.md", "h2", report)
 '<p class="verified not-verified">Not verified</p>'
+>>> report["pages"][0]["passed"] = False
+>>> badge_html("docs/a.md", "h1", report)
+'<p class="verified failed">Failed</p>'
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ class Words:
     and_: str
     """Between the last two tools."""
     not_verified: str
-    """When the report has no passing run of this very content."""
+    """When the report has no run of this very content."""
     content: str
     """The tooltip: `{hash}` is the start of the content hash that was verified."""
     months: tuple[str, ...]
@@ -75,6 +78,8 @@ class Words:
     """Another publisher's images, pulled by these digests."""
     local: str = "built locally"
     """Images built on the machine, neither stand-ins nor pulled."""
+    failed: str = "Failed"
+    """When the report's last run of this very content failed."""
 
 
 ENGLISH = Words(
@@ -88,9 +93,6 @@ ENGLISH = Words(
     "{month} {day}, {year}",
 )  # fmt: skip
 """The source language's words; other languages' come from their site.yml."""
-
-TOOLS = (("docker", "Docker"), ("dotnet", ".NET"))
-"""Report key and display name of the tools the badge names, in order."""
 
 DATA = re.compile(r"""\bdata-badge='([^']*)'""")
 
@@ -119,22 +121,23 @@ class Facts:
     """The .NET versions inside the base images it used."""
     origins: tuple[tuple[str, str], ...] = ()
     """(origin, short digest or "") of those images: an ORIGINS name each."""
+    failed: bool = False
+    """Not verified because the report's run of this content failed (day is then None)."""
 
 
 def badge_html(
     page_path: str,
     content_hash: str,
     report: dict[str, Any] | None,
-    lang: str,
     also: Collection[str] = (),
+    tools: Mapping[str, str] | None = None,
 ) -> str:
-    """The badge for a page in the source language's words; `lang` is the page's language.
+    """The badge for a page in the source language's words.
 
     A translated site relabels it with its own words (`relabel`), so every language's badge
-    says the same facts.
+    says the same facts. `tools` are the tools the page ran (report key -> name shown).
     """
-    del lang  # the words of other languages live in their translations, not in code
-    return render_badge(badge_facts(page_path, content_hash, report, also), ENGLISH)
+    return render_badge(badge_facts(page_path, content_hash, report, also, tools), ENGLISH)
 
 
 def badge_facts(
@@ -142,6 +145,7 @@ def badge_facts(
     content_hash: str,
     report: Mapping[str, Any] | None,
     also: Collection[str] = (),
+    tools: Mapping[str, str] | None = None,
 ) -> Facts:
     """Whether, when and with what the report verified this very content of the page.
 
@@ -151,6 +155,8 @@ def badge_facts(
     """
     accepted = {content_hash, *also}
     entries = _passing_entries(report, page_path, accepted) if report is not None else []
+    if report is not None and not entries:
+        return Facts(None, failed=bool(_entries(report, page_path, accepted)))
     days = [_day(e.get("verified_at") or (report or {}).get("finished")) for e in entries]
     known = [day for day in days if day is not None]
     if report is None or not known:
@@ -161,8 +167,9 @@ def badge_facts(
         # A merged report's page ran on its own shard's machine: its own tools, then the report's.
         first = entries[0] if entries else {}
         environment = first.get("environment") or report.get("environment") or {}
-        tools = tuple((name, str(environment[k])) for k, name in TOOLS if environment.get(k))
-        return Facts(max(known), tools, content_hash[:12])
+        named = (tools or {}).items()
+        found = tuple((name, str(environment[k])) for k, name in named if environment.get(k))
+        return Facts(max(known), found, content_hash[:12])
     images = [i for p in prints for i in p.get("images") or [] if isinstance(i, dict)]
     dotnet_images = [i for i in images if i.get("dotnet")]
     return Facts(
@@ -203,6 +210,8 @@ def _once(values: Iterable[str]) -> tuple[str, ...]:
 
 def render_badge(facts: Facts, words: Words) -> str:
     """The badge's HTML in `words`, with its facts in `data-badge` for `relabel`."""
+    if facts.day is None and facts.failed:
+        return f'<p class="verified failed">{html.escape(words.failed)}</p>'
     if facts.day is None:
         return f'<p class="verified not-verified">{html.escape(words.not_verified)}</p>'
     when = facts.day
@@ -222,6 +231,8 @@ def render_badge(facts: Facts, words: Words) -> str:
 def relabel(badge: str, words: Words) -> str:
     """The same badge in other words: the facts come from its `data-badge`."""
     found = DATA.search(badge)
+    if found is None and '"verified failed"' in badge:
+        return render_badge(Facts(None, failed=True), words)
     if found is None:
         return render_badge(Facts(None), words) if "not-verified" in badge else badge
     data = json.loads(html.unescape(found[1]))
@@ -298,7 +309,14 @@ def _listed(items: Sequence[str], words: Words) -> str:
 def _passing_entries(
     report: Mapping[str, Any], page_path: str, accepted: Collection[str]
 ) -> list[dict[str, Any]]:
-    """The report's entries for this page and content that passed (one per environment).
+    """The report's entries for this page and content that passed (one per environment)."""
+    return [entry for entry in _entries(report, page_path, accepted) if entry.get("passed") is True]
+
+
+def _entries(
+    report: Mapping[str, Any], page_path: str, accepted: Collection[str]
+) -> list[dict[str, Any]]:
+    """The report's entries for this page and content, passed or not.
 
     The report names pages as the runner was given them (`docs/a.md`), the site by their path
     in the docs folder (`a.md`): a match of whole trailing path components is enough, since the
@@ -310,7 +328,7 @@ def _passing_entries(
         if not isinstance(entry, dict) or entry.get("content_hash") not in accepted:
             continue
         path = str(entry.get("path", "")).replace("\\", "/").removeprefix("./")
-        if (path == wanted or path.endswith("/" + wanted)) and entry.get("passed") is True:
+        if path == wanted or path.endswith("/" + wanted):
             found.append(entry)
     return found
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +21,13 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from guiderunner.settings import BUILDERS, DEFAULT_BUILDER, FUZZY_POLICIES
+from guiderunner.i18n.stale import NOT_TRANSLATED
+from guiderunner.settings import (
+    BUILDERS,
+    DEFAULT_BUILDER,
+    FUZZY_POLICIES,
+    UNTRANSLATED_POLICIES,
+)
 from guiderunner.site.additions import stale_notice, stemmed_search
 from guiderunner.site.badge import relabel
 from guiderunner.site.markup import (
@@ -36,7 +43,13 @@ from guiderunner.site.strings import strings_of
 BADGES_VARIABLE = "RUNNER_BADGES"  # set by `runner publish`: build/badges.json
 RECORDINGS_VARIABLE = "RUNNER_RECORDINGS"  # set by `runner publish`: build/recordings.json
 STALE_KEY = "runner_stale"  # extra.runner_stale: page -> lagging messages (guiderunner.site.build)
-WORDS_KEY = "runner_words"  # extra.runner_words: what overrides/ templates show
+WORDS_KEY = "runner_words"  # extra.runner_words: what theme/ templates show
+THEME_DIR = Path(__file__).with_name("theme")
+"""Templates and files layered over mkdocs-material's (under a project's own `custom_dir`)."""
+STYLESHEET = "assets/stylesheets/runner.css"
+"""The badge's, the stale notice's and the marks' style, in THEME_DIR, added to `extra_css`."""
+
+LOG = logging.getLogger("mkdocs.plugins.runner")
 
 MarkdownStep = Callable[[str, Page, MkDocsConfig], str]
 """A transform of a page's Markdown; it may read the page and the site's config."""
@@ -71,7 +84,9 @@ def _add_stale_notice(markdown: str, page: Page, config: MkDocsConfig) -> str:
         return markdown
     alternates = config.extra.get("alternate") or []
     source = str(alternates[0].get("link", "")) if alternates else ""
-    return insert_after_title(markdown, stale_notice(strings_of(config.extra), page.url, source))
+    never = stale[page.file.src_uri] == NOT_TRANSLATED
+    notice = stale_notice(strings_of(config.extra), page.url, source, never_translated=never)
+    return insert_after_title(markdown, notice)
 
 
 @functools.cache
@@ -109,6 +124,11 @@ class RunnerConfig(Config):  # type: ignore[no-untyped-call]
     fuzzy = options.Choice(FUZZY_POLICIES, default=FUZZY_POLICIES[0])
     builder = options.Choice(BUILDERS, default=DEFAULT_BUILDER)
     secrets = options.Optional(options.ListOfItems(options.Type(str)))
+    translations = options.ListOfItems(options.Type(str), default=[])
+    untranslated = options.Choice(UNTRANSLATED_POLICIES, default=UNTRANSLATED_POLICIES[0])
+    tools = options.Optional(options.Type(dict))
+    toolchain = options.Type(dict, default={})
+    external_fonts = options.Type(bool, default=False)
 
 
 class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]
@@ -123,12 +143,23 @@ class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]
         return markdown
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Give the theme this language's words: heading link tooltips, 404, interface."""
+        """The package's theme files and style; no font host; this language's words."""
+        _layer_theme(config, external_fonts=self.config.external_fonts)
         strings = strings_of(config.extra)
         if "toc" in config.mdx_configs or "toc" in config.markdown_extensions:
             config.mdx_configs.setdefault("toc", {})["permalink_title"] = strings.permalink
         config.extra[WORDS_KEY] = {"not_found": strings.not_found, "theme": dict(strings.theme)}
         return config
+
+    def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        """A page left out of an explicit nav is built but hard to reach: say which (a warning)."""
+        if config.nav is None:
+            return nav
+        shown = {page.file.src_uri for page in nav.pages}
+        for file in files.documentation_pages():
+            if file.src_uri not in shown:
+                LOG.warning("runner: %s is not in the nav of mkdocs.yml", file.src_uri)
+        return nav
 
     def on_template_context(
         self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
@@ -150,3 +181,20 @@ class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]
     ) -> str:
         """The 404 page searches like the others."""
         return stemmed_search(output_content)
+
+
+def _layer_theme(config: MkDocsConfig, *, external_fonts: bool) -> None:
+    """Put the package's theme files under the project's own and its stylesheet in the site.
+
+    A project's `custom_dir` stays first, so it can override any of them. Unless the runner's
+    `external_fonts` setting says otherwise, the theme uses the system fonts: Material's
+    default fetches Google Fonts, and a site must not ask another host for anything.
+    """
+    dirs = config.theme.dirs
+    if str(THEME_DIR) not in dirs:
+        custom = config.theme.custom_dir
+        dirs.insert(1 if custom and dirs and dirs[0] == custom else 0, str(THEME_DIR))
+    if not external_fonts:
+        config.theme["font"] = False
+    if STYLESHEET not in config.extra_css:
+        config.extra_css.insert(0, STYLESHEET)

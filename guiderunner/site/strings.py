@@ -44,6 +44,7 @@ BADGE_KEYS = {
     "microsoft": "microsoft",
     "pulled": "pulled",
     "local": "local",
+    "failed": "failed",
 }
 """site.yml's `badge` keys -> guiderunner.site.badge.Words fields."""
 
@@ -61,6 +62,8 @@ class SiteStrings:
         "translation catches up, the changed passages are shown in English."
     )
     """The notice on a translated page whose messages are fuzzy or missing."""
+    untranslated: str = "This page is not translated yet: it is shown in English."
+    """The notice on a translated page nobody translated yet."""
     original: str = "Read the English original"
     """The link, after the notice, to the same page in the source language."""
     badge: Words = ENGLISH

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 
 from guiderunner.site.badge import ENGLISH, badge_html, relabel
+
+TOOLS = {"docker": "Docker", "dotnet": ".NET"}
 from guiderunner.site.strings import EXTRA_KEY, load_site_strings, site_strings
 from tests.conftest import ROOT
 
@@ -51,7 +53,7 @@ def report(*entries):
 
 
 def both(document):
-    english = badge_html("create-docker-images.md", "abc123", document, "en")
+    english = badge_html("create-docker-images.md", "abc123", document, tools=TOOLS)
     return english, relabel(english, FRENCH)
 
 
