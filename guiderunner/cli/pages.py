@@ -34,7 +34,10 @@ def page_arguments(parser: argparse.ArgumentParser, *, one: bool = False) -> Non
             "pages", nargs="*", type=Path, help="pages (default: every page of docs/)"
         )
     parser.add_argument("--config", type=Path, help="mkdocs.yml holding the runner settings")
-    parser.add_argument("--sample", help="the sample solution to copy into each workspace")
+    parser.add_argument(
+        "--sample",
+        help="a folder copied into each page's workspace (default: the `sample` setting, or none)",
+    )
     parser.add_argument("--timeout", type=float, help="default seconds per command")
     parser.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="a placeholder's value"

@@ -34,6 +34,6 @@ def test_bad_arguments_exit_2(capsys):
 
 
 def test_a_toolchain_setting_error_keeps_its_status(capsys, monkeypatch):
-    monkeypatch.setenv("STOCKKUBE_REGISTRY_PORT", "http")
+    monkeypatch.setenv("RUNNER_REGISTRY_PORT", "http")
     assert main(["toolchain", "status"]) == 2
-    assert capsys.readouterr().err.startswith("runner: STOCKKUBE_REGISTRY_PORT='http'")
+    assert capsys.readouterr().err.startswith("runner: RUNNER_REGISTRY_PORT='http'")
