@@ -309,6 +309,15 @@ class Verdict:
         """The step judged."""
         return self.observation.step
 
+    @property
+    def did_not_pass(self) -> bool:
+        """Failed or errored: the one predicate every reporter, cache and exit status use."""
+        return self.outcome in NOT_PASSING
+
+
+NOT_PASSING: frozenset[str] = frozenset({"failed", "error"})
+"""The outcomes that fail a page (`passed` and `skipped` do not)."""
+
 
 @dataclass(frozen=True, slots=True)
 class PageResult:
@@ -330,4 +339,4 @@ class PageResult:
     @property
     def passed(self) -> bool:
         """True when no step failed or errored."""
-        return all(v.outcome in ("passed", "skipped") for v in self.verdicts)
+        return not any(v.did_not_pass for v in self.verdicts)

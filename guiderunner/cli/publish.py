@@ -52,12 +52,20 @@ def publish_command(args: argparse.Namespace) -> int:
     """Translate the pages, then build the source language at / and each translation below it."""
     from guiderunner.i18n import project
     from guiderunner.settings import load_settings
-    from guiderunner.site.build import SiteBuild, audit_site, build_site, site_languages
+    from guiderunner.site.build import (
+        SiteBuild,
+        audit_site,
+        build_site,
+        outside_nav,
+        site_languages,
+    )
     from guiderunner.site.strings import load_site_strings
 
     layout = project.layout(args.config)
     settings = load_settings(layout.config)
     languages = site_languages(settings.translations)
+    for page in outside_nav(layout.config, layout.pages()):
+        print(f"runner: warning: {shown(layout.docs / page)} is not in the nav of mkdocs.yml")
     docs = {"en": layout.docs}
     if layout.language is not None:
         docs[layout.language] = project.translate_docs(layout)

@@ -143,7 +143,7 @@ class GuidePage(pytest.File):
             self._failed_at = str(step.span)  # the page could not start: no step will
             raise
         verdict = run.step(step)
-        if verdict.outcome in ("failed", "error"):
+        if verdict.did_not_pass:
             self._failed_at = str(step.span)
         return verdict
 

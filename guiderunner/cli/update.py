@@ -44,7 +44,7 @@ def update_command(args: argparse.Namespace) -> int:
     left = [
         v
         for v in rewrite.rejudged(pages.plans([page], settings)[0], result.verdicts)
-        if v.outcome in ("failed", "error")
+        if v.did_not_pass
     ]
     for verdict in left:
         print(f"still failing: {verdict.step.span}: {verdict.message}")

@@ -180,6 +180,10 @@ def _reporters(
     tools: Mapping[str, str | None],
 ) -> list[Reporter]:
     reporters: list[Reporter] = [TerminalReporter()]
+    from guiderunner.report import github
+
+    if github.wanted(os.environ):
+        reporters.append(github.GitHubAnnotations())
     if args.junit:
         from guiderunner.report.junit import JUnitReporter
 

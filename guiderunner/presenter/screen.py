@@ -18,7 +18,7 @@ from guiderunner.markdown import Heading
 from guiderunner.match import normalise
 from guiderunner.model import Command, StartService, Step, Verdict, WriteFile
 from guiderunner.presenter.timings import Expected, shown
-from guiderunner.report.text import describe, failure_details
+from guiderunner.report.text import MARKS, describe, failure_details
 from guiderunner.run.shell.relay import ESCAPE_NAME
 
 Choice = Literal["run", "skip", "quit", "open", "retry"]
@@ -180,12 +180,7 @@ class Screen:
         "keys": "1",
         "shell": "7",
     }
-    MARKS: Mapping[str, str] = {
-        "passed": "PASS",
-        "failed": "FAIL",
-        "error": "ERROR",
-        "skipped": "SKIP",
-    }
+    MARKS: Mapping[str, str] = MARKS
 
     __slots__ = ("_color", "_out", "_progress")
 
@@ -253,7 +248,7 @@ class Screen:
             self.say("\n".join(f"  | {line}" for line in output[-OUTPUT_TAIL:]))
         self.say("")
         self.mark(verdict.outcome, f"({verdict.observation.duration:.1f}s)")
-        if verdict.outcome in ("failed", "error"):
+        if verdict.did_not_pass:
             self.say(failure_details(verdict).rstrip("\n"))
 
     def progress(self, text: str | None) -> None:

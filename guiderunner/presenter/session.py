@@ -111,7 +111,7 @@ def present_step(
     choice = ask(presenter, running, BEFORE)
     while choice in ("run", "retry"):
         verdict = _run(step, running, presenter)
-        if verdict.outcome not in ("failed", "error"):
+        if not verdict.did_not_pass:
             return verdict.outcome, True
         screen.menu()
         choice = ask(presenter, running, AFTER_FAILURE, again=screen.menu)
@@ -199,7 +199,7 @@ def catch_up(plan: Plan, start: int, running: PageRun, screen: Screen) -> bool:
     for number, step in enumerate(plan.steps[: start - 1], 1):
         screen.progress(f"catching up: step {number} of {start - 1}  {describe(step)}")
         verdict = running.step(step)
-        if verdict.outcome in ("failed", "error"):
+        if verdict.did_not_pass:
             screen.progress(None)
             screen.say(f"catch-up stopped at step {number} ({step.span}): {verdict.message}")
             screen.say(failure_details(verdict).rstrip("\n"))

@@ -6,6 +6,8 @@ from guiderunner.match.show import CUT, LIMIT
 from guiderunner.model import Command, StartService, Step, Verdict
 
 TAIL = 15  # lines of output shown under a failure
+MARKS = {"passed": "PASS", "failed": "FAIL", "skipped": "SKIP", "error": "ERR"}
+"""Each outcome's mark, the same in the terminal report and the presenter."""
 
 
 def describe(step: Step) -> str:

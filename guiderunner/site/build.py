@@ -144,6 +144,37 @@ def alternates(current: Language, languages: Sequence[Language]) -> list[dict[st
     ]
 
 
+def outside_nav(config: Path, pages: Sequence[str]) -> list[str]:
+    """The pages an explicit `nav` of mkdocs.yml leaves out (built, but no link reaches them).
+
+    No `nav` at all: mkdocs lists every page, none is left out.
+    """
+    try:
+        data = load_yaml(config.read_text(encoding="utf-8"))
+    except OSError:
+        return []
+    nav = data.get("nav") if isinstance(data, dict) else None
+    if nav is None:
+        return []
+    listed = set(_nav_pages(nav))
+    return [page for page in pages if page not in listed]
+
+
+def _nav_pages(entry: object) -> list[str]:
+    """Every page path a nav entry names, however nested.
+
+    >>> _nav_pages(["index.md", {"Guide": [{"A": "a/b.md"}, "https://x.org/"]}])
+    ['index.md', 'a/b.md', 'https://x.org/']
+    """
+    if isinstance(entry, str):
+        return [entry]
+    if isinstance(entry, Mapping):
+        return [page for value in entry.values() for page in _nav_pages(value)]
+    if isinstance(entry, list):
+        return [page for item in entry for page in _nav_pages(item)]
+    return []
+
+
 def audit_site(site_dir: Path, languages: Sequence[Language] = (SOURCE,)) -> list[str]:
     """What the built site would fetch from other hosts, and languages missing their pages."""
     problems = []

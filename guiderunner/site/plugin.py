@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -48,8 +47,6 @@ THEME_DIR = Path(__file__).with_name("theme")
 """Templates and files layered over mkdocs-material's (under a project's own `custom_dir`)."""
 STYLESHEET = "assets/stylesheets/runner.css"
 """The badge's, the stale notice's and the marks' style, in THEME_DIR, added to `extra_css`."""
-
-LOG = logging.getLogger("mkdocs.plugins.runner")
 
 MarkdownStep = Callable[[str, Page, MkDocsConfig], str]
 """A transform of a page's Markdown; it may read the page and the site's config."""
@@ -150,16 +147,6 @@ class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]
             config.mdx_configs.setdefault("toc", {})["permalink_title"] = strings.permalink
         config.extra[WORDS_KEY] = {"not_found": strings.not_found, "theme": dict(strings.theme)}
         return config
-
-    def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
-        """A page left out of an explicit nav is built but hard to reach: say which (a warning)."""
-        if config.nav is None:
-            return nav
-        shown = {page.file.src_uri for page in nav.pages}
-        for file in files.documentation_pages():
-            if file.src_uri not in shown:
-                LOG.warning("runner: %s is not in the nav of mkdocs.yml", file.src_uri)
-        return nav
 
     def on_template_context(
         self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
