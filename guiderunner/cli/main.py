@@ -129,8 +129,26 @@ def main(argv: Sequence[str]) -> int:
         return ExitCode.FAILED
     except (KeyboardInterrupt, Interrupted):
         return _fail("interrupted; everything it started was stopped", ExitCode.INTERRUPTED)
+    except OSError as error:
+        # The machine refused something (a full disk, a folder it may not write): exit 3.
+        where = f"{error.filename}: " if error.filename else ""
+        return _fail(f"{where}{error.strerror or error}", ExitCode.ENVIRONMENT)
+    except Exception as error:
+        if _shell_died(error):
+            return _fail(f"the page's bash: {error}", ExitCode.ENVIRONMENT)
+        raise
     finally:
         _restore_signal_handlers(previous)
+
+
+def _shell_died(error: Exception) -> bool:
+    """Whether `error` is the shell's ShellDied (bash did not start, or went away).
+
+    Only a run that started a shell can raise it, so its module is loaded then: looking it up
+    costs nothing and keeps the shell's module out of every other command's start.
+    """
+    session = sys.modules.get("guiderunner.run.shell.session")
+    return session is not None and isinstance(error, session.ShellDied)
 
 
 def _exit_code(error: Exception) -> int:
