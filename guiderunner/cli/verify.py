@@ -87,7 +87,6 @@ def verify_command(args: argparse.Namespace) -> int:
     (guiderunner.store.cache), unless `--no-cache`; `--until` and `--keep-workspace` always run.
     """
     from guiderunner.match import judge
-    from guiderunner.run.docker.fingerprint import page_fingerprint
     from guiderunner.run.lifecycle import run_page
     from guiderunner.store import cache
 
@@ -105,6 +104,8 @@ def verify_command(args: argparse.Namespace) -> int:
     prints: dict[str, dict[str, Any]] = {}  # each page's fingerprint, filled as pages run
 
     def fingerprint(plan: Plan) -> dict[str, Any]:
+        from guiderunner.run.docker.fingerprint import page_fingerprint
+
         found = page_fingerprint(plan, settings.sample, settings.builder, os.environ)
         return found.as_json()
 

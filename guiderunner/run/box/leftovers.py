@@ -24,7 +24,6 @@ from typing import Any
 
 from guiderunner.run.box.processes import kill_session, session_processes
 from guiderunner.run.box.workspace import PREFIX as WORKSPACE_PREFIX
-from guiderunner.run.docker.owned import remove_recorded
 
 STATE_NAME = "stockkube-runner"
 RECORD = "leftovers.json"
@@ -133,6 +132,8 @@ def _remove_session(session: Session) -> list[str]:
     if stopped:
         done.append(f"stopped {len(stopped)} process(es) left by the run of process {session.pid}")
     if session.docker_record is not None:
+        from guiderunner.run.docker.owned import remove_recorded  # only reset needs the engine
+
         removal = remove_recorded(Path(session.docker_record))
         done += [f"removed {name}" for name in removal.removed]
         done += [f"could not remove {name}" for name in removal.failed]
