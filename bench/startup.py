@@ -37,7 +37,9 @@ def environment(checkout: Path, work: Path) -> dict[str, str]:
 
 def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
     began = time.perf_counter()
-    done = subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = subprocess.run(
+        argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+    )
     took = time.perf_counter() - began
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.decode()[-400:]}")
@@ -72,7 +74,9 @@ def imports(checkout: Path) -> list[str]:
         (work / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
         env = environment(checkout, work)
         argv = [sys.executable, "-X", "importtime", "-m", "guiderunner", "verify", "--no-cache"]
-        done = subprocess.run([*argv, "page.md"], cwd=work, env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [*argv, "page.md"], cwd=work, env=env, capture_output=True, text=True, check=False
+        )
     rows = [line.split("|") for line in done.stderr.splitlines() if line.startswith("import time:")]
     ours = [(int(r[1]), r[2].strip()) for r in rows[1:] if r[2].strip().startswith("guiderunner")]
     return [f"{us / 1000:7.1f} ms  {name}" for us, name in sorted(ours, reverse=True)]

@@ -57,7 +57,11 @@ class SubCommand:
 
 COMMANDS: tuple[SubCommand, ...] = (
     SubCommand(
-        "list", "print the plan of each page, run nothing", "verify", "list_arguments", "list_command"
+        "list",
+        "print the plan of each page, run nothing",
+        "verify",
+        "list_arguments",
+        "list_command",
     ),
     SubCommand(
         "verify",
@@ -121,24 +125,35 @@ def main(argv: Sequence[str]) -> int:
     previous = _install_signal_handlers()
     try:
         return int(args.handler(args))
-    except (UsageError, MissingPiece, ToolchainError) as error:
+    except (KeyboardInterrupt, Interrupted):
+        return _fail("interrupted; everything it started was stopped", ExitCode.INTERRUPTED)
+    except Exception as error:
+        status = _handled(error)
+        if status is None:
+            raise
+        return status
+    finally:
+        _restore_signal_handlers(previous)
+
+
+def _handled(error: Exception) -> int | None:
+    """The exit status of an error the one error path knows, having said it in one line.
+
+    None: an error nobody foresaw, which should show its traceback.
+    """
+    if isinstance(error, UsageError | MissingPiece | ToolchainError):
         return _fail(str(error), _exit_code(error))
-    except BrokenPipeError:
+    if isinstance(error, BrokenPipeError):
         # The reader closed the pipe (`runner list | head`): stop quietly, as cat would.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return ExitCode.FAILED
-    except (KeyboardInterrupt, Interrupted):
-        return _fail("interrupted; everything it started was stopped", ExitCode.INTERRUPTED)
-    except OSError as error:
+    if isinstance(error, OSError):
         # The machine refused something (a full disk, a folder it may not write): exit 3.
         where = f"{error.filename}: " if error.filename else ""
         return _fail(f"{where}{error.strerror or error}", ExitCode.ENVIRONMENT)
-    except Exception as error:
-        if _shell_died(error):
-            return _fail(f"the page's bash: {error}", ExitCode.ENVIRONMENT)
-        raise
-    finally:
-        _restore_signal_handlers(previous)
+    if _shell_died(error):
+        return _fail(f"the page's bash: {error}", ExitCode.ENVIRONMENT)
+    return None
 
 
 def _shell_died(error: Exception) -> bool:

@@ -79,7 +79,9 @@ def publish_command(args: argparse.Namespace) -> int:
     ]
     used = {plan.path: tools_used(plan, settings.tools) for plan in planned["en"]}
     os.environ[BADGES_VARIABLE] = str(
-        write_badges(layout, args.report, hashes["en"], other_builders, used, languages)
+        write_badges(
+            layout, args.report, hashes["en"], other_builders, used=used, languages=languages
+        )
     )
     recordings = write_recordings(layout, _recordings_folder(args, layout), hashes, docs)
     os.environ[RECORDINGS_VARIABLE] = str(layout.build / "recordings.json")
@@ -132,6 +134,7 @@ def write_badges(
     report_path: Path | None,
     hashes: dict[str, str],
     others: Sequence[Mapping[str, str]] = (),
+    *,
     used: Mapping[str, Mapping[str, str]] | None = None,
     languages: Sequence[Language] = (),
 ) -> Path:

@@ -1,4 +1,6 @@
-"""`runner toolchain up|down|status`: what mkdocs.yml's `toolchain` setting names (guiderunner.toolchain).
+"""`runner toolchain up|down|status`: what mkdocs.yml's `toolchain` setting names.
+
+The work is guiderunner.toolchain's.
 
 A ToolchainError carries its exit status (2 for a bad setting, 3 for a missing piece); the
 one error path in guiderunner.cli.main prints it.

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from guiderunner.i18n.model import Catalog, Entry, Finding, PageStats
+from guiderunner.i18n.model import Catalog, Finding, PageStats
 from guiderunner.settings import load_settings
 
 
@@ -48,6 +48,7 @@ class FuzzyPolicy:
 def never_translated(catalog: Catalog | None) -> bool:
     """A page nobody translated yet: no catalog, or one without a single translation.
 
+    >>> from guiderunner.i18n.model import Entry
     >>> never_translated(None), never_translated(Catalog((), (Entry("Hi", "Salut"),)))
     (True, False)
     """

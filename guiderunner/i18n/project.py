@@ -22,7 +22,9 @@ from guiderunner.i18n.merge import messages
 from guiderunner.i18n.model import Entry
 from guiderunner.settings import find_config, load_settings, load_yaml
 
-CATALOG_COMMENT = "{language} translation of {page}. Run `runner i18n update` after editing the page."
+CATALOG_COMMENT = (
+    "{language} translation of {page}. Run `runner i18n update` after editing the page."
+)
 NAMES = {"fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese"}
 """Language names in the catalogs' first comment; other codes show as themselves."""
 

@@ -13,7 +13,6 @@ from guiderunner.i18n.catalog import read_catalog
 from guiderunner.i18n.extract import extract_segments
 from guiderunner.i18n.merge import messages
 
-
 NOT_TRANSLATED = -1
 """The count of a page nobody translated yet: it did not change since a translation, it has none."""
 

@@ -26,9 +26,9 @@ def wanted(environ: Mapping[str, str]) -> bool:
 
 
 def escape_data(text: str) -> str:
-    """A message as a workflow command's data.
+    r"""A message as a workflow command's data.
 
-    >>> escape_data("100% done\\r\\nnext")
+    >>> escape_data("100% done\r\nnext")
     '100%25 done%0D%0Anext'
     """
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

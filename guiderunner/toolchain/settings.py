@@ -38,6 +38,7 @@ def _image_sets(value: object) -> tuple[str, ...]:
         )
     return tuple(str(n) for n in names)
 
+
 DEFAULT_REGISTRY_PORT = 5050  # 5000 is a port guides often publish their own service on
 NUGET_MODES = ("auto", "network", "local-feed")
 IMAGE_SETS = ("dotnet-stand-ins",)
@@ -86,7 +87,9 @@ class Settings:
         given = dict(config or {})
         unknown = set(given) - KEYS
         if unknown:
-            raise ToolchainError(f"unknown toolchain setting(s): {', '.join(sorted(unknown))}", USAGE)
+            raise ToolchainError(
+                f"unknown toolchain setting(s): {', '.join(sorted(unknown))}", USAGE
+            )
         default_cache = Path.home() / ".cache" / "guiderunner"
         cache = Path(env.get("RUNNER_TOOLCHAIN_CACHE") or given.get("cache") or default_cache)
         registry = given.get("registry", False)
@@ -97,7 +100,9 @@ class Settings:
             raise ToolchainError(f"RUNNER_REGISTRY_PORT={port_text!r} is not a port", USAGE)
         mode = env.get("RUNNER_NUGET") or "auto"
         if mode not in NUGET_MODES:
-            raise ToolchainError(f"RUNNER_NUGET={mode!r}: use one of {', '.join(NUGET_MODES)}", USAGE)
+            raise ToolchainError(
+                f"RUNNER_NUGET={mode!r}: use one of {', '.join(NUGET_MODES)}", USAGE
+            )
         images = _image_sets(given.get("images"))
         solution = env.get("RUNNER_SOLUTION") or given.get("solution")
         return cls(

@@ -14,7 +14,6 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -73,7 +72,7 @@ class Installed:
 
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The wheel of this checkout, built once per session, offline (hatchling from the wheelhouse)."""
+    """The wheel of this checkout, built once per session, offline (hatchling: the wheelhouse)."""
     out = tmp_path_factory.mktemp("wheel")
     source = tmp_path_factory.mktemp("source") / "guiderunner"
     shutil.copytree(ROOT, source, ignore=_only_the_package)
@@ -92,7 +91,7 @@ def _only_the_package(folder: str, names: list[str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Installed:
     """A fresh venv holding the wheel (with its `site` extra and pytest), and a git repository."""
     venv = tmp_path_factory.mktemp("venv") / "v"
     assert _run([sys.executable, "-m", "venv", str(venv)]).returncode == 0
@@ -104,7 +103,7 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     (repo / "docs" / "index.md").write_text(PAGE, encoding="utf-8")
     (repo / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
     assert _run(["git", "init", "-q", str(repo)]).returncode == 0
-    yield Installed(venv / "bin", repo)
+    return Installed(venv / "bin", repo)
 
 
 def _run(

@@ -159,7 +159,9 @@ def test_the_kubernetes_job_is_indexed_with_one_pod_per_shard():
     mounts = {m["name"] for m in verify["volumeMounts"]}
     assert mounts <= {v["name"] for v in pod["volumes"]}
     (sidecar,) = [c for c in pod["initContainers"] if c.get("restartPolicy") == "Always"]
-    assert verify["image"].endswith("/guiderunner:0.2.0"), "the image deploy/image/Dockerfile builds"
+    assert verify["image"].endswith("/guiderunner:0.2.0"), (
+        "the image deploy/image/Dockerfile builds"
+    )
     (clone,) = [c for c in pod["initContainers"] if c["name"] == "clone"]
     assert clone["image"] == verify["image"]
     assert env["DOCKER_HOST"].removeprefix("unix://") in " ".join(sidecar["args"])

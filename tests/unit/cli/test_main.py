@@ -64,4 +64,5 @@ def test_a_folder_the_run_may_not_write_is_one_line_and_status_3(tmp_path, capsy
     status = main(["verify", "--no-cache", "--json", str(blocked / "r.json"), str(page)])
     err = capsys.readouterr().err
     assert status == 3, err
-    assert err.startswith("runner: ") and err.count("\n") == 1, err
+    assert err.startswith("runner: "), err
+    assert err.count("\n") == 1, err

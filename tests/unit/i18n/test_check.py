@@ -217,7 +217,9 @@ def test_a_new_page_is_a_warning_by_default_and_fails_when_configured(
     assert main(["i18n", "check", "--config", str(config)]) == 0
     assert "docs/index.md: warning: not translated yet into fr" in capsys.readouterr().out
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("translations: [fr]", "translations: [fr]\n      untranslated: fail"))
+    config.write_text(
+        text.replace("translations: [fr]", "translations: [fr]\n      untranslated: fail")
+    )
     assert main(["i18n", "check", "--config", str(config)]) == 1
     assert "docs/index.md: error: not translated yet into fr" in capsys.readouterr().out
 
