@@ -148,11 +148,29 @@ def plans(pages: Sequence[Path], settings: Settings, *, reader: bool = False) ->
 
 def plan_page(page: Path, settings: Settings, *, reader: bool = False) -> Plan:
     """One page parsed and planned, its notices printed; GuideError or UsageError if invalid."""
-    for_plan = replace(plan_settings(settings), reader=reader)
-    plan = plan_guide(parse_guide(shown(page), read(page)), for_plan)
+    plan = planned(shown(page), read(page), settings, reader=reader)
     for notice in plan.notices:
         print(f"{notice.span}: warning: {notice.message}", file=sys.stderr)
     return plan
+
+
+def planned(
+    name: str,
+    text: str,
+    settings: Settings,
+    *,
+    reader: bool = False,
+    builder: str | None = None,
+) -> Plan:
+    """A page's text parsed and planned: the one place every command reads and plans a page.
+
+    `name` is how messages name it, `reader` plans a reader's run (hidden blocks left out),
+    `builder` plans it under another Docker builder than the settings' (its `when` output).
+    """
+    for_plan = replace(plan_settings(settings), reader=reader)
+    if builder is not None:
+        for_plan = replace(for_plan, facts={**for_plan.facts, "builder": builder})
+    return plan_guide(parse_guide(name, text), for_plan)
 
 
 def nothing_to_verify(plan: Plan) -> str:

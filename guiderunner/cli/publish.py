@@ -107,17 +107,12 @@ def plan_pages(layout: Layout, docs: Path, builder: str | None = None) -> list[P
 
     A page's `runner: when` output makes its plan, and so its hash, depend on the builder.
     """
-    from dataclasses import replace
-
+    from guiderunner.cli.pages import planned
     from guiderunner.i18n import project
-    from guiderunner.parse import parse_guide
-    from guiderunner.plan import plan_guide, plan_settings
     from guiderunner.settings import load_settings
 
-    for_plan = plan_settings(load_settings(layout.config))
-    if builder is not None:
-        for_plan = replace(for_plan, facts={**for_plan.facts, "builder": builder})
-    return [plan_guide(parse_guide(p, project.read(docs / p)), for_plan) for p in layout.pages()]
+    settings = load_settings(layout.config)
+    return [planned(p, project.read(docs / p), settings, builder=builder) for p in layout.pages()]
 
 
 def page_hashes(layout: Layout, plans: Sequence[Plan]) -> dict[str, str]:

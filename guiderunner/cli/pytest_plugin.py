@@ -96,15 +96,11 @@ class GuidePage(pytest.File):
     def _plan(self) -> Plan:
         from guiderunner.cli import pages
         from guiderunner.errors import UsageError
-        from guiderunner.parse import parse_guide
-        from guiderunner.plan import plan_guide, plan_settings
 
         try:
             self.settings = _settings(self.path)
             text = pages.read(self.path)
-            self.plan = plan_guide(
-                parse_guide(pages.shown(self.path), text), plan_settings(self.settings)
-            )
+            self.plan = pages.planned(pages.shown(self.path), text, self.settings)
         except UsageError as error:  # GuideError is one: path:line and the reason
             raise self.CollectError(str(error)) from None
         sample = self.settings.sample
