@@ -9,9 +9,7 @@ from urllib.parse import urlsplit
 
 from guiderunner.markdown import directive_lines, headings
 
-SELECT_LINK = re.compile(
-    r'<a href="[^"]*" hreflang="(?P<lang>[^"]*)" class="md-select__link">'
-)
+SELECT_LINK = re.compile(r'<a href="[^"]*" hreflang="(?P<lang>[^"]*)" class="md-select__link">')
 """mkdocs-material's language switcher entry (partials/alternate.html)."""
 HEAD_ALTERNATE = re.compile(r'\n?[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 """mkdocs-material's `<link rel="alternate" hreflang>` (base.html)."""

@@ -102,9 +102,7 @@ def strings_of(extra: Mapping[str, Any]) -> SiteStrings:
     return site_strings(extra.get(EXTRA_KEY) or {})
 
 
-def _section(
-    data: Mapping[str, Any], name: str, known: frozenset[str] | None
-) -> dict[str, Any]:
+def _section(data: Mapping[str, Any], name: str, known: frozenset[str] | None) -> dict[str, Any]:
     section = data.get(name) or {}
     if not isinstance(section, Mapping):
         raise ValueError(f"{name}: expected a mapping")
