@@ -319,6 +319,15 @@ NOT_PASSING: frozenset[str] = frozenset({"failed", "error"})
 """The outcomes that fail a page (`passed` and `skipped` do not)."""
 
 
+def not_run(failed_at: object) -> str:
+    """Fail-fast, said once: why a step after a failed one is skipped (`verify`, `pytest`).
+
+    >>> not_run("docs/a.md:12")
+    'not run: docs/a.md:12 failed'
+    """
+    return f"not run: {failed_at} failed"
+
+
 @dataclass(frozen=True, slots=True)
 class PageResult:
     """All verdicts of one page."""

@@ -132,7 +132,9 @@ class GuidePage(pytest.File):
     def run_step(self, step: Step) -> Verdict:
         """Run one step; after a failure, the later steps are skipped (fail-fast, as verify)."""
         if self._failed_at is not None:
-            pytest.skip(f"not run: {self._failed_at} failed")
+            from guiderunner.model import not_run
+
+            pytest.skip(not_run(self._failed_at))
         try:
             run = self.page_run()
         except BaseException:
