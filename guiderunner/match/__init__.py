@@ -16,13 +16,9 @@ from collections.abc import Sequence
 from guiderunner.match.align import align
 from guiderunner.match.show import render
 from guiderunner.model import (
-    Command,
     LinePattern,
     Observation,
-    StartService,
-    StopService,
     Verdict,
-    WriteFile,
 )
 from guiderunner.plan.expect import matches
 
@@ -54,16 +50,17 @@ def judge(observation: Observation) -> Verdict:
         return Verdict(observation, "skipped", observation.skipped)
     if observation.error is not None:
         return Verdict(observation, "error", observation.error)
-    if isinstance(step, WriteFile | StartService):
+    if not step.judged_on_output:
         return Verdict(observation, "passed")
     actual = normalise(observation.output)
-    diff = compare(step.expected, actual) if step.expected else ()
-    if isinstance(step, Command) and observation.status != step.exit_status:
-        message = f"exit status {observation.status}, expected {step.exit_status}"
+    expected = step.checked_output
+    diff = compare(expected, actual) if expected else ()
+    status = step.expected_status
+    if status is not None and observation.status != status:
+        message = f"exit status {observation.status}, expected {status}"
         return Verdict(observation, "failed", message, diff)
     if diff:
         return Verdict(observation, "failed", "output differs", diff)
-    assert isinstance(step, Command | StopService)
     return Verdict(observation, "passed")
 
 

@@ -16,7 +16,7 @@ from typing import Any, Literal, Protocol, TextIO
 
 from guiderunner.markdown import Heading
 from guiderunner.match import normalise
-from guiderunner.model import Command, StartService, Step, Verdict, WriteFile
+from guiderunner.model import Step, Verdict
 from guiderunner.presenter.timings import Expected, shown
 from guiderunner.report.text import MARKS, describe, failure_details
 from guiderunner.run.shell.relay import ESCAPE_NAME
@@ -266,12 +266,13 @@ class Screen:
 
 
 def _block_lines(step: Step) -> list[str]:
-    if isinstance(step, Command | StartService):
-        return step.shown.split("\n")
-    if isinstance(step, WriteFile):
-        lines = step.content.rstrip("\n").split("\n")
+    if step.typed_lines:
+        return list(step.typed_lines)
+    if step.written is not None:
+        path, content = step.written
+        lines = content.rstrip("\n").split("\n")
         more = len(lines) - SHOWN_LINES
-        return [f"{step.path}:", *(f"  {line}" for line in lines[:SHOWN_LINES])] + (
+        return [f"{path}:", *(f"  {line}" for line in lines[:SHOWN_LINES])] + (
             [f"  ... {more} more lines"] if more > 0 else []
         )
     return [describe(step)]

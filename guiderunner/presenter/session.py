@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from guiderunner.errors import ExitCode, UsageError
 from guiderunner.markdown import Heading
 from guiderunner.match import judge
-from guiderunner.model import Command, Plan, StartService, Step, StopService, Verdict
+from guiderunner.model import Plan, Step, Verdict
 from guiderunner.presenter.screen import (
     AFTER_FAILURE,
     BEFORE,
@@ -102,8 +102,8 @@ def present_step(
     expected = presenter.expected[number - 1] if presenter.expected else None
     screen.header(number, len(plan.steps), step, heading, expected)
     reason = step.skip
-    if isinstance(step, StopService) and step.name not in running.context.services:
-        reason = reason or f"service {step.name!r} is not running"
+    if step.stops is not None and step.stops not in running.context.services:
+        reason = reason or f"service {step.stops!r} is not running"
     if reason is not None:
         screen.mark("skipped", reason)
         return "skipped", True
@@ -179,16 +179,16 @@ def _run(step: Step, running: PageRun, presenter: Presenter) -> Verdict:
         verdict = running.step(step)
     finally:
         presenter.live.on = False
-    presenter.screen.result(verdict, shown_live=isinstance(step, Command))
+    presenter.screen.result(verdict, shown_live=step.live)
     return verdict
 
 
 def _before_retry(step: Step, running: PageRun, screen: Screen) -> None:
     """A service that failed to start is stopped before it starts again."""
     screen.say("\nretrying the step")
-    if isinstance(step, StartService) and step.name in running.context.services:
-        screen.say(f"stopping the half-started service {step.name!r} first")
-        running.context.services.pop(step.name).stop()
+    if step.starts is not None and step.starts in running.context.services:
+        screen.say(f"stopping the half-started service {step.starts!r} first")
+        running.context.services.pop(step.starts).stop()
 
 
 def catch_up(plan: Plan, start: int, running: PageRun, screen: Screen) -> bool:
