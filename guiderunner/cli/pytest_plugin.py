@@ -105,7 +105,7 @@ class GuidePage(pytest.File):
             raise self.CollectError(str(error)) from None
         sample = self.settings.sample
         if sample is not None and not sample.is_dir():
-            raise self.CollectError(f"sample solution not found: {sample}")
+            raise self.CollectError(f"sample folder not found: {sample}")
         return self.plan
 
     def setup(self) -> None:

@@ -19,6 +19,8 @@ from guiderunner.settings import Settings
 
 if TYPE_CHECKING:
     from guiderunner.cli.recording import PageRecorder
+    from guiderunner.run.lifecycle import PageOptions
+    from guiderunner.store.cache import Pass, VerifyCache
 
 
 def list_arguments(parser: argparse.ArgumentParser) -> None:
@@ -86,8 +88,6 @@ def verify_command(args: argparse.Namespace) -> int:
     A page whose content hash and tool versions are those of its last pass is not run again
     (guiderunner.store.cache), unless `--no-cache`; `--until` and `--keep-workspace` always run.
     """
-    from guiderunner.match import judge
-    from guiderunner.run.lifecycle import run_page
     from guiderunner.store import cache
 
     settings = pages.settings_from(args)
@@ -96,61 +96,99 @@ def verify_command(args: argparse.Namespace) -> int:
         named=bool(args.pages),
     )
     if settings.sample is not None and not settings.sample.is_dir():
-        raise UsageError(f"sample solution not found: {settings.sample}")
+        raise UsageError(f"sample folder not found: {settings.sample}")
     share = shards.scale(args, plans, settings)
-    plans, hashes = share.plans, dict(share.hashes)
     verified = cache.verify_cache(os.environ)
-    use_cache = not (args.no_cache or args.until or args.keep_workspace)
     prints: dict[str, dict[str, Any]] = {}  # each page's fingerprint, filled as pages run
-
-    def fingerprint(plan: Plan) -> dict[str, Any]:
-        from guiderunner.run.docker.fingerprint import page_fingerprint
-
-        found = page_fingerprint(plan, settings.sample, settings.builder, os.environ)
-        return found.as_json()
-
-    reporters = _reporters(args, hashes, prints, verified.tools)
+    reporters = _reporters(args, dict(share.hashes), prints, verified.tools)
     options = pages.page_options(
         settings,
         reporters,
         keep_workspace=args.keep_workspace,
         echo=_echo if args.verbose else None,
     )
-    recorder = _recorder(args.record, settings, hashes)
-    results = []
-    for plan in plans:
-        carried = share.carried(plan)
-        if carried is not None:
-            if recorder is not None:
-                recorder.carried(plan, carried)
-            prints[plan.path] = prints.get(carried.same_plan_as or "", {})
-            results.append(carried)
-            continue
-        environment = fingerprint(plan) if use_cache else None
-        hit = verified.hit(Path(plan.path), hashes[plan.path], environment) if environment else None
-        if hit is not None and recorder is not None and not recorder.has(plan):
-            hit = None  # run it: its recording is missing
-        if hit is not None:
-            print(f"cached: {plan.path} (passed at {hit.shown}, content unchanged)")
-            prints[plan.path] = environment or {}
-            results.append(PageResult(plan.path, (), 0.0, cached=hit.at))
-            share.ran(results[-1], to_the_end=False)
-            continue
-        cut = plan if args.until is None else replace(plan, steps=plan.steps[: args.until])
-        if recorder is not None and args.until is None:
-            result = recorder.run(cut, options, judge, keep_going=args.keep_going)
-        else:
-            result = run_page(cut, options, judge, keep_going=args.keep_going)
-        prints[plan.path] = environment = fingerprint(plan)  # an image it pulled is known now
-        if args.until is None:
-            verified.remember(
-                Path(plan.path), hashes[plan.path], passed=result.passed, environment=environment
-            )
-        share.ran(result, to_the_end=args.until is None and (result.passed or args.keep_going))
-        results.append(result)
+    run = _Run(args, settings, share, verified, options=options, prints=prints)
+    results = [run.page(plan) for plan in share.plans]
     for reporter in reporters:
         reporter.run_finished(results)
     return ExitCode.OK if all(r.passed for r in results) else ExitCode.FAILED
+
+
+class _Run:
+    """One `runner verify`: each page carried over, taken from the cache, or run, in that order.
+
+    The cache is used unless `--no-cache`; `--until` and `--keep-workspace` always run, and a
+    page whose recording is missing runs under `--record`.
+    """
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        settings: Settings,
+        share: shards.Scale,
+        verified: VerifyCache,
+        *,
+        options: PageOptions,
+        prints: dict[str, dict[str, Any]],
+    ) -> None:
+        self.args, self.settings, self.share, self.verified = args, settings, share, verified
+        self.options, self.prints = options, prints
+        self.use_cache = not (args.no_cache or args.until or args.keep_workspace)
+        self.recorder = _recorder(args.record, settings, dict(share.hashes))
+
+    def page(self, plan: Plan) -> PageResult:
+        """The page's result: carried over from its English plan, cached, or from a run."""
+        carried = self.share.carried(plan)
+        if carried is not None:
+            if self.recorder is not None:
+                self.recorder.carried(plan, carried)
+            self.prints[plan.path] = self.prints.get(carried.same_plan_as or "", {})
+            return carried
+        environment = self.fingerprint(plan) if self.use_cache else None
+        hit = self._hit(plan, environment)
+        if hit is not None:
+            print(f"cached: {plan.path} (passed at {hit.shown}, content unchanged)")
+            self.prints[plan.path] = environment or {}
+            result = PageResult(plan.path, (), 0.0, cached=hit.at)
+            self.share.ran(result, to_the_end=False)
+            return result
+        return self._run(plan)
+
+    def _hit(self, plan: Plan, environment: dict[str, Any] | None) -> Pass | None:
+        if not environment:
+            return None
+        hit = self.verified.hit(Path(plan.path), self.share.hashes[plan.path], environment)
+        if hit is not None and self.recorder is not None and not self.recorder.has(plan):
+            return None  # run it: its recording is missing
+        return hit
+
+    def _run(self, plan: Plan) -> PageResult:
+        from guiderunner.match import judge
+        from guiderunner.run.lifecycle import run_page
+
+        until, keep_going = self.args.until, self.args.keep_going
+        cut = plan if until is None else replace(plan, steps=plan.steps[:until])
+        if self.recorder is not None and until is None:
+            result = self.recorder.run(cut, self.options, judge, keep_going=keep_going)
+        else:
+            result = run_page(cut, self.options, judge, keep_going=keep_going)
+        environment = self.fingerprint(plan)  # an image it pulled is known now
+        self.prints[plan.path] = environment
+        if until is None:
+            digest = self.share.hashes[plan.path]
+            self.verified.remember(
+                Path(plan.path), digest, passed=result.passed, environment=environment
+            )
+        self.share.ran(result, to_the_end=until is None and (result.passed or keep_going))
+        return result
+
+    def fingerprint(self, plan: Plan) -> dict[str, Any]:
+        """Where the page runs (guiderunner.run.docker.fingerprint), as the report keeps it."""
+        from guiderunner.run.docker.fingerprint import page_fingerprint
+
+        settings = self.settings
+        found = page_fingerprint(plan, settings.sample, settings.builder, os.environ)
+        return found.as_json()
 
 
 def _recorder(
