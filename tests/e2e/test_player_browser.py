@@ -151,7 +151,7 @@ def page(base_url: str) -> Iterator[tuple[object, list[str], list[str]]]:
         yield tab, requests, errors
 
 
-PLAYER = "stockkubeRecordings.player(document.querySelector('details.recording'))"
+PLAYER = "guiderunnerRecordings.player(document.querySelector('details.recording'))"
 
 
 def terminal_text(tab: object) -> str:

@@ -154,7 +154,7 @@ def test_the_player_loads_plays_and_seeks_to_a_step(
     tab.screenshot(path=str(SCREENSHOTS / f"recorded-{language.strip('/') or 'en'}.png"))
 
     tab.evaluate(
-        "stockkubeRecordings.player(document.querySelector('details.recording'))"
+        "guiderunnerRecordings.player(document.querySelector('details.recording'))"
         ".then(p => p.play())"
     )
     wait_for_text(tab, "three")  # it plays on from there
