@@ -24,8 +24,8 @@ HELP_TEXT = """\
   status  show what runs and which images exist
 
 Configured under the runner plugin of mkdocs.yml (`toolchain:`); nothing without it.
-Environment: RUNNER_TOOLCHAIN_CACHE (default ~/.cache/guiderunner), RUNNER_REGISTRY_PORT,
-RUNNER_NUGET, RUNNER_SOLUTION, RUNNER_DOTNET_ROOT override the setting."""
+Environment: RUNNER_TOOLCHAIN_CACHE (default ~/.cache/guiderunner) and RUNNER_REGISTRY_PORT
+override the setting; an image set's own variables are in guiderunner.toolchain.settings."""
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:

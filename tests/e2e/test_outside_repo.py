@@ -222,3 +222,11 @@ def test_a_failing_step_is_a_github_annotation_at_its_line(installed: Installed)
     assert "%0A" in message, "newlines of the details are escaped"
     assert "-three" in message.replace("%0A", "\n")
     assert "::error" not in quiet.stdout, "no annotation outside GitHub Actions"
+
+
+def test_no_help_names_our_sample(installed: Installed) -> None:
+    names = ["list", "verify", "report", "step", "update", "reset", "toolchain", "i18n", "publish"]
+    for name in names:
+        done = _runner(installed, name, "--help")
+        assert done.returncode == 0, done.stderr
+        assert not FOREIGN.search(done.stdout), f"runner {name} --help: {done.stdout}"
