@@ -7,12 +7,11 @@ from pathlib import Path
 import pytest
 
 from guiderunner.errors import UsageError
-from guiderunner.site.strings import load_site_strings
 from guiderunner.i18n.model import Finding, PageStats
 from guiderunner.i18n.policy import FuzzyPolicy, fuzzy_policy
 from guiderunner.i18n.stale import NOT_TRANSLATED, lagging_messages
 from guiderunner.site.additions import stale_notice, stemmed_search
-from guiderunner.site.strings import SiteStrings, site_strings, strings_of
+from guiderunner.site.strings import SiteStrings, load_site_strings, site_strings, strings_of
 from tests.conftest import ROOT
 
 SITE_YML = ROOT / "translations" / "fr" / "site.yml"
@@ -112,3 +111,14 @@ def test_under_notice_fuzzy_messages_are_listed_but_do_not_fail() -> None:
     assert notice.below(stats, 75.0, 0) is False
     assert notice.listed(pending, below=False) == pending[:1]
     assert notice.below(stats, 100.0, 0)
+
+
+def test_a_never_translated_page_says_so_not_that_it_changed() -> None:
+    from guiderunner.site.additions import stale_notice
+    from guiderunner.site.strings import SiteStrings
+
+    strings = SiteStrings()
+    never = stale_notice(strings, "a/", "../", never_translated=True)
+    assert "not translated yet" in never
+    assert "changed" not in never
+    assert "changed" in stale_notice(strings, "a/", "../")
