@@ -27,6 +27,15 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from guiderunner.errors import UsageError
+from guiderunner.setting_values import (
+    choice,
+    count,
+    languages,
+    mapping,
+    number,
+    patterns,
+    strings,
+)
 
 CONFIG_NAME = "mkdocs.yml"
 DEFAULT_TIMEOUT = 120.0
@@ -173,21 +182,21 @@ def load_settings(
         docs_dir=root / docs,
         sample=(root / str(chosen_sample)) if chosen_sample else None,
         timeout=timeout
-        or _number(env.get("RUNNER_TIMEOUT") or entry.get("timeout"), DEFAULT_TIMEOUT),
-        ready_timeout=_number(entry.get("ready_timeout"), DEFAULT_READY_TIMEOUT),
-        placeholders=Placeholders(_strings(entry.get("placeholders")), env, given or {}),
-        env=_strings(entry.get("env")),
+        or number(env.get("RUNNER_TIMEOUT") or entry.get("timeout"), DEFAULT_TIMEOUT),
+        ready_timeout=number(entry.get("ready_timeout"), DEFAULT_READY_TIMEOUT),
+        placeholders=Placeholders(strings(entry.get("placeholders")), env, given or {}),
+        env=strings(entry.get("env")),
         environ=env,
-        secrets=_patterns(entry.get("secrets"), DEFAULT_SECRETS),
+        secrets=patterns(entry.get("secrets"), DEFAULT_SECRETS),
         builder=_builder(builder, env, entry, config),
-        shards=_count(env.get("RUNNER_SHARDS") or entry.get("shards")),
-        fuzzy=_choice("fuzzy", entry.get("fuzzy"), FUZZY_POLICIES, config),
-        translations=_languages(entry.get("translations"), config),
-        untranslated=_choice(
+        shards=count(env.get("RUNNER_SHARDS") or entry.get("shards")),
+        fuzzy=choice("fuzzy", entry.get("fuzzy"), FUZZY_POLICIES, config),
+        translations=languages(entry.get("translations"), config),
+        untranslated=choice(
             "untranslated", entry.get("untranslated"), UNTRANSLATED_POLICIES, config
         ),
-        tools=_strings(entry["tools"]) if entry.get("tools") is not None else dict(DEFAULT_TOOLS),
-        toolchain=_mapping("toolchain", entry.get("toolchain"), config),
+        tools=strings(entry["tools"]) if entry.get("tools") is not None else dict(DEFAULT_TOOLS),
+        toolchain=mapping("toolchain", entry.get("toolchain"), config),
     )
 
 
@@ -254,87 +263,3 @@ def load_yaml(text: str) -> Any:
         return yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
         raise UsageError(f"{CONFIG_NAME}: invalid YAML: {error}") from None
-
-
-def _number(value: object, default: float) -> float:
-    if value is None:
-        return default
-    try:
-        number = float(str(value))
-    except ValueError:
-        raise UsageError(f"not a number of seconds: {value!r}") from None
-    if number <= 0:
-        raise UsageError(f"seconds must be positive: {value!r}")
-    return number
-
-
-def _count(value: object) -> int | None:
-    """The `shards` setting (or RUNNER_SHARDS): a whole number, 1 or more.
-
-    >>> _count("4"), _count(None)
-    (4, None)
-    """
-    if value is None or value == "":
-        return None
-    text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
-        raise UsageError(f"`shards` (or RUNNER_SHARDS) wants a whole number, 1 or more: {value!r}")
-    return int(text)
-
-
-def _strings(value: object) -> dict[str, str]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise UsageError(f"expected a mapping, got {value!r}")
-    return {str(k): str(v) for k, v in value.items()}
-
-
-def _patterns(value: object, default: tuple[str, ...]) -> tuple[str, ...]:
-    if value is None:
-        return default
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise UsageError(f"`secrets` wants a list of variable names or patterns, got {value!r}")
-    return tuple(value)
-
-
-def _choice(name: str, value: object, choices: tuple[str, ...], config: Path | None) -> str:
-    """A setting with a few allowed values, the first being the default.
-
-    >>> _choice("untranslated", None, UNTRANSLATED_POLICIES, None)
-    'warn'
-    """
-    if value is None:
-        return choices[0]
-    if value not in choices:
-        raise UsageError(
-            f"{config or CONFIG_NAME}: runner setting `{name}` is {value!r}: "
-            f"use {' or '.join(choices)}"
-        )
-    return str(value)
-
-
-def _languages(value: object, config: Path | None) -> tuple[str, ...]:
-    """`translations`: language codes such as `fr` or `pt-BR`.
-
-    >>> _languages(["fr"], None), _languages(None, None)
-    (('fr',), ())
-    """
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(
-        isinstance(v, str) and re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2,4})?", v) for v in value
-    ):
-        raise UsageError(
-            f"{config or CONFIG_NAME}: runner setting `translations` wants a list of language "
-            f"codes such as [fr], got {value!r}"
-        )
-    return tuple(value)
-
-
-def _mapping(name: str, value: object, config: Path | None) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise UsageError(f"{config or CONFIG_NAME}: runner setting `{name}` wants a mapping")
-    return dict(value)

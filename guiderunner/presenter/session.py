@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from guiderunner.errors import ExitCode, UsageError
 from guiderunner.markdown import Heading
 from guiderunner.match import judge
-from guiderunner.model import Plan, Step, Verdict
+from guiderunner.model import NOT_PASSING, Plan, Step, Verdict
 from guiderunner.presenter.screen import (
     AFTER_FAILURE,
     BEFORE,
@@ -72,7 +72,7 @@ def step_page(plan: Plan, options: PageOptions, start: int, presenter: Presenter
                 break
         quit_ = len(outcomes) < len(plan.steps) - start + 1 or not go_on
         screen.say(_summary(outcomes, quit_=quit_))
-    return ExitCode.FAILED if {"failed", "error"} & set(outcomes) else ExitCode.OK
+    return ExitCode.FAILED if NOT_PASSING & set(outcomes) else ExitCode.OK
 
 
 @dataclass(frozen=True, slots=True)
