@@ -58,3 +58,16 @@ def missing_command(name: str) -> MissingPiece:
     """
     package = PACKAGES.get(name, name)
     return MissingPiece(f"no {name} on PATH; install it with `apt-get install {package}`")
+
+
+def not_utf8(data: bytes, error: UnicodeDecodeError) -> str:
+    """Where a file stops being UTF-8, as a person finds it: line and column, not a byte offset.
+
+    >>> data = "café".encode("latin-1")
+    >>> not_utf8(data, UnicodeDecodeError("utf-8", data, 3, 4, "invalid continuation byte"))
+    'line 1, column 4: not UTF-8 (invalid continuation byte)'
+    """
+    before = data[: error.start]
+    line = before.count(b"\n") + 1
+    column = len(before) - (before.rfind(b"\n") + 1) + 1
+    return f"line {line}, column {column}: not UTF-8 ({error.reason})"

@@ -5,6 +5,7 @@ guiderunner.settings reads mkdocs.yml and the environment; these say what a valu
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -14,17 +15,56 @@ from guiderunner.errors import UsageError
 CONFIG_NAME = "mkdocs.yml"
 
 
-def number(value: object, default: float) -> float:
-    """Seconds: a positive number, or `default` when the setting is absent."""
-    if value is None:
-        return default
+def first_seconds(*sources: tuple[str, object], default: float) -> float:
+    """The first value given, checked by `seconds`; a bad one is named by where it came from."""
+    for where, value in sources:
+        if value is not None:
+            try:
+                return seconds(value)
+            except UsageError as error:
+                raise UsageError(f"{where}: {error}") from None
+    return default
+
+
+def seconds(value: object) -> float:
+    """A number of seconds given by a person: finite and positive, else a UsageError.
+
+    The one check for every timeout, whether mkdocs.yml, RUNNER_TIMEOUT or `--timeout` gave it.
+
+    >>> seconds("2.5")
+    2.5
+    >>> for bad in ("nan", "inf", "0", "-5", "soon"):
+    ...     try:
+    ...         seconds(bad)
+    ...     except UsageError as error:
+    ...         print(error)
+    not a finite number of seconds: 'nan'
+    not a finite number of seconds: 'inf'
+    seconds must be positive: '0'
+    seconds must be positive: '-5'
+    not a finite number of seconds: 'soon'
+    """
     try:
         number = float(str(value))
     except ValueError:
-        raise UsageError(f"not a number of seconds: {value!r}") from None
+        number = math.nan
+    if not math.isfinite(number):
+        raise UsageError(f"not a finite number of seconds: {value!r}")
     if number <= 0:
         raise UsageError(f"seconds must be positive: {value!r}")
     return number
+
+
+def flag(value: object, key: str, config: Path | None) -> bool:
+    """A yes/no setting (`strict_output`): YAML's true or false, nothing else."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    raise UsageError(f"{config or CONFIG_NAME}: runner setting `{key}` is {value!r}: true or false")
+
+
+def text(value: object) -> str | None:
+    """An optional text setting (`download`, `repository`): None when absent or empty."""
+    return str(value) if value not in (None, "") else None
 
 
 def count(value: object) -> int | None:

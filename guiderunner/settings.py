@@ -26,16 +26,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from guiderunner.errors import UsageError
+from guiderunner.errors import UsageError, not_utf8
 from guiderunner.setting_values import (
     choice,
     count,
+    first_seconds,
+    flag,
     languages,
     mapping,
-    number,
     patterns,
     strings,
 )
+from guiderunner.setting_values import text as optional_text
 
 CONFIG_NAME = "mkdocs.yml"
 DEFAULT_TIMEOUT = 120.0
@@ -56,6 +58,10 @@ KNOWN_KEYS = frozenset(
         "tools",
         "toolchain",
         "external_fonts",
+        "strict_output",
+        "platform_tabs",
+        "download",
+        "repository",
     }
 )
 DEFAULT_SECRETS = ("*_TOKEN", "*_PASSWORD", "*_SECRET", "*_KEY")
@@ -152,6 +158,14 @@ class Settings:
     """The tools a badge may name (report key -> shown name), each only on pages that ran it."""
     toolchain: Mapping[str, Any] = field(default_factory=dict)
     """`runner toolchain`'s configuration (guiderunner.toolchain.config); empty: none."""
+    strict_output: bool = False
+    """A command with no expected output must print nothing (cram's reading), not anything."""
+    platform_tabs: Mapping[str, str] = field(default_factory=dict)
+    """Content tab titles -> the platform (linux, macos, windows) they are for."""
+    download: str | None = None
+    """The sample's archive on the site, `downloads/<download>.zip` (guiderunner.site.sample)."""
+    repository: str | None = None
+    """The guide's repository URL, which a page may show (`runner:repository`)."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -168,7 +182,7 @@ def load_settings(
     *,
     environ: Mapping[str, str] | None = None,
     sample: str | None = None,
-    timeout: float | None = None,
+    timeout: str | float | None = None,
     given: Mapping[str, str] | None = None,
     builder: str | None = None,
 ) -> Settings:
@@ -181,9 +195,15 @@ def load_settings(
         root=root,
         docs_dir=root / docs,
         sample=(root / str(chosen_sample)) if chosen_sample else None,
-        timeout=timeout
-        or number(env.get("RUNNER_TIMEOUT") or entry.get("timeout"), DEFAULT_TIMEOUT),
-        ready_timeout=number(entry.get("ready_timeout"), DEFAULT_READY_TIMEOUT),
+        timeout=first_seconds(
+            ("--timeout", timeout),
+            ("RUNNER_TIMEOUT", env.get("RUNNER_TIMEOUT") or None),
+            (f"{config}: timeout", entry.get("timeout")),
+            default=DEFAULT_TIMEOUT,
+        ),
+        ready_timeout=first_seconds(
+            (f"{config}: ready_timeout", entry.get("ready_timeout")), default=DEFAULT_READY_TIMEOUT
+        ),
         placeholders=Placeholders(strings(entry.get("placeholders")), env, given or {}),
         env=strings(entry.get("env")),
         environ=env,
@@ -197,6 +217,10 @@ def load_settings(
         ),
         tools=strings(entry["tools"]) if entry.get("tools") is not None else dict(DEFAULT_TOOLS),
         toolchain=mapping("toolchain", entry.get("toolchain"), config),
+        strict_output=flag(entry.get("strict_output"), "strict_output", config),
+        platform_tabs=strings(entry.get("platform_tabs")),
+        download=optional_text(entry.get("download")),
+        repository=optional_text(entry.get("repository")),
     )
 
 
@@ -229,9 +253,11 @@ def _builder(
 
 def _runner_entry(config: Path) -> tuple[dict[str, Any], str]:
     try:
-        data = load_yaml(config.read_text(encoding="utf-8"))
+        data = load_yaml(config.read_text(encoding="utf-8"), str(config))
     except OSError as error:
         raise UsageError(f"cannot read {config}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{config}: {not_utf8(config.read_bytes(), error)}") from None
     if not isinstance(data, dict):
         raise UsageError(f"{config}: not a mapping")
     entry: dict[str, Any] = {}
@@ -244,8 +270,11 @@ def _runner_entry(config: Path) -> tuple[dict[str, Any], str]:
     return entry, str(data.get("docs_dir", "docs"))
 
 
-def load_yaml(text: str) -> Any:
-    """Read mkdocs.yml, tolerating its Python tags (`!!python/name:`, `!ENV`) as plain values."""
+def load_yaml(text: str, source: str = CONFIG_NAME) -> Any:
+    """Read mkdocs.yml, tolerating its Python tags (`!!python/name:`, `!ENV`) as plain values.
+
+    `source` names the file in the error: the file actually given, not always mkdocs.yml.
+    """
     import yaml  # only `verify` with a config file pays for it
 
     class Loader(yaml.SafeLoader):
@@ -261,5 +290,9 @@ def load_yaml(text: str) -> Any:
     Loader.add_multi_constructor("", any_tag)
     try:
         return yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f"{source}:{mark.line + 1}" if mark is not None else source
+        raise UsageError(f"{where}: invalid YAML: {error.problem or error.context}") from None
     except yaml.YAMLError as error:
-        raise UsageError(f"{CONFIG_NAME}: invalid YAML: {error}") from None
+        raise UsageError(f"{source}: invalid YAML: {error}") from None

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from guiderunner.cli import main
+from guiderunner.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -103,6 +103,12 @@ COMMANDS: tuple[SubCommand, ...] = (
         "publish",
         handler_name="publish_command",
     ),
+    SubCommand(
+        "serve",
+        "serve the site live: rebuilt, and the page verified, on save",
+        "serve",
+        handler_name="serve_command",
+    ),
 )
 """Every sub-command of `runner`, in the order `runner --help` lists them."""
 
@@ -111,17 +117,14 @@ class Interrupted(BaseException):
     """SIGTERM (or a second Ctrl-C): unwind every `with` so that cleanup runs."""
 
 
-def entry() -> None:
-    """Console-script entry point."""
-    sys.exit(main(sys.argv[1:]))
-
-
 def main(argv: Sequence[str]) -> int:
     """Run `runner` with these arguments and return the exit status."""
     try:
         args = build_parser(_named(argv) or "").parse_args(argv)
     except SystemExit as exit_:
         return ExitCode.USAGE if exit_.code not in (0, None) else ExitCode.OK
+    except KeyboardInterrupt:
+        return _fail("interrupted before anything started", ExitCode.INTERRUPTED)
     previous = _install_signal_handlers()
     try:
         return int(args.handler(args))

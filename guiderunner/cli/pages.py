@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guiderunner.errors import UsageError
+from guiderunner.errors import UsageError, not_utf8
 from guiderunner.model import Plan
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def page_arguments(parser: argparse.ArgumentParser, *, one: bool = False) -> Non
         "--sample",
         help="a folder copied into each page's workspace (default: the `sample` setting, or none)",
     )
-    parser.add_argument("--timeout", type=float, help="default seconds per command")
+    parser.add_argument("--timeout", help="default seconds per command")
     parser.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="a placeholder's value"
     )
@@ -71,7 +71,11 @@ def page_options(
     from guiderunner.run.seams import Extensions
     from guiderunner.run.secrets import SecretMask, secret_values
 
+    given = {name: settings.placeholders[name] for name in settings.placeholders}
+    known = {**os.environ, **settings.env, **given, **_as_variables(given)}
+    mask = SecretMask(secret_values(known, settings.secrets), settings.secrets)
     return PageOptions(
+        secrets=mask,
         sample=settings.sample,
         base_env=os.environ,
         extra_env=settings.env,
@@ -80,13 +84,18 @@ def page_options(
         echo=echo,
         extensions=Extensions(
             environment=(scratch_home,),
-            output_filters=(
-                SecretMask(secret_values({**os.environ, **settings.env}, settings.secrets)),
-            ),
+            output_filters=(mask,),
             docker_environment=(BuilderLayer(settings.builder),),
             listeners=tuple(listeners),
         ),
     )
+
+
+def _as_variables(values: Mapping[str, str]) -> dict[str, str]:
+    """Placeholder values under the names of the variables that would override them."""
+    from guiderunner.settings import placeholder_variable
+
+    return {placeholder_variable(name): value for name, value in values.items()}
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -182,13 +191,21 @@ def nothing_to_verify(plan: Plan) -> str:
 
 
 def read(page: Path) -> str:
-    """A page's text, or a one-line UsageError naming it."""
+    """A page's text, or a one-line UsageError naming it.
+
+    Only a regular file is read: a FIFO or a device would block or never end.
+    """
     try:
-        return page.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"no such page: {page}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"cannot read {page}: {error}") from None
+        if not page.is_file():
+            what = "no such page" if not page.exists() else "not a regular file"
+            raise UsageError(f"{what}: {page}")
+        data = page.read_bytes()
+    except OSError as error:
+        raise UsageError(f"cannot read {page}: {error.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{page}: {not_utf8(data, error)}") from None
 
 
 def shown(page: Path) -> str:

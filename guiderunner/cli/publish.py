@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 BADGES_VARIABLE = "RUNNER_BADGES"  # read by guiderunner.site.plugin in the mkdocs process
 RECORDINGS_VARIABLE = "RUNNER_RECORDINGS"  # the same, for the recordings
+OUTPUTS_VARIABLE = "RUNNER_OUTPUTS"  # the same, for what each command printed in the report
 DEFAULT_RECORDINGS = Path("out") / "recordings"
 """Under the project's root: where `./dev main` records."""
 
@@ -83,6 +84,7 @@ def publish_command(args: argparse.Namespace) -> int:
             layout, args.report, hashes["en"], other_builders, used=used, languages=languages
         )
     )
+    os.environ[OUTPUTS_VARIABLE] = str(write_outputs(layout, args.report, hashes["en"]))
     recordings = write_recordings(layout, _recordings_folder(args, layout), hashes, docs)
     os.environ[RECORDINGS_VARIABLE] = str(layout.build / "recordings.json")
     builds = [SiteBuild(languages[0], layout.docs, {})]
@@ -95,6 +97,7 @@ def publish_command(args: argparse.Namespace) -> int:
         from guiderunner.site.recordings import install_recordings
 
         install_recordings(recordings, layout.site)
+    ship_sample(layout)
     problems = audit_site(layout.site, languages)
     print_findings(problems)
     roots = ", ".join(f"{b.language.name} at /{b.language.root}" for b in builds)
@@ -161,6 +164,42 @@ def write_badges(
     return path
 
 
+def write_outputs(layout: Layout, report_path: Path | None, hashes: Mapping[str, str]) -> Path:
+    """build/outputs.json: what each verified page's commands printed, for the site plugin."""
+    from guiderunner.run.secrets import SecretMask, secret_values
+    from guiderunner.settings import load_settings
+    from guiderunner.site.runs import report_runs, write_runs
+
+    settings = load_settings(layout.config)
+    mask = SecretMask(secret_values({**os.environ, **settings.env}, settings.secrets))
+    runs = report_runs(_report(report_path, quiet=True), hashes, layout.docs, mask)
+    return write_runs(layout.build / "outputs.json", runs)
+
+
+def ship_sample(layout: Layout) -> None:
+    """The sample solution as `downloads/<name>.zip` of the site (after the builds clean it)."""
+    from guiderunner.settings import load_settings
+    from guiderunner.site.sample import DOWNLOADS, archive_name, build_archive, pages_linking
+
+    settings = load_settings(layout.config)
+    if settings.sample is None:
+        return
+    try:
+        name = archive_name(settings.download, settings.sample.name)
+    except ValueError as error:
+        raise UsageError(f"{shown(layout.config)}: {error}") from None
+    if not settings.sample.is_dir():
+        linking = pages_linking(layout.site, name)
+        if linking:
+            where = shown(linking[0])
+            raise UsageError(f"{where} links the sample, but {settings.sample} is not a folder")
+        print(f"runner: no sample folder {shown(settings.sample)}: no download", file=sys.stderr)
+        return
+    target = layout.site / DOWNLOADS / f"{name}.zip"
+    count = build_archive(settings.sample, target, name)
+    print(f"{shown(target)}: the sample, {count} files")
+
+
 def write_recordings(
     layout: Layout,
     folder: Path | None,
@@ -197,12 +236,14 @@ def _recordings_folder(args: argparse.Namespace, layout: Layout) -> Path | None:
     return default if default.is_dir() else None
 
 
-def _report(path: Path | None) -> dict[str, Any] | None:
+def _report(path: Path | None, *, quiet: bool = False) -> dict[str, Any] | None:
     if path is None:
         return None
     try:
         loaded = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
+        if quiet:
+            return None
         print(
             f"runner: no report at {shown(path)}: every page shows as not verified",
             file=sys.stderr,

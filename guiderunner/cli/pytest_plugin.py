@@ -17,7 +17,7 @@ same judge; after a failed step the rest of the page is skipped, as `runner veri
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,12 +63,59 @@ def pytest_runtest_makereport(
     return report
 
 
+ID_WIDTH = 60
+"""The longest command an id carries; ids stay readable in a terminal line."""
+
+
+def step_id(step: Step, used: set[str]) -> str:
+    """A step's test name: its line and its command (`L16 docker build -t x .`), unique.
+
+    The line keeps ids apart and stable while the page above is unchanged; the command makes
+    `-k curl` select the steps that run curl. `::` (pytest's separator) and runs of spaces
+    are folded so that a node id can be typed back.
+    """
+    summary = " ".join(step.summary.replace("$ ", "", 1).replace("::", ":").split())
+    if len(summary) > ID_WIDTH:
+        summary = summary[: ID_WIDTH - 3].rstrip() + "..."
+    base = f"L{step.span.start} {summary}".rstrip()
+    name, count = base, 1
+    while name in used:
+        count += 1
+        name = f"{base} #{count}"
+    used.add(name)
+    return name
+
+
+def pytest_report_collectionfinish(
+    config: pytest.Config, start_path: Path, items: Sequence[pytest.Item]
+) -> list[str]:
+    """Say, per page whose steps were not all selected, what runs first as setup."""
+    chosen: dict[GuidePage, list[GuideStep]] = {}
+    for item in items:
+        if isinstance(item, GuideStep):
+            chosen.setdefault(item.page, []).append(item)
+    lines = []
+    for page, steps in chosen.items():
+        total = len(page.plan.steps)
+        if len(steps) == total:
+            continue
+        last = max(step.number for step in steps)
+        setup = last - len(steps)
+        lines.append(
+            f"{page.plan.path}: {len(steps)} of {total} steps selected; {setup} earlier "
+            "step(s) run first as setup, not reported"
+        )
+    return lines
+
+
 class StepFailed(Exception):
     """A step that did not pass: carries its verdict for the report."""
 
-    def __init__(self, verdict: Verdict) -> None:
+    def __init__(self, verdict: Verdict, *, setup: bool = False) -> None:
         super().__init__(verdict.message)
         self.verdict = verdict
+        self.setup = setup
+        """True when an earlier step, run as this one's setup, is the one that failed."""
 
 
 class GuidePage(pytest.File):
@@ -77,6 +124,8 @@ class GuidePage(pytest.File):
     _stack: ExitStack
     _run: PageRun | None
     _failed_at: str | None
+    _next: int
+    """How many of the page's steps have run (or were skipped by a failure) so far."""
 
     def collect(self) -> Iterator[GuideStep]:
         """One item per step, each in the page's xdist group."""
@@ -86,9 +135,11 @@ class GuidePage(pytest.File):
         # `item._nodeid`, which pytest 9 no longer reads, so on a worker with loadgroup the
         # step's own name carries it: the page is one group whatever the versions.
         suffix = f"@{plan.path}" if getattr(self.config.option, "loadgroup", False) else ""
+        used: set[str] = set()
         for number, step in enumerate(plan.steps, 1):
+            name = step_id(step, used)
             item: GuideStep = GuideStep.from_parent(
-                self, name=f"{number}:{step.span.start}{suffix}", step=step
+                self, name=f"{name}{suffix}", step=step, number=number
             )
             item.add_marker(group)
             yield item
@@ -113,6 +164,7 @@ class GuidePage(pytest.File):
         self._stack = ExitStack()
         self._run = None
         self._failed_at = None
+        self._next = 0
 
     def teardown(self) -> None:
         """Leave the PageRun: services, shell, processes, containers, workspace."""
@@ -129,8 +181,15 @@ class GuidePage(pytest.File):
             self._run = self._stack.enter_context(PageRun(self.plan, options, judge))
         return self._run
 
-    def run_step(self, step: Step) -> Verdict:
-        """Run one step; after a failure, the later steps are skipped (fail-fast, as verify)."""
+    def run_step(self, number: int, step: Step) -> Verdict:
+        """Run step `number`, after the page's earlier steps not run yet (as its setup).
+
+        A selected step (`-k curl`, a node id) needs the state the steps before it leave, so
+        they run first, unreported. After a failure the later steps are skipped (fail-fast,
+        as verify), each with its own skip reason when its block has one.
+        """
+        if step.skip is not None:
+            pytest.skip(step.skip)
         if self._failed_at is not None:
             from guiderunner.model import not_run
 
@@ -140,6 +199,12 @@ class GuidePage(pytest.File):
         except BaseException:
             self._failed_at = str(step.span)  # the page could not start: no step will
             raise
+        for earlier in self.plan.steps[self._next : number - 1]:
+            verdict = run.step(earlier)
+            if verdict.did_not_pass:
+                self._failed_at = str(earlier.span)
+                raise StepFailed(verdict, setup=True)
+        self._next = max(self._next, number)
         verdict = run.step(step)
         if verdict.did_not_pass:
             self._failed_at = str(step.span)
@@ -149,9 +214,10 @@ class GuidePage(pytest.File):
 class GuideStep(pytest.Item):
     """One step of a page: passes, fails with the runner's diff, or is skipped."""
 
-    def __init__(self, *, step: Step, **kwargs: Any) -> None:
+    def __init__(self, *, step: Step, number: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.step = step
+        self.number = number
 
     @property
     def page(self) -> GuidePage:
@@ -161,7 +227,7 @@ class GuideStep(pytest.Item):
 
     def runtest(self) -> None:
         """Run the step in the page's shell and raise unless it passed."""
-        verdict = self.page.run_step(self.step)
+        verdict = self.page.run_step(self.number, self.step)
         if verdict.outcome == "skipped":
             pytest.skip(verdict.message)
         if verdict.outcome != "passed":
@@ -174,7 +240,11 @@ class GuideStep(pytest.Item):
         if isinstance(excinfo.value, StepFailed):
             from guiderunner.report.text import failure_details
 
-            return failure_details(excinfo.value.verdict)
+            details = failure_details(excinfo.value.verdict)
+            if excinfo.value.setup:
+                where = excinfo.value.verdict.step.span
+                return f"an earlier step, run as this one's setup, failed at {where}\n{details}"
+            return details
         if isinstance(excinfo.value, MissingPiece | UsageError):  # one line, as `runner` says it
             return f"{self.step.span}: runner: {excinfo.value}"
         return str(super().repr_failure(excinfo))

@@ -101,7 +101,9 @@ class PageRecorder:
         name = cast_file(lang, page)
         extensions = options.extensions
         mask = combined(extensions.output_filters)
-        with Recorder(self.folder / name, page, mask=mask) as recorder:
+        filters = extensions.output_filters
+        held = lambda text: max((f.held_back(text) for f in filters), default=0)  # noqa: E731
+        with Recorder(self.folder / name, page, mask=mask, held_back=held) as recorder:
             recording = PageRecording(recorder, hidden=hidden_steps(_hidden_blocks(plan.path)))
             seams = replace(
                 extensions,

@@ -1,4 +1,8 @@
-"""`runner step PAGE [--from N] [--report FILE]`: a page step by step (see presenter)."""
+"""`runner step PAGE [--from N] [--report FILE]`: a page step by step (see presenter).
+
+On a terminal, the projector view (guiderunner.presenter.stage); otherwise one answer per line
+(guiderunner.presenter.session), for scripts.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,11 @@ DEFAULT_REPORT = Path("out/report.json")
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
-    """`step PAGE [--from N]` and the page options."""
+    """`step PAGE [--from N]` and the page options; the keys in the epilog."""
+    from guiderunner.presenter.keys import HELP
+
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = "keys:\n" + "\n".join(f"  {keys:<22}{what}" for keys, what in HELP)
     pages.page_arguments(parser, one=True)
     parser.add_argument(
         "--from",
@@ -33,7 +41,10 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 def step_command(args: argparse.Namespace) -> int:
     """Present one page step by step, keys from stdin, screen on stdout."""
     from guiderunner.markdown import headings
-    from guiderunner.presenter import session
+    from guiderunner.parse import parse_guide
+    from guiderunner.presenter import session, stage
+    from guiderunner.presenter.deck import slides
+    from guiderunner.presenter.projector import Projector
     from guiderunner.presenter.screen import LiveOutput, Screen, keys_for
     from guiderunner.presenter.timings import expected_times, read_report
     from guiderunner.store.cache import content_hash
@@ -42,7 +53,8 @@ def step_command(args: argparse.Namespace) -> int:
     page = args.pages[0]
     plan = pages.plans([page], settings)[0]
     session.check_start(plan, args.start)
-    found = headings(pages.read(page))
+    text = pages.read(page)
+    found = headings(text)
     report = read_report(
         args.report or settings.root / DEFAULT_REPORT, given=args.report is not None
     )
@@ -52,6 +64,11 @@ def step_command(args: argparse.Namespace) -> int:
     live = LiveOutput(sys.stdout)
     options = pages.page_options(settings, [], echo=live)
     terminal = sys.stdin.fileno() if sys.stdin.isatty() else None
+    projector = terminal is not None and sys.stdout.isatty()
+    screen = Projector(sys.stdout) if projector else Screen(sys.stdout)
     with keys_for(sys.stdin) as keys:
-        presenter = session.Presenter(keys, Screen(sys.stdout), live, found, terminal, expected)
-        return session.step_page(plan, options, args.start, presenter)
+        presenter = session.Presenter(keys, screen, live, found, terminal, expected)
+        if not projector:
+            return session.step_page(plan, options, args.start, presenter)
+        deck = slides(plan, parse_guide(pages.shown(page), text), text, found)
+        return stage.step_page(plan, options, args.start, presenter, deck)

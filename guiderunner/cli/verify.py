@@ -79,6 +79,14 @@ def verify_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--record", type=Path, metavar="DIR", help="record each page's run as DIR/<page>.cast"
     )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_workers,
+        default=1,
+        metavar="N",
+        help="run up to N pages side by side, each whole in a process of its own",
+    )
     shards.arguments(parser)
 
 
@@ -88,6 +96,7 @@ def verify_command(args: argparse.Namespace) -> int:
     A page whose content hash and tool versions are those of its last pass is not run again
     (guiderunner.store.cache), unless `--no-cache`; `--until` and `--keep-workspace` always run.
     """
+    from guiderunner.cli import jobs
     from guiderunner.store import cache
 
     settings = pages.settings_from(args)
@@ -107,8 +116,11 @@ def verify_command(args: argparse.Namespace) -> int:
         keep_workspace=args.keep_workspace,
         echo=_echo if args.verbose else None,
     )
-    run = _Run(args, settings, share, verified, options=options, prints=prints)
-    results = [run.page(plan) for plan in share.plans]
+    run = _Run(args, settings, share, verified, prints=prints)
+    if run.recorder is not None and args.jobs > 1:
+        raise UsageError("--record runs the pages one at a time: leave out -j")
+    steps = jobs.Steps(run.settled, run.run, run.ran)
+    results = jobs.verify_pages(share.plans, args.jobs, options, share, steps)
     for reporter in reporters:
         reporter.run_finished(results)
     return ExitCode.OK if all(r.passed for r in results) else ExitCode.FAILED
@@ -118,7 +130,8 @@ class _Run:
     """One `runner verify`: each page carried over, taken from the cache, or run, in that order.
 
     The cache is used unless `--no-cache`; `--until` and `--keep-workspace` always run, and a
-    page whose recording is missing runs under `--record`.
+    page whose recording is missing runs under `--record`. Its three methods are the steps
+    guiderunner.cli.jobs calls, one page after the other or side by side (`-j N`).
     """
 
     def __init__(
@@ -128,16 +141,15 @@ class _Run:
         share: shards.Scale,
         verified: VerifyCache,
         *,
-        options: PageOptions,
         prints: dict[str, dict[str, Any]],
     ) -> None:
         self.args, self.settings, self.share, self.verified = args, settings, share, verified
-        self.options, self.prints = options, prints
+        self.prints = prints
         self.use_cache = not (args.no_cache or args.until or args.keep_workspace)
         self.recorder = _recorder(args.record, settings, dict(share.hashes))
 
-    def page(self, plan: Plan) -> PageResult:
-        """The page's result: carried over from its English plan, cached, or from a run."""
+    def settled(self, plan: Plan) -> PageResult | None:
+        """A carried-over or cached page's result, without running it; None: run it."""
         carried = self.share.carried(plan)
         if carried is not None:
             if self.recorder is not None:
@@ -146,13 +158,13 @@ class _Run:
             return carried
         environment = self.fingerprint(plan) if self.use_cache else None
         hit = self._hit(plan, environment)
-        if hit is not None:
-            print(f"cached: {plan.path} (passed at {hit.shown}, content unchanged)")
-            self.prints[plan.path] = environment or {}
-            result = PageResult(plan.path, (), 0.0, cached=hit.at)
-            self.share.ran(result, to_the_end=False)
-            return result
-        return self._run(plan)
+        if hit is None:
+            return None
+        print(f"cached: {plan.path} (passed at {hit.shown}, content unchanged)")
+        self.prints[plan.path] = environment or {}
+        result = PageResult(plan.path, (), 0.0, cached=hit.at)
+        self.share.ran(result, to_the_end=False)
+        return result
 
     def _hit(self, plan: Plan, environment: dict[str, Any] | None) -> Pass | None:
         if not environment:
@@ -162,16 +174,20 @@ class _Run:
             return None  # run it: its recording is missing
         return hit
 
-    def _run(self, plan: Plan) -> PageResult:
+    def run(self, plan: Plan, options: PageOptions) -> PageResult:
+        """Run the page (up to `--until`), recorded under `--record`."""
         from guiderunner.match import judge
         from guiderunner.run.lifecycle import run_page
 
         until, keep_going = self.args.until, self.args.keep_going
         cut = plan if until is None else replace(plan, steps=plan.steps[:until])
         if self.recorder is not None and until is None:
-            result = self.recorder.run(cut, self.options, judge, keep_going=keep_going)
-        else:
-            result = run_page(cut, self.options, judge, keep_going=keep_going)
+            return self.recorder.run(cut, options, judge, keep_going=keep_going)
+        return run_page(cut, options, judge, keep_going=keep_going)
+
+    def ran(self, plan: Plan, result: PageResult) -> None:
+        """Remember a page that ran: its fingerprint, the cache, the shards' carry-over."""
+        until, keep_going = self.args.until, self.args.keep_going
         environment = self.fingerprint(plan)  # an image it pulled is known now
         self.prints[plan.path] = environment
         if until is None:
@@ -180,7 +196,6 @@ class _Run:
                 Path(plan.path), digest, passed=result.passed, environment=environment
             )
         self.share.ran(result, to_the_end=until is None and (result.passed or keep_going))
-        return result
 
     def fingerprint(self, plan: Plan) -> dict[str, Any]:
         """Where the page runs (guiderunner.run.docker.fingerprint), as the report keeps it."""
@@ -189,6 +204,13 @@ class _Run:
         settings = self.settings
         found = page_fingerprint(plan, settings.sample, settings.builder, os.environ)
         return found.as_json()
+
+
+def _workers(text: str) -> int:
+    """`-j N`: a number of workers, 1 or more."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a number of workers (1 or more), got {text!r}")
+    return int(text)
 
 
 def _recorder(

@@ -18,10 +18,11 @@ from guiderunner.i18n.terms import (
     LINK_TARGET,
     NO_BREAK,
     URL,
+    english_prose,
+    french_prose,
     has_term,
     masked,
     quoted,
-    term_prose,
     word_pattern,
 )
 
@@ -44,20 +45,18 @@ def kept_intact(english: str, french: str, glossary: Glossary) -> Iterator[str]:
 def glossary_terms(english: str, french: str, glossary: Glossary) -> Iterator[str]:
     """Required renderings: an English term calls for one of its French renderings."""
     for term in glossary.terms:
-        english_prose, french_prose = (
-            term_prose(english, term, glossary),
-            term_prose(french, term, glossary),
-        )
-        if has_term(term.english, english_prose) and not has_term(term.french, french_prose):
+        if has_term(term.english, english_prose(english, term, glossary)) and not has_term(
+            term.french, french_prose(english, french, term, glossary)
+        ):
             yield f"glossary: {term.english[0]!r} is translated {quoted(term.french)}"
 
 
 def avoided_renderings(english: str, french: str, glossary: Glossary) -> Iterator[str]:
     """Renderings a term rules out, such as « statut de sortie » for 'exit status'."""
     for term in glossary.terms:
-        if not term.avoid or not has_term(term.english, term_prose(english, term, glossary)):
+        if not term.avoid or not has_term(term.english, english_prose(english, term, glossary)):
             continue
-        prose = term_prose(french, term, glossary)
+        prose = french_prose(english, french, term, glossary)
         for word in term.avoid:
             if has_term((word,), prose):
                 why = f" ({term.note})" if term.note else ""
@@ -119,6 +118,7 @@ def check_page(
     if catalog is None:
         missing = Finding(po_path, 1, f"no catalog for {page}: run `runner i18n update`")
         return PageStats(page, len(fresh), 0, 0), (missing,), ()
+    glossary = glossary.for_page(page)
     by_id = {entry.msgid: entry for entry in catalog.active}
     violations: list[Finding] = []
     pending: list[Finding] = []
@@ -174,7 +174,11 @@ def masked_code(text: str) -> str:
 
 
 def _number(token: str) -> str:
-    return rf"(?<![\d.]){re.escape(token)}(?!\d|\.\d)"
+    """A number as the French may write it: `1.02` may become `1,02` (decimal comma)."""
+    spelled = re.escape(token)
+    if re.fullmatch(r"\d+\.\d+", token):
+        spelled = f"(?:{spelled}|{re.escape(token.replace('.', ','))})"
+    return rf"(?<![\d.,]){spelled}(?![\d]|[.,]\d)"
 
 
 def _short(entry: Entry) -> str:

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 
 from guiderunner.i18n.model import Entry, Finding, Glossary, Term
-from guiderunner.i18n.terms import has_term, quoted, term_pattern, term_prose
+from guiderunner.i18n.terms import english_prose, french_prose, has_term, quoted, term_pattern
 
 
 def page_findings(
@@ -37,12 +37,13 @@ def rendering(word: str) -> str:
     >>> rendering("Codes de sortie"), rendering("espaces réservés"), rendering("récupér*")
     ('code de sortie', 'espace réservé', 'récupér*')
     """
-    return " ".join(re.sub(r"(?<=\w{3})[sx]$", "", part) for part in word.lower().split())
+    parts = word.lower().replace("\u2019", "'").split()
+    return " ".join(re.sub(r"(?<=\w{3})[sx]$", "", part) for part in parts)
 
 
-def renderings_in(french: str, term: Term, glossary: Glossary) -> list[str]:
+def renderings_in(entry: Entry, term: Term, glossary: Glossary) -> list[str]:
     """The term's renderings (accepted or avoided) that a translation uses, in a stable order."""
-    prose = term_prose(french, term, glossary)
+    prose = french_prose(entry.msgid, entry.msgstr, term, glossary)
     used = {
         rendering(word)
         for word in (*term.french, *term.avoid)
@@ -60,9 +61,9 @@ def _one_rendering(
     something else (the avoided renderings catch two renderings inside one message).
     """
     used = [
-        (entry, renderings_in(entry.msgstr, term, glossary))
+        (entry, renderings_in(entry, term, glossary))
         for entry in entries
-        if has_term(term.english, term_prose(entry.msgid, term, glossary))
+        if has_term(term.english, english_prose(entry.msgid, term, glossary))
     ]
     counts = Counter(word for _, words in used for word in words)
     if len(counts) < 2:
@@ -84,11 +85,13 @@ def _reserved(
     po_path: str, entries: Sequence[Entry], term: Term, glossary: Glossary
 ) -> Iterator[Finding]:
     """Messages that use a reserved rendering for something else than its term."""
-    uses = [has_term(term.english, term_prose(e.msgid, term, glossary)) for e in entries]
+    uses = [has_term(term.english, english_prose(e.msgid, term, glossary)) for e in entries]
     if not any(uses):
         return
     for entry, uses_term in zip(entries, uses, strict=True):
-        if not uses_term and has_term(term.french, term_prose(entry.msgstr, term, glossary)):
+        if uses_term:
+            continue
+        if has_term(term.french, french_prose(entry.msgid, entry.msgstr, term, glossary)):
             yield Finding(
                 po_path,
                 entry.line,

@@ -19,6 +19,8 @@ shows outside its pages (`strings`, `badge`, `theme`: see guiderunner.site.strin
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ import yaml
 
 from guiderunner.errors import UsageError
 from guiderunner.i18n.model import Glossary, Term
+from guiderunner.i18n.terms import term_pattern
 
 
 def load_glossary(path: Path) -> Glossary:
@@ -33,7 +36,7 @@ def load_glossary(path: Path) -> Glossary:
     data = read_mapping(path)
     return Glossary(
         protected=_strings(path, data.get("protected")),
-        terms=tuple(_term(path, item) for item in _list(path, data.get("terms"))),
+        terms=tuple(term for item in _list(path, data.get("terms")) for term in _terms(path, item)),
         forbidden=tuple(
             (str(word), str(reason)) for word, reason in _dict(path, data.get("forbidden")).items()
         ),
@@ -53,12 +56,36 @@ def read_mapping(path: Path) -> dict[str, Any]:
     return _dict(path, data)
 
 
-TERM_KEYS = frozenset({"english", "french", "avoid", "reserved", "note"})
+TERM_KEYS = frozenset({"english", "french", "avoid", "reserved", "note", "pages", "contexts"})
 
 
-def _term(path: Path, item: object) -> Term:
+def _terms(path: Path, item: object) -> list[Term]:
+    """A glossary entry: its term, then one term per context (a longer English phrase).
+
+    A context such as 'CI step' under 'step' is matched before the shorter word (longest term
+    first, guiderunner.i18n.terms), so each context has its own renderings without a false
+    report. It applies to the pages of its term, unless it names its own `pages`.
+    """
+    term = _term(path, item, TERM_KEYS)
+    found = [term]
+    for context in _list(path, _dict(path, item).get("contexts")):
+        inner = _term(path, context, TERM_KEYS - {"contexts"})
+        if not any(
+            re.search(term_pattern(word), phrase, re.IGNORECASE)
+            for word in term.english
+            for phrase in inner.english
+        ):
+            raise UsageError(
+                f"{path}: context {inner.english[0]!r} of {term.english[0]!r} must contain "
+                f"one of {', '.join(repr(w) for w in term.english)}"
+            )
+        found.append(inner if inner.pages else replace(inner, pages=term.pages))
+    return found
+
+
+def _term(path: Path, item: object, keys: frozenset[str]) -> Term:
     data = _dict(path, item)
-    unknown = set(data) - TERM_KEYS
+    unknown = set(data) - keys
     if unknown:
         raise UsageError(f"{path}: unknown term key(s): {', '.join(sorted(unknown))}")
     english, french = _strings(path, data.get("english")), _strings(path, data.get("french"))
@@ -68,7 +95,8 @@ def _term(path: Path, item: object) -> Term:
     if not isinstance(reserved, bool):
         raise UsageError(f"{path}: `reserved` of {english[0]!r} must be true or false")
     note = str(data.get("note") or "")
-    return Term(english, french, _strings(path, data.get("avoid")), reserved, note)
+    pages = _strings(path, data.get("pages"))
+    return Term(english, french, _strings(path, data.get("avoid")), reserved, note, pages)
 
 
 def _dict(path: Path, value: object) -> dict[str, Any]:

@@ -88,6 +88,8 @@ class Term:
     """On a page that uses the term, its French renderings stand for it and nothing else."""
     note: str = ""
     """Why this rendering: shown with the findings about the term."""
+    pages: tuple[str, ...] = ()
+    """The pages (relative to the docs folder) it applies to; empty for every page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,15 @@ class Glossary:
     """Required renderings."""
     forbidden: tuple[tuple[str, str], ...] = ()
     """Words never to use, each with the reason shown to the translator."""
+
+    def for_page(self, page: str) -> Glossary:
+        """The rules of one page: terms limited to other pages left out.
+
+        >>> Glossary(terms=(Term(("step",), ("instruction",), pages=("a.md",)),)).for_page("b.md")
+        Glossary(protected=(), terms=(), forbidden=())
+        """
+        terms = tuple(t for t in self.terms if not t.pages or page in t.pages)
+        return Glossary(self.protected, terms, self.forbidden)
 
 
 @dataclass(frozen=True, slots=True)

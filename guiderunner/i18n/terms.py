@@ -7,7 +7,7 @@ Shared by the per-message rules (guiderunner.i18n.check) and the per-page rules
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from guiderunner.i18n.model import Glossary, Term
 
@@ -17,6 +17,8 @@ LINK_TARGET = re.compile(r"(?<=\])\(([^)\s]+)(?:\s+\"[^\"]*\")?\)|(?<=\])\[([^\]
 HTML_TAG = re.compile(r"<[^<>\s][^<>]*>|&#?\w+;")
 IMAGE_OR_HOST = re.compile(r"(?<![\w/:.-])[a-z0-9][\w.-]*(?:/[\w.-]+)*:\w[\w.-]*")
 NO_BREAK = "\u00a0"
+APOSTROPHE = "['\u2019]"
+"""The apostrophe as a pattern: French text may use the straight or the typographic one."""
 
 
 def masked(text: str, extra: Sequence[str] = ()) -> str:
@@ -33,8 +35,13 @@ def masked(text: str, extra: Sequence[str] = ()) -> str:
 
 
 def word_pattern(token: str) -> str:
-    """A name as a whole-word regular expression."""
-    return rf"(?<![\w-]){re.escape(token)}(?![\w])"
+    """A name as a whole-word regular expression; straight and typographic apostrophes match."""
+    return rf"(?<![\w-]){_escaped(token)}(?![\w])"
+
+
+def _escaped(text: str) -> str:
+    """`re.escape`, with either apostrophe (U+0027, U+2019) matching both."""
+    return APOSTROPHE.join(re.escape(part) for part in re.split(APOSTROPHE, text))
 
 
 def term_pattern(word: str) -> str:
@@ -44,9 +51,11 @@ def term_pattern(word: str) -> str:
     True
     >>> bool(re.search(term_pattern("tag"), "tags")), bool(re.search(term_pattern("tag"), "a tag"))
     (False, True)
+    >>> bool(re.search(term_pattern("contrôle d'intégrité"), "un contrôle d\u2019intégrité"))
+    True
     """
     if word.endswith("*"):
-        return rf"(?<![\w-]){re.escape(word[:-1])}\w*"
+        return rf"(?<![\w-]){_escaped(word[:-1])}\w*"
     return word_pattern(word)
 
 
@@ -62,6 +71,52 @@ def term_prose(text: str, term: Term, glossary: Glossary) -> str:
     """
     words = " ".join((*term.english, *term.french, *term.avoid)).lower()
     return masked(text, [name for name in glossary.protected if name.lower() not in words])
+
+
+def english_prose(english: str, term: Term, glossary: Glossary) -> str:
+    """The English a term is looked for in, longer terms first: 'step' is not in 'a CI step'.
+
+    A longer glossary phrase that holds one of the term's words claims its text, so each
+    stretch of English belongs to the longest term that fits it.
+    """
+    prose = term_prose(english, term, glossary)
+    for phrase in _longer(term.english, (p for t in glossary.terms for p in t.english)):
+        prose = _blank(phrase, prose)
+    return prose
+
+
+def french_prose(english: str, french: str, term: Term, glossary: Glossary) -> str:
+    """The French a term's renderings are looked for in, longer renderings first.
+
+    A rendering of another term the English uses (« étape de CI » for 'CI step') claims its
+    words: the « étape » inside it is not the 'stage' or 'step' of a shorter term.
+    """
+    prose = term_prose(french, term, glossary)
+    others = [
+        word
+        for other in glossary.terms
+        if other is not term and has_term(other.english, english_prose(english, other, glossary))
+        for word in other.french
+    ]
+    for phrase in _longer((*term.french, *term.avoid), others):
+        prose = _blank(phrase, prose)
+    return prose
+
+
+def _longer(words: Sequence[str], phrases: Iterable[str]) -> list[str]:
+    """The phrases longer than one of `words` that hold it as a whole word, longest first."""
+    found = {
+        phrase
+        for phrase in phrases
+        for word in words
+        if len(phrase) > len(word.rstrip("*"))
+        and re.search(term_pattern(word), phrase, re.IGNORECASE)
+    }
+    return sorted(found, key=lambda phrase: (-len(phrase), phrase))
+
+
+def _blank(phrase: str, text: str) -> str:
+    return re.sub(term_pattern(phrase), lambda m: "_" * len(m[0]), text, flags=re.IGNORECASE)
 
 
 def quoted(words: Sequence[str]) -> str:

@@ -1,26 +1,28 @@
 """Observation -> Verdict: normalise what the terminal printed and compare it with the guide.
 
 The exit status is checked first; then the output, line by line, with the rules of
-`guiderunner.plan.expect`. When they do not simply match one by one, match.align finds the best
-alignment, and the diff shows only real differences: actual lines that a pattern accepted are
+`guiderunner.plan.expect`: match.fit says whether they match, in near-linear time; only a
+failure is aligned (match.align, within a budget and the step's time), and the diff
+(match.hunks) shows only real differences, windowed: actual lines that a pattern accepted are
 shown as the pattern, invisible characters as escapes, and a caret under the first difference
 (guiderunner.match.show).
 """
 
 from __future__ import annotations
 
-import difflib
 import re
+import time
 from collections.abc import Sequence
 
-from guiderunner.match.align import align
+from guiderunner.match.align import Budget, align
+from guiderunner.match.fit import fits
+from guiderunner.match.hunks import unified
 from guiderunner.match.show import render
 from guiderunner.model import (
     LinePattern,
     Observation,
     Verdict,
 )
-from guiderunner.plan.expect import matches
 
 # CSI sequences (colours, cursor), OSC strings (titles), and two-byte escapes (ESC =, ESC 7).
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[ -/]*[0-~]")
@@ -54,42 +56,40 @@ def judge(observation: Observation) -> Verdict:
         return Verdict(observation, "passed")
     actual = normalise(observation.output)
     expected = step.checked_output
-    diff = compare(expected, actual) if expected else ()
+    deadline = time.monotonic() + _time_left(observation)
+    checked = expected or step.expects_silence
+    diff = compare(expected, actual, deadline) if checked else ()
     status = step.expected_status
     if status is not None and observation.status != status:
         message = f"exit status {observation.status}, expected {status}"
         return Verdict(observation, "failed", message, diff)
     if diff:
-        return Verdict(observation, "failed", "output differs", diff)
+        why = "output differs" if expected else "printed output; none expected (strict)"
+        return Verdict(observation, "failed", why, diff)
     return Verdict(observation, "passed")
 
 
-def compare(expected: Sequence[LinePattern], actual: Sequence[str]) -> tuple[str, ...]:
-    """A unified diff of expected vs actual, empty when the output matches."""
-    if _matches_line_by_line(expected, actual):
+def compare(
+    expected: Sequence[LinePattern], actual: Sequence[str], deadline: float | None = None
+) -> tuple[str, ...]:
+    """A unified diff of expected vs actual, empty when the output matches.
+
+    Whether it matches is decided in near-linear time (guiderunner.match.fit); only a failure
+    is aligned, within a budget of work and the deadline (guiderunner.match.align).
+    """
+    if fits(expected, actual):
         return ()
-    seen = _seen_through(expected, actual)
-    wanted = [p.text for p in expected]
-    if seen == wanted:
+    edits = align(expected, actual, Budget(deadline=deadline))
+    if all(edit.op == "keep" for edit in edits):
         return ()
-    return tuple(
-        render(list(difflib.unified_diff(wanted, seen, "expected", "actual", lineterm="")))
-    )
+    return tuple(render(unified(expected, edits)))
 
 
-def _matches_line_by_line(expected: Sequence[LinePattern], actual: Sequence[str]) -> bool:
-    if len(expected) != len(actual) or any(p.kind == "any-lines" for p in expected):
-        return False
-    return all(matches(p, line) for p, line in zip(expected, actual, strict=True))
+def _time_left(observation: Observation) -> float:
+    """What is left of the step's own timeout once it ran, never under MIN_COMPARE seconds."""
+    timeout = getattr(observation.step, "timeout", 0.0) or 0.0
+    return max(MIN_COMPARE, float(timeout) - observation.duration)
 
 
-def _seen_through(expected: Sequence[LinePattern], actual: Sequence[str]) -> list[str]:
-    """The actual lines, with each line a pattern accepted shown as that pattern."""
-    seen: list[str] = []
-    for edit in align(expected, actual):
-        if edit.op == "keep":
-            assert edit.pattern is not None
-            seen.append(expected[edit.pattern].text)
-        elif edit.actual is not None:  # replace or insert: a line no pattern accepts
-            seen.append(edit.actual)
-    return seen
+MIN_COMPARE = 2.0
+"""Seconds a comparison may always take, however little of the step's timeout is left."""

@@ -18,6 +18,7 @@ from guiderunner.model.guide import (
     Span,
     StepKind,
     StopMark,
+    Tab,
     Variant,
 )
 from guiderunner.model.results import NOT_PASSING, Observation, PageResult, Verdict, not_run
@@ -53,6 +54,7 @@ __all__ = [
     "StepKind",
     "StopMark",
     "StopService",
+    "Tab",
     "Variant",
     "Verdict",
     "WriteFile",

@@ -62,6 +62,12 @@ class Options:
     """Every expected line of the block is a regular expression."""
     service: ServiceOptions | None = None
     """Set when the block starts a service instead of running a command."""
+    output: Literal["strict", "any"] | None = None
+    """`output=strict`: no expected output means none printed; `any`: not checked; None: the
+    settings' `strict_output` decides."""
+    note: str | None = None
+    """`note TEXT`: what the presenter reads before the block (`runner step`); never shown
+    on the site, which does not render HTML comments."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +95,16 @@ class Notice:
 
 
 @dataclass(frozen=True, slots=True)
+class Tab:
+    """A Material content tab (`=== "Linux"`) a block stands in."""
+
+    title: str
+    """The tab's title, as written."""
+    set_line: int
+    """The line of the first tab of its set: the tabs that share it are alternatives."""
+
+
+@dataclass(frozen=True, slots=True)
 class Block:
     """One executable fenced block of a page."""
 
@@ -108,6 +124,8 @@ class Block:
     """True when it sits inside a `runner: hidden` comment and never shows on the site."""
     variants: tuple[Variant, ...] = ()
     """The `runner: when` comments before it: its output in other environments."""
+    tab: Tab | None = None
+    """The content tab it stands in, if any."""
 
 
 @dataclass(frozen=True, slots=True)

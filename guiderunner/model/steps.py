@@ -64,6 +64,11 @@ class StepDefaults:
         return None
 
     @property
+    def expects_silence(self) -> bool:
+        """With no expected lines, it must print nothing (`strict_output`)."""
+        return False
+
+    @property
     def notes(self) -> tuple[str, ...]:
         """What `runner list` says of its options."""
         return ()
@@ -97,11 +102,14 @@ class Command(StepDefaults):
     expected: tuple[LinePattern, ...]
     """The output the reader should see; empty checks only the exit status."""
     exit_status: int
-    """The exit status it must end with."""
+    """The exit status it must end with (a `[N]` line under it, or the block's `exit=N`)."""
     timeout: float
     """Seconds before it is interrupted."""
     skip: str | None = None
     """Reason it is not run, or None."""
+    strict_output: bool = False
+    """With no expected lines: True means it must print nothing; False, that output is not
+    checked."""
 
     KIND: ClassVar[StepKind] = "command"
 
@@ -128,6 +136,10 @@ class Command(StepDefaults):
     @property
     def expected_status(self) -> int | None:  # noqa: D102
         return self.exit_status
+
+    @property
+    def expects_silence(self) -> bool:  # noqa: D102
+        return self.strict_output
 
     @property
     def notes(self) -> tuple[str, ...]:  # noqa: D102

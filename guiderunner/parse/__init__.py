@@ -15,6 +15,7 @@ from guiderunner.markdown import DIRECTIVE, Token, block_tokens
 from guiderunner.model import Block, Guide, Notice, Span, StopMark, Variant
 from guiderunner.parse.fences import FENCE_LINE, fence_block, reject_indented_block
 from guiderunner.parse.options import block_options, options_of, split_words, stop_name
+from guiderunner.parse.tabs import TabSets, header
 
 WHEN = re.compile(r"^\s*<!--\s*runner:\s*when(?:\s+(?P<facts>.*))?$", re.MULTILINE)
 CONTENT_TOKENS = frozenset(
@@ -34,7 +35,12 @@ CONTENT_TOKENS = frozenset(
 
 
 def parse_guide(path: str, text: str) -> Guide:
-    """Parse one page; raises GuideError at the first mistake, naming its line."""
+    """Parse one page; raises GuideError at the first mistake, naming its line.
+
+    A UTF-8 byte order mark (editors on Windows write one) is not part of line 1: a fence or
+    a directive there is one, as the site's Markdown reads it.
+    """
+    text = text.removeprefix("\ufeff")
     notices: list[Notice] = []
     items = tuple(_items(path, block_tokens(text), 0, notices))
     return Guide(path=path, items=items, notices=tuple(notices))
@@ -67,10 +73,21 @@ def _items(
     path: str, tokens: Sequence[Token], line_offset: int, notices: list[Notice]
 ) -> Iterator[Block | StopMark]:
     pending = _Pending()
-    for token in tokens:
+    tabs = TabSets()
+    for index, token in enumerate(tokens):
         if token.type not in CONTENT_TOKENS or token.map is None:
             continue
         span = Span(path, token.map[0] + 1 + line_offset, token.map[1] + line_offset)
+        opened = None if pending else header(tokens, index)
+        if opened is not None:
+            tabs.opened(opened, span.start)
+            continue
+        tab = tabs.content() if token.type == "code_block" and not pending else None
+        if tab is not None:
+            inner = _items(path, block_tokens(token.content), span.start - 1, notices)
+            yield from (replace(i, tab=tab) if isinstance(i, Block) else i for i in inner)
+            continue
+        tabs.other()
         directive = token.type == "html_block" and DIRECTIVE.match(token.content)
         if directive and WHEN.match(token.content):
             pending.variants.append(_variant(path, token, span))

@@ -33,6 +33,7 @@ def fence_block(path: str, token: Token, span: Span, notices: list[Notice]) -> B
     body = tuple(token.content.rstrip("\n").split("\n")) if token.content else ()
     if lang.lower() in SESSIONS:
         _check_closed(path, token, span)
+        _refuse_includes(path, span, body)
         return Block(span=span, kind="console", lang=lang, body=body)
     shell = lang.lower() in SHELLS or "session" in lang.lower()
     prompts = sum(1 for line in body if line.startswith("$ ") or line.rstrip() == "$")
@@ -45,7 +46,34 @@ def fence_block(path: str, token: Token, span: Span, notices: list[Notice]) -> B
         notices.append(Notice(span, f"title {title!r} is a caption, not a file: nothing runs"))
         return None
     _check_closed(path, token, span)
+    _refuse_includes(path, span, body)
     return Block(span=span, kind="file", lang=lang, body=body, title=title)
+
+
+INCLUDE = re.compile(
+    r"""(?P<mdbook>\{\{\s*\#(?:include|rustdoc_include|playground)\b[^}]*\}\})"""
+    r"""|^\s*(?P<snippet>-{1,3}8<-{1,3})\s*(?:["'].*["'])?\s*$"""
+)
+"""mdBook's `{{#include file}}` and Material's (pymdownx.snippets) `--8<-- "file"`."""
+
+
+def _refuse_includes(path: str, span: Span, body: tuple[str, ...]) -> None:
+    """A block the site fills from another file is refused, naming the line.
+
+    The site shows the file's text there; compared or typed literally, the line would
+    mean something else than what a reader sees. Exit 2 with what to do.
+    """
+    for number, line in enumerate(body, span.start + 1):
+        found = INCLUDE.search(line)
+        if found is None:
+            continue
+        what = "mdBook's include" if found["mdbook"] else "a Material snippet (`--8<--`)"
+        raise GuideError(
+            path,
+            number,
+            f"{what} in a block the runner runs: it does not expand them; write the lines"
+            " out in the block, or show it in a fence the runner does not run (`text`)",
+        )
 
 
 def _is_caption(lang: str, title: str) -> bool:
@@ -83,7 +111,9 @@ def reject_indented_block(path: str, token: Token, span: Span) -> None:
         first = token.content.split("\n", 1)[0]
         if "console" in first or "title=" in first:
             raise GuideError(
-                path, span.start, "executable blocks cannot be indented (admonitions, tabs)"
+                path,
+                span.start,
+                'an indented console block runs only in a content tab (=== "Title")',
             )
 
 

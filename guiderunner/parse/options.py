@@ -9,8 +9,15 @@ from guiderunner.model import Block, Options, ServiceOptions, Span
 
 FLAGS = frozenset({"regex", "hidden"})
 VALUED = frozenset(
-    {"skip", "unless", "timeout", "exit", "service", "ready", "ready-timeout", "stop"}
+    {"skip", "unless", "timeout", "exit", "service", "ready", "ready-timeout", "stop", "output"}
+    | {"note"}
 )
+NOTE = "note"
+"""`note TEXT...`: the rest of the comment is a speaker note, words as written (no quoting);
+`note="TEXT"` beside other options."""
+OUTPUT_MODES = ("strict", "any")
+"""`output=strict`: a command with nothing under it must print nothing; `output=any`: its
+output is not checked (the default unless the settings say `strict_output: true`)."""
 
 
 def split_words(path: str, line: int, text: str) -> list[str]:
@@ -23,6 +30,11 @@ def split_words(path: str, line: int, text: str) -> list[str]:
 
 def options_of(path: str, line: int, text: str) -> dict[str, str]:
     """Flags and `key=value` options of a runner comment; unknown ones name the known."""
+    first, *rest = text.split(None, 1) or [""]
+    if first == NOTE:
+        if not rest:
+            raise GuideError(path, line, "directive `note` takes a text")
+        return {NOTE: " ".join(rest[0].split())}
     words = split_words(path, line, text)
     options: dict[str, str] = {}
     for word in words:
@@ -52,8 +64,10 @@ def stop_name(path: str, line: int, options: dict[str, str]) -> str:
 def block_options(path: str, block: Block, options: dict[str, str], where: Span) -> Options:
     """The options checked against the block they stand before."""
     line = where.start
-    if block.kind == "file" and set(options) - {"skip", "unless", "hidden"}:
-        raise GuideError(path, line, "a titled block takes only `skip`, `unless` and `hidden`")
+    if block.kind == "file" and set(options) - {"skip", "unless", "hidden", NOTE}:
+        raise GuideError(
+            path, line, "a titled block takes only `skip`, `unless`, `hidden` and `note`"
+        )
     if "unless" in options and "skip" not in options:
         raise GuideError(path, line, "`unless` goes with `skip`")
     if "ready" in options and "service" not in options:
@@ -69,6 +83,9 @@ def block_options(path: str, block: Block, options: dict[str, str], where: Span)
             ready_timeout=_seconds(path, line, "ready-timeout", wait) if wait else None,
         )
     timeout = options.get("timeout")
+    output = options.get("output")
+    if output is not None and output not in OUTPUT_MODES:
+        raise GuideError(path, line, f"`output` wants strict or any, got {output!r}")
     return Options(
         skip=options.get("skip"),
         unless=options.get("unless"),
@@ -76,6 +93,8 @@ def block_options(path: str, block: Block, options: dict[str, str], where: Span)
         exit_status=_exit_status(path, line, options.get("exit", "0")),
         regex="regex" in options,
         service=service,
+        output="strict" if output == "strict" else "any" if output == "any" else None,
+        note=options.get(NOTE),
     )
 
 

@@ -37,6 +37,8 @@ from guiderunner.plan.commands import (
 from guiderunner.plan.commands import typed as typed_lines
 from guiderunner.plan.expect import PatternError, compile_lines
 from guiderunner.plan.placeholders import PLACEHOLDER, filler
+from guiderunner.plan.platforms import other_platform, this_platform
+from guiderunner.plan.status import split_status, status_line
 from guiderunner.plan.variants import chosen_output
 from guiderunner.settings import Settings
 
@@ -53,7 +55,9 @@ __all__ = [
 ]
 
 DOCKER = re.compile(r"\bdocker\b")
-DEFAULT_FACTS: Mapping[str, str] = MappingProxyType({"builder": "buildkit"})
+DEFAULT_FACTS: Mapping[str, str] = MappingProxyType(
+    {"builder": "buildkit", "platform": this_platform()}
+)
 """The run's facts when the settings say nothing; `runner: when` comments are checked on them."""
 
 
@@ -75,6 +79,10 @@ class PlanSettings:
     """What this run is (`builder`: `buildkit` or `legacy`), for `runner: when KEY=VALUE`."""
     reader: bool = False
     """A reader's run (`--as-reader`): hidden blocks are left out, only what the site shows runs."""
+    strict_output: bool = False
+    """A command with nothing under it must print nothing, unless its block says `output=any`."""
+    platform_tabs: Mapping[str, str] = field(default_factory=dict)
+    """Content tab titles -> the platform they are for, beyond the known names."""
 
 
 def plan_settings(settings: Settings) -> PlanSettings:
@@ -86,6 +94,8 @@ def plan_settings(settings: Settings) -> PlanSettings:
         sample=settings.sample,
         environ=settings.environ,
         facts={**DEFAULT_FACTS, "builder": settings.builder},
+        strict_output=settings.strict_output,
+        platform_tabs=settings.platform_tabs,
     )
 
 
@@ -138,6 +148,9 @@ def _block_steps(
         raise GuideError(
             block.span.path, typed[0].span.start, f"service {service.name!r} is already running"
         )
+    if split_status(typed[0].output)[1] is not None:
+        line = typed[0].span.start
+        raise GuideError(block.span.path, line, "a service has no exit status line (`[N]`)")
     start = _start_service(typed[0], block, settings)
     running[service.name] = start
     yield start
@@ -153,18 +166,25 @@ def _typed_text(command: PageCommand) -> str:
 
 def _command(typed: PageCommand, block: Block, settings: PlanSettings) -> Command:
     fill = filler(typed.span, settings.placeholders)
+    output, status = status_line(typed, block)
+    mode = block.options.output
     return Command(
         span=typed.span,
         text=fill(_typed_text(typed), command=True),
         shown="\n".join(typed.lines),
-        expected=_expected(typed, block, fill),
-        exit_status=block.options.exit_status,
+        expected=_expected(replace(typed, output=output), block, fill),
+        exit_status=status,
         timeout=block.options.timeout or settings.timeout,
         skip=_skip(block, settings),
+        strict_output=mode == "strict" or (mode is None and settings.strict_output),
     )
 
 
 def _skip(block: Block, settings: PlanSettings) -> str | None:
+    machine = settings.facts.get("platform") or this_platform()
+    elsewhere = other_platform(block.tab, machine, settings.platform_tabs)
+    if elsewhere is not None:
+        return block.options.skip or elsewhere
     unless = block.options.unless
     if unless is not None and settings.environ.get(unless):
         return None

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from guiderunner.errors import GuideError
 from guiderunner.model import Block, Notice, Span
+from guiderunner.plan.prompts import foreign_prompt
 
 if TYPE_CHECKING:
     from guiderunner.plan.bash import BashParser
@@ -151,10 +152,19 @@ def _split(block: Block, incomplete: Incomplete) -> Iterator[PageCommand]:
         elif current and not output and _continues(current, line, incomplete):
             current.append(line)
         elif current:
+            _refuse_foreign(path, number, line, first=False)
             output.append(line)
         elif line.strip():
+            _refuse_foreign(path, number, line, first=True)
             raise GuideError(path, number, "output before the first `$ ` command")
     yield from _command(path, start, current, output)
+
+
+def _refuse_foreign(path: str, number: int, line: str, *, first: bool) -> None:
+    """Another shell's prompt is never run nor expected: exit 2, naming it (plan.prompts)."""
+    message = foreign_prompt(line, first=first)
+    if message is not None:
+        raise GuideError(path, number, message)
 
 
 def _continues(current: list[str], line: str, incomplete: Incomplete) -> bool:

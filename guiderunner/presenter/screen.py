@@ -182,12 +182,13 @@ class Screen:
     }
     MARKS: Mapping[str, str] = MARKS
 
-    __slots__ = ("_color", "_out", "_progress")
+    __slots__ = ("_color", "_keys_shown", "_out", "_progress")
 
     def __init__(self, out: TextIO) -> None:
         self._out = out
         self._color = out.isatty()
         self._progress = False
+        self._keys_shown = False
 
     def say(self, text: str, style: str | None = None) -> None:
         """Write one or more lines."""
@@ -209,11 +210,13 @@ class Screen:
             self.say(f"last run: {section}this step {shown(expected.step)}")
 
     def block(self, step: Step) -> None:
-        """What the step will do, as the page shows it, then the keys."""
+        """What the step will do, as the page shows it; the keys before the first step only."""
         self.say("")
-        for line in _block_lines(step):
+        for line in block_lines(step):
             self.say(f"    {line}")
-        self.keys(BEFORE)
+        if not self._keys_shown:
+            self.keys(BEFORE)
+            self._keys_shown = True
 
     def keys(self, allowed: Collection[Choice], enter: str = "run") -> None:
         """The keys that answer now, as one line; what Enter does here."""
@@ -265,7 +268,8 @@ class Screen:
         self._out.flush()
 
 
-def _block_lines(step: Step) -> list[str]:
+def block_lines(step: Step) -> list[str]:
+    """The step as the page shows it: the command, or a file's first lines."""
     if step.typed_lines:
         return list(step.typed_lines)
     if step.written is not None:

@@ -71,7 +71,7 @@ def step_page(plan: Plan, options: PageOptions, start: int, presenter: Presenter
             if not go_on:
                 break
         quit_ = len(outcomes) < len(plan.steps) - start + 1 or not go_on
-        screen.say(_summary(outcomes, quit_=quit_))
+        screen.say(summary(outcomes, quit_=quit_))
     return ExitCode.FAILED if NOT_PASSING & set(outcomes) else ExitCode.OK
 
 
@@ -120,7 +120,7 @@ def present_step(
         if choice == "quit":
             return verdict.outcome, False
         if choice == "retry":
-            _before_retry(step, running, screen)
+            before_retry(step, running, screen)
     if choice == "quit":
         return None, False
     screen.mark("skipped", "skipped by the presenter")
@@ -183,7 +183,7 @@ def _run(step: Step, running: PageRun, presenter: Presenter) -> Verdict:
     return verdict
 
 
-def _before_retry(step: Step, running: PageRun, screen: Screen) -> None:
+def before_retry(step: Step, running: PageRun, screen: Screen) -> None:
     """A service that failed to start is stopped before it starts again."""
     screen.say("\nretrying the step")
     if step.starts is not None and step.starts in running.context.services:
@@ -209,7 +209,8 @@ def catch_up(plan: Plan, start: int, running: PageRun, screen: Screen) -> bool:
     return True
 
 
-def _summary(outcomes: list[str], *, quit_: bool) -> str:
+def summary(outcomes: list[str], *, quit_: bool) -> str:
+    """The last line: how many steps passed, failed, ...; quit or the end of the page."""
     counts = ", ".join(f"{outcomes.count(o)} {o}" for o in ("passed", "failed", "error", "skipped"))
     ending = "quit" if quit_ else "end of the page"
     return f"\n{ending}: {counts}; everything the page started is stopped"

@@ -133,6 +133,7 @@ class Recorder(Closing):
         width: int = 80,
         height: int = 24,
         mask: Mask = str,
+        held_back: Callable[[str], int] | None = None,
         env: Mapping[str, str] = DEFAULT_ENV,
         longest_pause: float = LONGEST_PAUSE,
         pause_shown_as: float = PAUSE_SHOWN_AS,
@@ -141,6 +142,8 @@ class Recorder(Closing):
     ) -> None:
         self.path = path
         self._mask = mask
+        self._held_back = held_back
+        """How much of the pending text the mask needs to see completed (a secret's start)."""
         self._header: dict[str, object] = {
             "version": ASCIICAST_VERSION,
             "width": width,
@@ -162,6 +165,14 @@ class Recorder(Closing):
         """What the terminal showed at `at`: decoded, cleaned, masked a whole line at a time."""
         self._pending += self._decoder.decode(data)
         ready, self._pending = ready_part(self._pending)
+        if self._held_back is not None and ready:
+            # A multi-line secret may have begun on a line that is already complete.
+            keep = min(len(ready), self._held_back(ready + self._pending) - len(self._pending))
+            if keep > 0:
+                ready, self._pending = (
+                    ready[: len(ready) - keep],
+                    ready[len(ready) - keep :] + self._pending,
+                )
         self._write(ready, at)
 
     def command(self, text: str, at: float, prompt: str = PROMPT) -> None:

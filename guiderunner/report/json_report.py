@@ -1,5 +1,6 @@
 """The whole result as JSON: steps, outcomes, durations, and the tools it was verified with.
 
+Each step that prints carries its output, secrets already masked by the run's output filters.
 Each page carries its environment fingerprint (run.docker.fingerprint): the Docker client and
 engine, the builder, OS and architecture, and the base images it used. Reports of runs in
 several environments (BuildKit, then the legacy builder, or a CI matrix of shards) merge into
@@ -18,6 +19,10 @@ from typing import Any
 from guiderunner.model import PageResult, Verdict
 from guiderunner.report.text import describe, kind
 from guiderunner.run.tools import tool_versions
+
+OUTPUT_KINDS = frozenset({"command", "start", "stop"})
+"""Steps whose output the report keeps (masked, as every observation is): the site shows it
+where a page's expected output varies (guiderunner.site.outputs)."""
 
 
 class JsonReporter:
@@ -76,4 +81,5 @@ def _step(verdict: Verdict) -> dict[str, object]:
         "status": observation.status,
         "duration": round(observation.duration, 3),
         "diff": list(verdict.diff),
+        **({"output": observation.output} if kind(step) in OUTPUT_KINDS else {}),
     }

@@ -4,6 +4,6 @@ lines.py rewrites one command's expected lines, keeping the author's that still 
 page.py applies those rewrites to the page's text and judges the observations again.
 """
 
-from guiderunner.rewrite.lines import rewrite_output, written
+from guiderunner.rewrite.lines import Rewrite, rewrite_output, written
 
-__all__ = ["rewrite_output", "written"]
+__all__ = ["Rewrite", "rewrite_output", "written"]

@@ -4,7 +4,9 @@ The author's lines are walked against the actual lines (runner.align, the same a
 diffs of guiderunner.match come from):
 
 - a line that still matches keeps its text: `...`, `a ... b`, `x (re)` and `<placeholders>`;
-- a line that no longer matches is replaced by the actual line, or removed;
+- a plain line that no longer matches is replaced by the actual line, or removed;
+- a pattern line that no longer matches is kept and reported (its file:line), so that the
+  author rewrites the pattern instead of the update pinning a volatile value;
 - an actual line no pattern accounts for is inserted.
 
 Written lines get their placeholders back (`stockkube/app` becomes `<myorg>/app`), and are
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from guiderunner.match.align import align
 from guiderunner.model import LinePattern
@@ -30,6 +33,17 @@ REGEX_CHARS = re.compile(r"([.^$*+?{}\[\]\\|()])")
 # --- one output ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Rewrite:
+    """One command's new expected lines, and the author's patterns that stopped matching."""
+
+    lines: tuple[str, ...]
+    """The new expected lines."""
+    stale: tuple[tuple[int, str | None], ...] = ()
+    """(index among the author's lines, the actual line it met or None): patterns kept as
+    written, for the author to fix; a volatile literal would only fail the next run."""
+
+
 def rewrite_output(
     patterns: Sequence[LinePattern],
     raw: Sequence[str],
@@ -38,23 +52,34 @@ def rewrite_output(
     regex_block: bool,
     *,
     indent: str = "",
-) -> list[str]:
+) -> Rewrite:
     """The new expected lines: the author's where they match, actual lines where not.
+
+    A pattern line (`a ... b`, `x (re)`, any line of a regex block) that matches nothing is
+    kept and reported, never replaced by the line it missed.
 
     >>> pats = [compile_line(t, regex=False) for t in ["start", "...", "port 80", "id [0-9]+ (re)"]]
     >>> rewrite_output(pats, ["start", "...", "port 80", "id [0-9]+ (re)"],
-    ...                ["start", "noise", "port 8080", "id 42"], {}, False)
-    ['start', '...', 'port 8080', 'id [0-9]+ (re)']
+    ...                ["start", "noise", "port 8080", "id x"], {}, False)
+    Rewrite(lines=('start', '...', 'port 8080', 'id [0-9]+ (re)'), stale=((3, 'id x'),))
     """
-    new = []
+    new: list[str] = []
+    stale: list[tuple[int, str | None]] = []
     for edit in align(patterns, actual):
-        if edit.op == "keep":
+        if (
+            edit.pattern is not None
+            and edit.op != "keep"
+            and patterns[edit.pattern].kind != "exact"
+        ):
+            new.append(raw[edit.pattern])
+            stale.append((edit.pattern, edit.actual))
+        elif edit.op == "keep":
             assert edit.pattern is not None
             new.append(raw[edit.pattern])
         elif edit.op in ("replace", "insert"):
             assert edit.actual is not None
             new.append(indent + written(edit.actual, placeholders, regex_block, first=not new))
-    return new
+    return Rewrite(tuple(new), tuple(stale))
 
 
 # --- one written line ------------------------------------------------------------------------

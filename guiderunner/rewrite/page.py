@@ -21,6 +21,7 @@ from guiderunner.match import judge, normalise
 from guiderunner.model import Block, Guide, Plan, Verdict
 from guiderunner.plan import PLACEHOLDER, PageCommand, page_oracle, split_commands
 from guiderunner.plan.bash import BashParser
+from guiderunner.plan.status import split_status
 from guiderunner.rewrite.lines import rewrite_output
 
 
@@ -35,29 +36,58 @@ class Region:
 
 
 @dataclass(frozen=True, slots=True)
-class Update:
-    """The page rewritten."""
+class Stale:
+    """An author's pattern line that no longer matches: kept, for the author to fix."""
 
-    text: str
-    """The whole new page."""
-    rewritten: tuple[int, ...]
-    """Line numbers of the commands whose expected output changed."""
+    line: int
+    """Its line in the page."""
+    pattern: str
+    """The line as the page has it."""
+    actual: str | None
+    """The printed line it met, or None when nothing was left for it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One command's expected output, old and new."""
+
+    command: int
+    """The line of the command's `$ `."""
+    shown: str
+    """The command's first line, for the author."""
+    first: int
+    """The index (0-based) of its first expected line in the page's lines."""
+    old: tuple[str, ...]
+    """The expected lines the page has (line endings removed)."""
+    new: tuple[str, ...]
+    """What they become."""
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """What a run would change in the page, command by command."""
+
+    changes: tuple[Change, ...]
+    """In page order: only commands whose expected lines change."""
+    stale: tuple[Stale, ...]
+    """Pattern lines kept although they no longer match."""
 
 
 def update_page(
     source: str, guide: Guide, plan: Plan, verdicts: Sequence[Verdict], values: Mapping[str, str]
 ) -> Update:
-    """The page with the expected output of each command whose output differed rewritten."""
+    """The new expected output of each command whose output differed, command by command."""
     regions, starts = _regions(guide), _service_starts(plan)
     lines = source.split("\n")
     placeholders = _used_placeholders(source, values)
-    changes: dict[int, tuple[Region, list[str]]] = {}
+    changes: dict[int, Change] = {}
+    stale: list[Stale] = []
     for verdict in verdicts:
         region = _region_of(verdict, starts, regions)
         if region is None:
             continue
         raw = _raw_lines(lines, region)
-        new = rewrite_output(
+        done = rewrite_output(
             verdict.step.checked_output,
             raw,
             _actual(verdict),
@@ -65,13 +95,23 @@ def update_page(
             region.block.options.regex,
             indent=_indent(lines, region.command),
         )
-        if new != raw:
-            changes[region.command.span.start] = (region, new)
-    for region, new in sorted(changes.values(), key=lambda c: -c[0].command.span.start):
-        first, count = region.command.span.end, len(_raw_lines(lines, region))
+        first = region.command.span.end
+        stale.extend(Stale(first + 1 + i, raw[i], actual) for i, actual in done.stale)
+        if list(done.lines) != raw:
+            shown = region.command.lines[0]
+            changes[first] = Change(region.command.span.start, shown, first, tuple(raw), done.lines)
+    ordered = tuple(changes[key] for key in sorted(changes))
+    return Update(ordered, tuple(sorted(set(stale), key=lambda s: s.line)))
+
+
+def applied(source: str, changes: Sequence[Change]) -> str:
+    """The page with these changes made; every other byte (CRLF endings too) as it was."""
+    lines = source.split("\n")
+    for change in sorted(changes, key=lambda c: -c.first):
+        first, count = change.first, len(change.old)
         ending = "\r" if lines[first - 1].endswith("\r") else ""  # the page's own line ending
-        lines[first : first + count] = [line + ending for line in new]
-    return Update("\n".join(lines), tuple(sorted(changes)))
+        lines[first : first + count] = [line + ending for line in change.new]
+    return "\n".join(lines)
 
 
 def _regions(guide: Guide) -> dict[int, Region]:
@@ -118,6 +158,9 @@ def _region_of(
 def _raw_lines(lines: Sequence[str], region: Region) -> list[str]:
     """The page's lines that the command's patterns came from (trailing blank lines stay)."""
     output = list(region.command.output)
+    while output and not output[-1].strip():
+        output.pop()
+    output = list(split_status(output)[0])  # a `[N]` line is the status, not output
     while output and not output[-1].strip():
         output.pop()
     first = region.command.span.end

@@ -7,14 +7,18 @@ Entering a PageRun, in this order:
 2. copies the sample solution into a scratch workspace;
 3. records the session (run.box.leftovers), so that `runner reset` can clean up after a runner
    killed with SIGKILL;
-4. starts the page's DockerOwnership (Docker pages only): a forwarding socket that records
-   each object the page creates (guiderunner.run.docker.owned);
+4. starts the page's DockerOwnership (every page when an engine answers: a `sh build.sh` may
+   run containers without saying `docker`): a forwarding socket that records each object the
+   page creates (guiderunner.run.docker.owned);
 5. builds the shell's environment (`page_environment`, the only place that does);
-6. starts the shell; services start later, from steps.
+6. makes the page's box (guiderunner.run.box.namespace): the shell and the services run in
+   a PID and mount namespace of their own, the proxy over the engine's sockets;
+7. starts the shell; services start later, from steps.
 
 Each step then runs through `PageRun.step`: observed, filtered, judged, its verdict told to
 the listeners. Leaving the PageRun, however it is left, undoes it all in reverse: services, the
-shell, every process carrying the session's marker, exactly the Docker objects the page made
+shell, the box with every process in it (unboxed: every process carrying the session's
+marker), exactly the Docker objects the page made
 (containers, networks, volumes, image tags), the record, the workspace (unless kept). The
 extension points are in guiderunner.run.seams.
 """
@@ -30,13 +34,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from guiderunner.closing import Closing
+from guiderunner.errors import MissingPiece
 from guiderunner.model import Observation, PageResult, Plan, Step, Verdict, not_run
 from guiderunner.run.box import leftovers as record
-from guiderunner.run.box.preflight import check_machine
+from guiderunner.run.box.mounts import page_mounts
+from guiderunner.run.box.namespace import Box, layers_folder, open_box, remove_layers
+from guiderunner.run.box.preflight import DEFAULT_HOST, check_machine, engine_answers
 from guiderunner.run.box.processes import kill_session
 from guiderunner.run.box.workspace import scratch_workspace
 from guiderunner.run.docker import ownership as docker
+from guiderunner.run.page_secrets import learn_literal_secrets, learn_secrets
 from guiderunner.run.seams import EnvironmentLayer, Extensions
+from guiderunner.run.secrets import SecretMask
 from guiderunner.run.shell.session import (
     SESSION_VARIABLE,
     ShellSession,
@@ -70,6 +79,8 @@ class PageOptions:
     """Live output of the shell, filtered, or None."""
     extensions: Extensions = field(default_factory=Extensions)
     """What callers plug in (guiderunner.run.seams)."""
+    secrets: SecretMask | None = None
+    """The run's secret mask, also among the output filters: it learns what the page sets."""
 
 
 def page_environment(
@@ -125,7 +136,7 @@ class PageRun(Closing):
         self._stack.close()
 
     def _open(self, stack: ExitStack) -> None:
-        options, extensions = self.options, self.options.extensions
+        options = self.options
         check_machine({**options.base_env, **options.extra_env}, docker=self.plan.uses_docker)
         workspace = stack.enter_context(
             scratch_workspace(options.sample, keep=options.keep_workspace)
@@ -135,16 +146,56 @@ class PageRun(Closing):
             stack.callback(record.keep_workspace, options.record, workspace)
         self._session = record.open_session(options.record, self.nonce, workspace)
         stack.callback(record.close_session, options.record, self.nonce)
-        docker_env = self._own_docker(stack) if self.plan.uses_docker else {}
-        stack.callback(kill_session, self.nonce)
+        owned = self.plan.uses_docker or self._engine_here()
+        docker_env = self._own_docker(stack) if owned else {}
         states = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="runner-state-")))
-        docker_layers = extensions.docker_environment if self.plan.uses_docker else ()
-        layers = (*extensions.environment, *docker_layers)
-        env = page_environment(options.base_env, options.extra_env, self.nonce, workspace, layers)
+        env = self._environment(workspace, docker=owned)
         env.update(docker_env)
-        shell = stack.enter_context(ShellSession(workspace, env, self.nonce, self._raw))
-        services = stack.enter_context(Services())
+        box = self._box(stack, docker_env)
+        if box is None:
+            stack.callback(kill_session, self.nonce)
+        shell = stack.enter_context(ShellSession(workspace, env, self.nonce, self._raw, box))
+        services = stack.enter_context(Services(box))
         self._context = PageContext(workspace, shell, services, env, states)
+        if options.secrets is not None:
+            learn_literal_secrets(options.secrets, self.plan)
+
+    def _engine_here(self) -> bool:
+        """Is there an engine a page could reach? Then its Docker is watched, whatever it says.
+
+        A `sh build.sh` may run containers as well as a `docker run` can.
+        """
+        env = {**self.options.base_env, **self.options.extra_env}
+        return engine_answers(env.get("DOCKER_HOST") or DEFAULT_HOST, env)
+
+    def _environment(self, workspace: Path, *, docker: bool) -> dict[str, str]:
+        """The page's environment; Docker layers for pages whose engine is watched.
+
+        A page that does not say `docker` gets them only when they apply: a builder no client
+        can use is exit 3 for a Docker page, and nothing for another.
+        """
+        options, extensions = self.options, self.options.extensions
+        plain = tuple(extensions.environment)
+        layers = (*plain, *extensions.docker_environment) if docker else plain
+        build = page_environment
+        try:
+            return build(options.base_env, options.extra_env, self.nonce, workspace, layers)
+        except MissingPiece:
+            if self.plan.uses_docker:
+                raise
+            return build(options.base_env, options.extra_env, self.nonce, workspace, plain)
+
+    def _box(self, stack: ExitStack, docker_env: Mapping[str, str]) -> Box | None:
+        """The kernel's box for the page's processes (None where the machine has none).
+
+        Entered after the Docker ownership, so it is left before: no client of the page is
+        mid-call while the page's objects are removed.
+        """
+        layers = layers_folder(self.nonce)
+        layers.mkdir(mode=0o700)
+        stack.callback(remove_layers, self.nonce)
+        box = open_box(page_mounts(self.options.base_env, docker_env), layers)
+        return None if box is None else stack.enter_context(box)
 
     @property
     def context(self) -> PageContext:
@@ -160,7 +211,10 @@ class PageRun(Closing):
         extensions = self.options.extensions
         for started in extensions.step_started:
             started(self.plan.path, step)
-        observation = self._filtered(observe(step, self.context))
+        observation = observe(step, self.context)
+        if self.options.secrets is not None:
+            learn_secrets(self.options.secrets, step, self.context.shell, observation.status)
+        observation = self._filtered(observation)
         if self._pending:
             self._echo(self._pending, final=True)
         verdict = self._judge(observation)
@@ -195,9 +249,13 @@ class PageRun(Closing):
         return text
 
     def _filtered(self, observation: Observation) -> Observation:
-        if not self.options.extensions.output_filters or not observation.output:
+        """The observation as anyone may see it: its output and the command it shows filtered."""
+        if not self.options.extensions.output_filters:
             return observation
-        return replace(observation, output=self._filter(observation.output))
+        step, shown = observation.step, getattr(observation.step, "shown", None)
+        if isinstance(shown, str) and self._filter(shown) != shown:
+            step = replace(step, shown=self._filter(shown))  # type: ignore[arg-type]
+        return replace(observation, step=step, output=self._filter(observation.output))
 
     def _raw(self, chunk: bytes) -> None:
         """The shell's bytes as they come: raw observers first, then the filtered live echo."""

@@ -2,9 +2,9 @@
 
 guiderunner.run.lifecycle.PageRun calls each of them at one moment of a page's life:
 
-- `DockerOwnership` (made by a `DockerOwnershipFactory` when the page starts, only for pages
-  that use Docker): which Docker objects belong to the page, kept in a record file that
-  `runner reset` reads, and removed when the page ends.
+- `DockerOwnership` (made by a `DockerOwnershipFactory` when the page starts, for every page
+  when an engine answers, whatever its words): which Docker objects belong to the page, kept
+  in a record file that `runner reset` reads, and removed when the page ends.
 - `EnvironmentLayer`: variables added to the page shell's environment (a scratch HOME).
 - `OutputFilter`: rewrites the text that reporters, the JSON file and the live echo see
   (secret masking). Matching sees the filtered text too.
@@ -101,8 +101,8 @@ class Extensions:
     environment: tuple[EnvironmentLayer, ...] = ()
     """Applied in order, after the reset environment and the settings' variables."""
     docker_environment: tuple[EnvironmentLayer, ...] = ()
-    """Applied after those, for pages that use Docker only (the builder's client and variables:
-    a page without Docker must not need a Docker client)."""
+    """Applied after those, for pages whose Docker is watched (the builder's client and
+    variables); a page that never says `docker` runs without them when they cannot apply."""
     output_filters: tuple[OutputFilter, ...] = ()
     """Applied in order to every observation's output and to the live echo."""
     raw_observers: tuple[RawObserver, ...] = ()

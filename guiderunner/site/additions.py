@@ -29,8 +29,8 @@ def stale_notice(
     if source_root:
         href = html.escape(alternate_href(page_url, source_root), quote=True)
         link = f' <a href="{href}" hreflang="en">{html.escape(strings.original, quote=False)}</a>'
-    text = strings.untranslated if never_translated else strings.stale
-    return f'<p class="stale-translation" role="note">{html.escape(text, quote=False)}{link}</p>'
+    text = html.escape(strings.untranslated if never_translated else strings.stale, quote=False)
+    return f'<p class="stale-translation" role="note">{text}{link}</p>'
 
 
 def stemmed_search(page: str) -> str:

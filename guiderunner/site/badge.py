@@ -49,7 +49,16 @@ from guiderunner.site.badge_words import (
     tools_text,
 )
 
-__all__ = ["ENGLISH", "Facts", "Words", "badge_facts", "badge_html", "relabel", "render_badge"]
+__all__ = [
+    "ENGLISH",
+    "Facts",
+    "Words",
+    "badge_facts",
+    "badge_html",
+    "passing_entries",
+    "relabel",
+    "render_badge",
+]
 
 
 DATA = re.compile(r"""\bdata-badge='([^']*)'""")
@@ -84,7 +93,7 @@ def badge_facts(
     comments has another plan, so another hash, under another builder: `also` holds those.
     """
     accepted = {content_hash, *also}
-    entries = _passing_entries(report, page_path, accepted) if report is not None else []
+    entries = passing_entries(report, page_path, accepted) if report is not None else []
     if report is not None and not entries:
         return Facts(None, failed=bool(_entries(report, page_path, accepted)))
     days = [_day(e.get("verified_at") or (report or {}).get("finished")) for e in entries]
@@ -171,7 +180,7 @@ def _data(facts: Facts) -> dict[str, object]:
     return data
 
 
-def _passing_entries(
+def passing_entries(
     report: Mapping[str, Any], page_path: str, accepted: Collection[str]
 ) -> list[dict[str, Any]]:
     """The report's entries for this page and content that passed (one per environment)."""

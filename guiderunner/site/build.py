@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-
 from guiderunner.errors import UsageError
-from guiderunner.settings import load_yaml
 from guiderunner.i18n.stale import lagging_messages
+from guiderunner.settings import load_yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +85,7 @@ def build_site(
         if build.language != SOURCE:
             translations = config.parent / "translations" / build.language.code
             stale = lagging_messages(source_docs, translations)
-        write_config(generated, config, build, target, stale, builds)
+        write_config(generated, config, build, target, stale=stale, builds=builds)
         _mkdocs_build(generated, build.language)
         written.append(generated)
     return written
@@ -97,6 +96,7 @@ def write_config(
     parent: Path,
     build: SiteBuild,
     site_dir: Path,
+    *,
     stale: Mapping[str, int] | None = None,
     builds: Sequence[SiteBuild] = (),
 ) -> None:
@@ -136,7 +136,7 @@ def alternates(current: Language, languages: Sequence[Language]) -> list[dict[st
     >>> [a["link"] for a in alternates(languages[1], languages)], alternates(SOURCE, [SOURCE])
     (['../', '../fr/'], [])
     """
-    if len(languages) < 2:  # noqa: PLR2004 - a switcher needs two languages
+    if len(languages) < 2:
         return []
     up = "../" * current.root.count("/")
     return [

@@ -14,17 +14,18 @@ files, and to the English recording when their plan is the same.
 from __future__ import annotations
 
 import html
+import json
 import shutil
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from guiderunner.report.recording import Marker, Recording
 
 __all__ = [
     "ASSETS",
-    "WORDS",
     "PLAYER_FILES",
+    "WORDS",
     "PlayerWords",
     "install_player",
     "install_recording",
@@ -45,39 +46,32 @@ ANCHOR = "recording"
 
 @dataclass(frozen=True, slots=True)
 class PlayerWords:
-    """The snippet's words in one language."""
+    """The snippet's and the player's words in one language (site.yml's `player:` section)."""
 
-    summary: str
+    summary: str = "Watch this page run"
     """What the collapsed snippet says."""
-    steps: str
+    steps: str = "Steps"
     """Above the chapters, one per step."""
-    line: str
+    line: str = "line {line}"
     """A chapter's tooltip: `{line}` is the step's line in the page."""
-    shortened: str
-    """Under the player when pauses were cut: `{over}`, `{played_as}`, `{real}`, `{played}`."""
-    decimal: str
-    """The decimal separator."""
-
-
-WORDS: Mapping[str, PlayerWords] = {
-    "en": PlayerWords(
-        "Watch this page run",
-        "Steps",
-        "line {line}",
+    shortened: str = (
         "Shortened: pauses longer than {over} s play as {played_as} s. "
-        "The run took {real}; this recording plays in {played}.",
-        ".",
-    ),
-    "fr": PlayerWords(
-        "Voir cette page s'exécuter",
-        "Étapes",
-        "ligne {line}",
-        "Raccourci\u00a0: les pauses de plus de {over}\u00a0s durent {played_as}\u00a0s. "
-        "L'exécution a duré {real}\u202f; cet enregistrement dure {played}.",
-        ",",
-    ),
-}
-"""Languages the site is published in; the caller picks one (any other falls back to English)."""
+        "The run took {real}; this recording plays in {played}."
+    )
+    """Under the player when pauses were cut: `{over}`, `{played_as}`, `{real}`, `{played}`."""
+    decimal: str = "."
+    """The decimal separator."""
+    write: str = "write {path}"
+    """The chapter of a step that writes a file: `{path}`; no pseudo-command."""
+    stop: str = "stop {name}"
+    """The chapter of a step that stops a service: `{name}`."""
+    controls: Mapping[str, str] = field(default_factory=dict)
+    """asciinema-player's own words (buttons, tooltips, help overlay) -> this language's;
+    recording.js swaps them in the page, English when empty."""
+
+
+WORDS: Mapping[str, PlayerWords] = {"en": PlayerWords()}
+"""English, the default; a translated site's words come from its site.yml (site.strings)."""
 
 
 def install_player(site_dir: Path) -> Path:
@@ -131,7 +125,7 @@ def player_html(recording: Recording, cast_url: str, root: str, words: PlayerWor
         f'<link rel="stylesheet" href="{player}asciinema-player.css">',
         f'<link rel="stylesheet" href="{player}recording.css">',
         f'<div class="recording-player" data-cast="{html.escape(root + cast_url)}" '
-        f'data-player="{player}asciinema-player.min.js"></div>',
+        f'data-player="{player}asciinema-player.min.js"{_controls(words)}></div>',
     ]
     if recording.shortened is not None:
         lines.append(f'<p class="recording-note">{html.escape(_note(recording, words))}</p>')
@@ -145,7 +139,7 @@ def _chapters(markers: Sequence[Marker], words: PlayerWords) -> list[str]:
         return []
     items = [
         f'<li><button type="button" data-time="{round(marker.time, 6)!r}"{_tooltip(marker, words)}>'
-        f"{html.escape(_command(marker))}</button></li>"
+        f"{html.escape(chapter_label(marker, words))}</button></li>"
         for marker in markers
     ]
     heading = f'<p class="recording-steps">{html.escape(words.steps)}</p>'
@@ -158,9 +152,37 @@ def _tooltip(marker: Marker, words: PlayerWords) -> str:
     return f' title="{html.escape(words.line.format(line=marker.line), quote=True)}"'
 
 
-def _command(marker: Marker) -> str:
-    """A chapter shows the command, as the page does: `$ docker build ...`."""
-    return "$ " + marker.label.split(": ", 1)[1] if marker.line is not None else marker.label
+def chapter_label(marker: Marker, words: PlayerWords) -> str:
+    """A chapter as the page shows its step: a command as typed, other steps in words.
+
+    `$ docker build ...` for a command or a service's command; words (not a pseudo-command)
+    for writing a file or stopping a service.
+
+    >>> fr = PlayerWords(write="Écrire {path}", stop="Arrêter {name}")
+    >>> [chapter_label(Marker(0, f"3: {s}", 3), fr) for s in ("ls", "write a.txt", "stop api")]
+    ['$ ls', 'Écrire a.txt', 'Arrêter api']
+    >>> chapter_label(Marker(0, "7: start api: dotnet run", 7), fr)
+    '$ dotnet run'
+    """
+    if marker.line is None:
+        return marker.label
+    summary = marker.label.split(": ", 1)[1]
+    kind, _, rest = summary.partition(" ")
+    if kind == "write" and rest and " " not in rest:
+        return words.write.format(path=rest)
+    if kind == "stop" and rest and " " not in rest:
+        return words.stop.format(name=rest)
+    if kind == "start" and ": " in rest:
+        return "$ " + rest.split(": ", 1)[1]
+    return "$ " + summary
+
+
+def _controls(words: PlayerWords) -> str:
+    """The player's own words for recording.js, as a data attribute; none in English."""
+    if not words.controls:
+        return ""
+    text = json.dumps(dict(words.controls), ensure_ascii=False, sort_keys=True)
+    return f' data-words="{html.escape(text, quote=True)}"'
 
 
 def _note(recording: Recording, words: PlayerWords) -> str:
@@ -179,11 +201,13 @@ def _number(value: float, words: PlayerWords) -> str:
 
 
 def duration(seconds: float) -> str:
-    """A duration as people say it, to the second (at least 1 s); the same in English and French.
+    r"""A duration as people say it, to the second (at least 1 s); the same in English and French.
+
+    Numbers and units are held together by no-break spaces, as typography asks in both.
 
     >>> duration(192.4), duration(7.6), duration(0.2)
-    ('3 min 12 s', '8 s', '1 s')
+    ('3\xa0min\xa012\xa0s', '8\xa0s', '1\xa0s')
     """
     whole = max(1, round(seconds))
     minutes, rest = divmod(whole, 60)
-    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+    return f"{minutes}\u00a0min\u00a0{rest}\u00a0s" if minutes else f"{rest}\u00a0s"

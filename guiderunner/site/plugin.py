@@ -1,6 +1,9 @@
-"""The `runner` mkdocs plugin: accepts the runner's settings, keeps its comments off the site,
-and puts each language's own words on it (badge, stale notice, theme strings, search), and
-each recorded page's "Watch this page run" player and "verified" marks."""
+"""The `runner` mkdocs plugin: the runner's settings accepted, its comments kept off the site.
+
+It puts each language's own words on the site (badge, stale notice, theme strings, search),
+each recorded page's "Watch this page run" player and "verified" marks, and console blocks as a
+reader uses them (guiderunner.site.console), with the sample's links (guiderunner.site.sample).
+"""
 
 from __future__ import annotations
 
@@ -15,11 +18,13 @@ from typing import Any
 from mkdocs.config import config_options as options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from guiderunner.errors import GuideError
 from guiderunner.i18n.stale import NOT_TRANSLATED
 from guiderunner.settings import (
     BUILDERS,
@@ -29,6 +34,7 @@ from guiderunner.settings import (
 )
 from guiderunner.site.additions import stale_notice, stemmed_search
 from guiderunner.site.badge import relabel
+from guiderunner.site.console import finish_html, present
 from guiderunner.site.markup import (
     error_page_base,
     insert_after_title,
@@ -36,11 +42,20 @@ from guiderunner.site.markup import (
     link_alternates,
     strip_runner_comments,
 )
+from guiderunner.site.outputs import read_runs
 from guiderunner.site.recordings import decorate
+from guiderunner.site.sample import (
+    archive_name,
+    link_repository,
+    link_sample,
+    show_clone,
+    uses,
+)
 from guiderunner.site.strings import strings_of
 
 BADGES_VARIABLE = "RUNNER_BADGES"  # set by `runner publish`: build/badges.json
 RECORDINGS_VARIABLE = "RUNNER_RECORDINGS"  # set by `runner publish`: build/recordings.json
+OUTPUTS_VARIABLE = "RUNNER_OUTPUTS"  # set by `runner publish`: build/outputs.json
 STALE_KEY = "runner_stale"  # extra.runner_stale: page -> lagging messages (guiderunner.site.build)
 WORDS_KEY = "runner_words"  # extra.runner_words: what theme/ templates show
 THEME_DIR = Path(__file__).with_name("theme")
@@ -71,7 +86,22 @@ def _add_recording(markdown: str, page: Page, config: MkDocsConfig) -> str:
     if not entry:
         return markdown
     root = language_root(config.extra.get("alternate") or [], lang)
-    return decorate(markdown, entry, page.url, root, lang)
+    return decorate(markdown, entry, page.url, root, lang, strings_of(config.extra).player)
+
+
+def _present_console(markdown: str, page: Page, config: MkDocsConfig) -> str:
+    """Console blocks as a reader gets them: copy text, what ran where output varies, notes."""
+    runs = read_runs(_published(os.environ.get(OUTPUTS_VARIABLE, "")).get(page.file.src_uri))
+    placeholders = _runner_setting(config, "placeholders") or {}
+    try:
+        return present(markdown, runs, strings_of(config.extra).console, placeholders)
+    except GuideError as error:
+        raise PluginError(f"{page.file.src_uri}:{error.line}: {error.message}") from None
+
+
+def _runner_setting(config: MkDocsConfig, key: str) -> Any:
+    plugin = config.plugins.get("runner")
+    return plugin.config.get(key) if plugin is not None else None
 
 
 def _add_stale_notice(markdown: str, page: Page, config: MkDocsConfig) -> str:
@@ -102,11 +132,13 @@ MARKDOWN_STEPS: tuple[MarkdownStep, ...] = (
     _add_stale_notice,
     _add_recording,
     _add_badge,
+    _present_console,
     _strip_comments,
 )
 """What each page's Markdown goes through, in order. Each addition goes right under the title,
 so the last one added is on top: the badge, then the player, then the stale notice. The
-recording's marks need the runner's comments, which go last."""
+recording's marks and the console blocks need the runner's comments, which go last; the
+marks find console blocks by their fences, which `_present_console` rewrites, so it comes after."""
 
 
 class RunnerConfig(Config):  # type: ignore[no-untyped-call]
@@ -126,6 +158,10 @@ class RunnerConfig(Config):  # type: ignore[no-untyped-call]
     tools = options.Optional(options.Type(dict))
     toolchain = options.Type(dict, default={})
     external_fonts = options.Type(bool, default=False)
+    strict_output = options.Type(bool, default=False)
+    platform_tabs = options.Type(dict, default={})
+    download = options.Optional(options.Type(str))
+    repository = options.Optional(options.Type(str))
 
 
 class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]
@@ -138,6 +174,33 @@ class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]
         for step in MARKDOWN_STEPS:
             markdown = step(markdown, page, config)
         return markdown
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Copy texts and varying lines in place; `runner:` links pointed at the sample."""
+        html = finish_html(html, strings_of(config.extra).console)
+        html = show_clone(html, self.config.repository)
+        sample, repository = uses(html)
+        if sample:
+            if not self.config.sample:
+                where = page.file.src_uri
+                raise PluginError(f"{where}: links runner:sample, but no `sample` is set")
+            folder = Path(str(self.config.sample))
+            try:
+                name = archive_name(self.config.download, folder.name)
+            except ValueError as error:
+                raise PluginError(str(error)) from None
+            root = language_root(config.extra.get("alternate") or [], config.theme["language"])
+            html = link_sample(html, page.url, root, name)
+        if repository:
+            if not self.config.repository:
+                raise PluginError(
+                    f"{page.file.src_uri}: uses runner:repository, but the runner settings "
+                    "give no `repository`"
+                )
+            html = link_repository(html, self.config.repository)
+        return html
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """The package's theme files and style; no font host; this language's words."""

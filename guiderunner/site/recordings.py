@@ -2,8 +2,9 @@
 
 `runner publish` calls `site_entries` (one `recording_entries` per language) before the mkdocs
 builds (the plugin reads the entries from a JSON file, as it does the badges), and
-`install_recordings` after them, since each build cleans its folder. The plugin calls `decorate` on a page's Markdown before it adds
-the badge, so that the badge stays right under the title and the player comes under it.
+`install_recordings` after them, since each build cleans its folder. The plugin calls
+`decorate` on a page's Markdown before it adds the badge, so that the badge stays right under
+the title and the player comes under it.
 
 A French page shows the English recording only when its plan is the same as the English one
 (`runner publish` knows, by content hash): the steps the recording shows are then the page's.
@@ -20,7 +21,14 @@ from guiderunner.report.recording import read_recording
 from guiderunner.report.recording_index import SOURCE_LANGUAGE as SOURCE
 from guiderunner.report.recording_index import Index, recorded
 from guiderunner.site.markup import insert_after_title
-from guiderunner.site.player import ASSETS, WORDS, install_player, player_html, to_root
+from guiderunner.site.player import (
+    ASSETS,
+    WORDS,
+    PlayerWords,
+    install_player,
+    player_html,
+    to_root,
+)
 from guiderunner.site.player import recording_path as site_path
 from guiderunner.site.verified_marks import WORDS as MARK_WORDS
 from guiderunner.site.verified_marks import add_verified_marks, block_times
@@ -100,17 +108,23 @@ def install_recordings(entries: Mapping[str, Mapping[str, Any]], site_dir: Path)
         shutil.copy2(entry["source"], target)
 
 
-def decorate(
-    markdown: str, entry: Mapping[str, Any] | None, page_url: str, language_root: str, lang: str
+def decorate(  # noqa: PLR0917 - the plugin's one call site names each argument
+    markdown: str,
+    entry: Mapping[str, Any] | None,
+    page_url: str,
+    language_root: str,
+    lang: str,
+    words: PlayerWords | None = None,
 ) -> str:
     """A page with its "Watch this page run" snippet under the title and its "verified" marks.
 
+    `words` are the language's player words (site.yml's `player:`), English without them.
     Unchanged when the page has no recording in this language.
     """
     if entry is None or lang not in entry.get("languages", ()):
         return markdown
     recording = read_recording(Path(entry["source"]))
     marked = add_verified_marks(markdown, entry["times"], MARK_WORDS.get(lang, MARK_WORDS["en"]))
-    words = WORDS.get(lang, WORDS["en"])
+    words = words or WORDS["en"]
     snippet = player_html(recording, entry["cast"], to_root(page_url, language_root), words)
     return insert_after_title(marked, snippet)

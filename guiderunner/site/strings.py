@@ -8,6 +8,14 @@ A translated site's `translations/<lang>/site.yml` gives, beside `site_name`:
       verified: "Vérifié le {date}"
     theme:        # mkdocs-material's interface words, by key (partials/languages/en.html)
       clipboard.copy: "Copier dans le presse-papiers"
+    console:      # console blocks' marks and notes (guiderunner.site.console.ConsoleWords)
+      placeholder: "<variable>"
+    reasons:      # a skip reason as the page (English) gives it -> this language's
+      "needs docker buildx": "demande docker buildx"
+    player:       # the recording player (guiderunner.site.player.PlayerWords)
+      summary: "Voir cette page s'exécuter"
+      controls:   # asciinema-player's own words, English -> French
+        "Pause": "Pause"
 
 `runner publish` passes them to the language's mkdocs build under `extra.runner_i18n`; the
 plugin and the theme overrides (overrides/) read them from there, English filling any gap.
@@ -17,13 +25,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 from guiderunner.errors import UsageError
 from guiderunner.i18n.language import read_mapping
 from guiderunner.site.badge import ENGLISH, Words
+from guiderunner.site.console import CONSOLE_WORDS, ConsoleWords
+from guiderunner.site.player import PlayerWords
 
 EXTRA_KEY = "runner_i18n"
 """Where a language's strings travel in the mkdocs config: `extra.runner_i18n`."""
@@ -70,9 +79,16 @@ class SiteStrings:
     """The "Verified on" line."""
     theme: Mapping[str, str] = field(default_factory=dict)
     """mkdocs-material's interface words by key; the theme's own file fills the rest."""
+    console: ConsoleWords = CONSOLE_WORDS
+    """Console blocks' marks (output that varies) and notes (skipped, expected to fail)."""
+    player: PlayerWords = field(default_factory=PlayerWords)
+    """The recording player: the snippet, its chapters and the player's own controls."""
 
 
-TEXT_KEYS = frozenset(f.name for f in fields(SiteStrings)) - {"badge", "theme"}
+TEXT_KEYS = frozenset(f.name for f in fields(SiteStrings)) - {"badge", "theme", "console", "player"}
+CONSOLE_KEYS = frozenset(f.name for f in fields(ConsoleWords)) - {"reasons"}
+PLAYER_KEYS = frozenset(f.name for f in fields(PlayerWords))
+SECTIONS = frozenset({"strings", "badge", "theme", "console", "reasons", "player"})
 
 
 def site_strings(data: Mapping[str, Any]) -> SiteStrings:
@@ -85,7 +101,7 @@ def site_strings(data: Mapping[str, Any]) -> SiteStrings:
     >>> site_strings({"badge": {"first_day": "1er"}}).badge.first_day
     '1er'
     """
-    unknown = set(data) - {"strings", "badge", "theme"}
+    unknown = set(data) - SECTIONS
     if unknown:
         raise ValueError(f"unknown key(s): {', '.join(sorted(unknown))}")
     texts = _section(data, "strings", TEXT_KEYS)
@@ -94,7 +110,22 @@ def site_strings(data: Mapping[str, Any]) -> SiteStrings:
     badge = replace(ENGLISH, **{BADGE_KEYS[key]: value for key, value in badge_data.items()})
     if len(badge.months) != 12:
         raise ValueError("badge.months: twelve month names, January first")
-    return SiteStrings(**texts, badge=badge, theme=theme)
+    console = replace(
+        CONSOLE_WORDS,
+        **_section(data, "console", CONSOLE_KEYS),
+        reasons=_section(data, "reasons", None),
+    )
+    return SiteStrings(**texts, badge=badge, theme=theme, console=console, player=_player(data))
+
+
+def _player(data: Mapping[str, Any]) -> PlayerWords:
+    """site.yml's `player:` section; `controls` maps the player's English words to others."""
+    section = dict(data.get("player") or {})
+    controls = section.pop("controls", None) or {}
+    if not isinstance(controls, Mapping):
+        raise ValueError("player.controls: expected a mapping of English to translated words")  # noqa: TRY004
+    words = _section({"player": section}, "player", PLAYER_KEYS - {"controls"})
+    return PlayerWords(**words, controls=_section({"controls": controls}, "controls", None))
 
 
 def strings_of(extra: Mapping[str, Any]) -> SiteStrings:
@@ -105,7 +136,7 @@ def strings_of(extra: Mapping[str, Any]) -> SiteStrings:
 def _section(data: Mapping[str, Any], name: str, known: frozenset[str] | None) -> dict[str, Any]:
     section = data.get(name) or {}
     if not isinstance(section, Mapping):
-        raise ValueError(f"{name}: expected a mapping")
+        raise ValueError(f"{name}: expected a mapping")  # noqa: TRY004 - one error type for a bad file
     unknown = set(section) - known if known is not None else set()
     if unknown:
         raise ValueError(f"{name}: unknown key(s): {', '.join(sorted(unknown))}")
@@ -116,13 +147,13 @@ def _section(data: Mapping[str, Any], name: str, known: frozenset[str] | None) -
         elif isinstance(value, str):
             values[str(key)] = value
         else:
-            raise ValueError(f"{name}.{key}: expected text, got {value!r}")
+            raise ValueError(f"{name}.{key}: expected text, got {value!r}")  # noqa: TRY004
     return values
 
 
 SITE_KEYS = frozenset({"site_name", "site_description"})
 """Top-level settings of the translated site that site.yml replaces."""
-WORD_KEYS = frozenset({"strings", "badge", "theme"})
+WORD_KEYS = SECTIONS
 """Sections of site.yml that travel to the site under `extra.runner_i18n`."""
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from guiderunner.cli import main as runner_main
+from guiderunner.cli.main import main as runner_main
 from guiderunner.report.merge import ShardReport, merge
 from tests.e2e.test_site_french import copy_project, page_hash
 

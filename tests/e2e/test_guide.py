@@ -37,7 +37,13 @@ def page_images() -> set[str]:
         text=True,
         check=True,
     )
-    names = ("stockdata", "stockweb", "stockkube/stockdata", "localhost:5104/stockkube/stockdata")
+    names = (
+        "stockdata",
+        "stockweb",
+        "stockkube/stockdata",
+        "localhost:15104/stockkube/stockdata",
+        "localhost:15104/dotnet/aspnet",
+    )
     return {row for row in done.stdout.split() if row.split(":")[0] in names}
 
 
@@ -66,7 +72,8 @@ def test_the_chapter_passes_and_leaves_nothing_behind(runner, tmp_path: Path):
     assert any("docker build -f src/StockData/Dockerfile" in name for name in names)
     assert any("start stockdata" in name for name in names)
     assert any("write src/StockData/Dockerfile" in name for name in names)
-    assert any("docker run -d -p 5104:5000 --name registry registry:2" in name for name in names)
+    registry = "docker run -d -p 15104:5000 --name stockkube-guide-registry registry:2"
+    assert any(registry in name for name in names)
     skipped = [case for case in cases if case.find("skipped") is not None]
     reasons = {str(case.find("skipped").get("message", "")) for case in skipped}  # type: ignore[union-attr]
     assert skipped
@@ -104,9 +111,9 @@ RUNTIME_COPY = (
 
 MUTANTS = [
     pytest.param(
-        "$ docker run -ti --rm -p 5101:8080 stockdata:1.0.0",
-        "$ docker run -ti --rm -p 5101:80 stockdata:1.0.0",
-        "$ curl -s --http2-prior-knowledge http://localhost:5101/",
+        "$ docker run -ti --rm -p 15101:8080 stockdata:1.0.0",
+        "$ docker run -ti --rm -p 15101:80 stockdata:1.0.0",
+        "$ curl -s --http2-prior-knowledge http://localhost:15101/",
         id="wrong-container-port",
     ),
     pytest.param(

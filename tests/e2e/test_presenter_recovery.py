@@ -50,6 +50,7 @@ def fail_step_two(path: Path, cwd: Path) -> pexpect.spawn:
     child.expect(r"\[Enter\] run")
     child.send("\r")
     child.expect("PASS")
+    child.send(" ")  # next: the output stays on screen until then
     child.expect("step 2 of 3")
     child.expect(r"\[Enter\] run")
     child.send("\r")
@@ -83,6 +84,7 @@ def test_fix_in_the_live_shell_then_retry(page, tmp_path):
     child.send("r")
     child.expect("retrying the step")
     child.expect("PASS")
+    child.send(" ")  # next: the output stays on screen until then
     child.expect("step 3 of 3")
     child.expect(r"\[Enter\] run")
     child.send("\r")
@@ -170,6 +172,7 @@ def test_retry_stops_a_half_started_service_first(page, tmp_path):
     child.send("r")
     child.expect("stopping the half-started service 'svc' first")
     child.expect("PASS")
+    child.send(" ")  # next: the output stays on screen until then
     assert eventually(lambda: len(exactly(f"sleep {mark}")) == 1)
     child.expect("step 2 of 2")
     child.expect(r"\[Enter\] run")
@@ -267,6 +270,7 @@ def test_set_e_of_the_page_does_not_end_the_live_shell_and_comes_back(page, tmp_
     child.expect(r"\[Enter\] run")
     child.send("\r")
     child.expect("PASS")
+    child.send(" ")  # next: the output stays on screen until then
     child.expect("step 2 of 2")
     child.expect(r"\[Enter\] run   \[o\] live shell")
     open_live_shell(child)  # before a step too

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from guiderunner.cli import main
+from guiderunner.cli.main import main
 from guiderunner.report.recording import read_recording
 from tests.e2e.site_helpers import (
     SCREENSHOTS,

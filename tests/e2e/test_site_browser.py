@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from guiderunner.cli import main
+from guiderunner.cli.main import main
 from tests.e2e.site_helpers import SCREENSHOTS, chromium, copy_project, require_browser, served
 
 pytestmark = pytest.mark.browser

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from guiderunner.cli import main as i18n_main
+from guiderunner.cli.main import main as i18n_main
 from guiderunner.i18n.language import load_glossary
 from tests.conftest import ROOT
 from tests.e2e.site_helpers import copy_project, page_hash
@@ -137,7 +137,8 @@ def test_french_words_of_the_theme_404_links_and_badge(published: Path) -> None:
     chapter = (published / "fr" / "create-docker-images" / "index.html").read_text()
     assert 'title="Lien permanent vers cette section"' in chapter
     assert "Permanent link" not in chapter
-    assert "Vérifié le 1er mars 2026</time> avec Docker 28.2.2 et .NET 10.0.401" in chapter
+    date = "1er\u00a0mars\u00a02026"
+    assert f"Vérifié le {date}</time> avec Docker 28.2.2 et .NET 10.0.401" in chapter
     assert 'title="Empreinte du contenu vérifié\u00a0: ' in chapter
     assert '"clipboard.copy": "Copier dans le presse-papiers"' in chapter
     missing = (published / "fr" / "404.html").read_text()
@@ -175,7 +176,7 @@ def test_a_french_page_whose_english_changed_says_so(
     french = (project / "site" / "fr" / "index.html").read_text()
     assert 'class="stale-translation"' in french
     assert "La version anglaise de cette page a changé depuis sa traduction" in french
-    assert '<a href="../" hreflang="en">Lire l\'original anglais</a>' in french
+    assert '<a href="../" hreflang="en">Lire l\u2019original anglais</a>' in french
     assert changed in french  # the fuzzy message is shown in English meanwhile
     others = (project / "site" / "fr" / "authoring" / "index.html").read_text()
     assert "stale-translation" not in others

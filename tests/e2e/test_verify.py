@@ -30,7 +30,9 @@ def processes_with(word: str) -> list[int]:
     return found
 
 
-def start_runner(cwd: Path, *args: str, waiting_for: str = "") -> subprocess.Popen[str]:
+def start_runner(
+    cwd: Path, *args: str, waiting_for: str = "", env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     """`python -m guiderunner ARGS` as its own process; returns once `waiting_for` runs."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "guiderunner", *args],
@@ -38,7 +40,7 @@ def start_runner(cwd: Path, *args: str, waiting_for: str = "") -> subprocess.Pop
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
     )
     deadline = time.monotonic() + 20
     while waiting_for and not processes_with(waiting_for) and time.monotonic() < deadline:
@@ -356,12 +358,14 @@ def test_exit_ends_the_shell_and_later_steps_say_why(page, runner):
 
 
 def test_reset_cleans_up_after_a_runner_killed_with_sigkill(page, tmp_path):
+    """Unboxed (RUNNER_BOX=off), the page's detached processes wait for `runner reset`."""
     unique = f"sleep {os.getpid()}9"
     # setsid: a background job that outlives the SIGHUP its dying shell sends.
     path = page(
         f"```console\n$ setsid {unique}1 > /dev/null 2>&1 < /dev/null &\n...\n$ {unique}2\n```\n"
     )
-    proc = start_runner(tmp_path, "verify", str(path), waiting_for=f"{unique}2")
+    unboxed = {"RUNNER_BOX": "off"}
+    proc = start_runner(tmp_path, "verify", str(path), waiting_for=f"{unique}2", env=unboxed)
     proc.kill()  # no chance to clean up: the page's processes are orphans now
     proc.wait()
     time.sleep(0.5)

@@ -45,8 +45,9 @@ def unique(mark: str) -> str:
     return f"{mark}{os.getpid()}"
 
 
-def spawn_step(*args: str | Path, cwd: Path) -> pexpect.spawn:
+def spawn_step(*args: str | Path, cwd: Path, boxed: bool = True) -> pexpect.spawn:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
+    env.update({} if boxed else {"RUNNER_BOX": "off"})
     return pexpect.spawn(
         sys.executable,
         ["-m", "guiderunner", "step", *map(str, args)],
@@ -105,6 +106,7 @@ def test_keys_run_skip_and_quit_through_a_terminal(page, tmp_path):
     assert not processes_with(f"sleep {mark}"), "nothing runs before Enter"
     child.send("\r")
     child.expect("PASS")
+    child.send(" ")  # next: the output stays on screen until then
     assert eventually(lambda: running_as(f"sleep {mark}"))
     child.expect("step 2 of 4")
     child.expect("Say hello")
@@ -112,6 +114,7 @@ def test_keys_run_skip_and_quit_through_a_terminal(page, tmp_path):
     child.send("\r")
     child.expect("hello from step 2")  # live output
     child.expect("PASS")
+    child.send(" ")  # next: the output stays on screen until then
     child.expect("step 3 of 4")
     child.expect(r"\[Enter\] run")
     child.send("s")
@@ -226,9 +229,11 @@ def test_quit_stops_a_running_service(page, tmp_path):
     child.expect(r"\[Enter\] run")
     child.send("\r")
     child.expect("PASS")
+    child.send(" ")  # next: the output stays on screen until then
     child.expect(r"\[Enter\] run")
     child.send("\r")
     child.expect("PASS")
+    child.send(" ")  # next: the output stays on screen until then
     child.expect("step 3 of 3")
     assert processes_with(f"http.server {port}"), "the service runs until its stop step"
     child.expect(r"\[Enter\] run")
@@ -257,12 +262,15 @@ def test_reset_removes_kept_workspaces(page, runner):
 
 
 def test_reset_cleans_up_after_a_killed_step_session(page, runner, tmp_path):
+    # Unboxed: in a box, the kernel ends the page's processes with the killed runner's terminal
+    # (tests/e2e/test_box.py); without one, `runner reset` is what stops them.
     mark = unique("4714")
     path = page(STEPS.format(mark=mark, nohup="nohup "))  # survives the terminal's hangup
-    child = spawn_step(path, cwd=tmp_path)
+    child = spawn_step(path, cwd=tmp_path, boxed=False)
     child.expect(r"\[Enter\] run")
     child.send("\r")
     child.expect("PASS")
+    child.send(" ")  # next: the output stays on screen until then
     child.expect("step 2 of 4")
     (session,) = recorded_sessions().values()
     # Once it is `sleep` and no longer `nohup`, it is immune to the hangup that is coming.

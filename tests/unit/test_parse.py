@@ -118,6 +118,7 @@ def test_plain_html_comments_are_ignored():
         ),
         ("<!-- runner: timeout=soon -->\n```console\n$ a\n```\n", 1, "wants seconds"),
         ("<!-- runner: exit=300 -->\n```console\n$ a\n```\n", 1, "from 0 to 255"),
+        ("<!-- runner: output=none -->\n```console\n$ a\n```\n", 1, "strict or any"),
         ("<!-- runner: skip -->\n```console\n$ a\n```\n", 1, "takes a value"),
         ("<!-- runner: regex=yes -->\n```console\n$ a\n```\n", 1, "takes no value"),
         ('<!-- runner: skip="unclosed -->\n```console\n$ a\n```\n', 1, "malformed directive"),
@@ -128,10 +129,19 @@ def test_plain_html_comments_are_ignored():
         ("<!-- runner: ready=x -->\n```console\n$ a\n```\n", 1, "goes with `service`"),
         ("<!-- runner: unless=X -->\n```console\n$ a\n```\n", 1, "goes with `skip`"),
         ('<!-- runner: timeout=3 -->\n```text title="a"\nx\n```\n', 1, "takes only"),
+        ("<!-- runner: note -->\n```console\n$ a\n```\n", 1, "`note` takes a text"),
+        ("<!-- runner: note=\n```console\n$ a\n```\n-->\n", 1, "`note` takes a value"),
+        ("<!-- runner: note Ask them -->\n\nJust prose.\n", 1, "must stand just before"),
         ("<!-- runner: hidden\n```console\n$ a\n```\n", 1, "never closed with -->"),
         ("<!-- runner: hidden\n```console\n$ a\n``` -->\n", 1, "line of its own"),
         ("<!-- runner: timeout=3\n```console\n$ a\n```\n-->\n", 2, "needs `hidden`"),
-        ('=== "Linux"\n\n    ```console\n    $ a\n    ```\n', 3, "cannot be indented"),
+        ("Prose.\n\n    ```console\n    $ a\n    ```\n", 3, "only in a content tab"),
+        ('=== "Linux"\n\n    ```console\n    $ a\n\nprose\n', 3, "never closed"),
+        (
+            '=== "Linux"\n\n    <!-- runner: skip -->\n    ```console\n    $ a\n    ```\n',
+            3,
+            "a value",
+        ),
         ("> ```console\n> $ a\n\nprose\n", 1, "never closed"),
         (
             "<!-- runner: when builder=legacy\n```console\n$ a\n```\n-->\n\nprose\n",
@@ -193,3 +203,18 @@ def test_parser_never_crashes_on_odd_markdown(lines: list[str]):
         assert all(item.span.start >= 1 for item in guide.items)
     if caught is not None:
         assert 1 <= caught.line <= len(lines) + 1
+
+
+def test_a_note_is_the_rest_of_its_comment_as_written():
+    guide = parse_guide(
+        "p.md",
+        '<!-- runner: note Why it\'s "slow":\n   the cache -->\n```console\n$ a\n```\n\n'
+        '<!-- runner: timeout=3 note="Short one" -->\n```console\n$ b\n```\n\n'
+        '<!-- runner: note Shown with the file -->\n```text title="f"\nx\n```\n',
+    )
+    notes = [(i.options.note, i.options.timeout) for i in guide.items if isinstance(i, Block)]
+    assert notes == [
+        ('Why it\'s "slow": the cache', None),
+        ("Short one", 3.0),
+        ("Shown with the file", None),
+    ]

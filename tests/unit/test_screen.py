@@ -28,7 +28,17 @@ def test_render_shows_what_a_terminal_shows(raw: bytes, shown: bytes) -> None:
 
 def test_a_long_line_is_not_wrapped_at_80_columns() -> None:
     line = b"x" * 300
-    assert render(line + b"\r\x1b[K" + line + b"\r\n") == line + b"\n"
+    assert render(line + b"\n" + b"y" * 200 + b"\r\n") == line + b"\n" + b"y" * 200 + b"\n"
+
+
+def test_a_return_after_80_columns_goes_back_to_the_wrapped_row() -> None:
+    # issue 22: on the reader's 80-column terminal the 300 x's take rows of 80, 80, 80 and 60;
+    # `\r` goes back to the start of the last one, which `ESC [K` clears, so the line reads
+    # 240 x's and then what came after the `\r`.
+    line = b"x" * 300
+    assert render(line + b"\r\x1b[K" + b"done" + b"\r\n") == b"x" * 240 + b"done\n"
+    assert render(b"a" * 100 + b"\rXY\r\n") == b"a" * 80 + b"XY" + b"a" * 18 + b"\n"
+    assert render(b"a" * 80 + b"\rXY\r\n") == b"XY" + b"a" * 78 + b"\n"  # wrap still pending
 
 
 def test_plain_output_keeps_tabs_and_trailing_spaces() -> None:

@@ -6,7 +6,9 @@ clean up (SIGKILL, a closed laptop): its processes, found by their RUNNER_SESSIO
 the Docker objects it created (from its ownership's record), and its workspace. A session
 is recorded while it runs with its owner's pid and that process's start time, so a live
 session (or a new process that reused the pid) is never touched. The record is
-`${XDG_STATE_HOME:-~/.local/state}/stockkube-runner/leftovers.json`.
+`${XDG_STATE_HOME:-~/.local/state}/stockkube-runner/leftovers.json`. A Docker record that no
+live session points to (its removal failed at the end of the page, or its session entry was
+lost) is retried by `reset` too, and deleted once everything it lists is gone.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from guiderunner.run.box.namespace import remove_layers
 from guiderunner.run.box.processes import kill_session, session_processes
 from guiderunner.run.box.workspace import PREFIX as WORKSPACE_PREFIX
+from guiderunner.run.docker.claims import claims_folder, drop_dead
 
 STATE_NAME = "stockkube-runner"
 RECORD = "leftovers.json"
@@ -114,6 +118,8 @@ def reset(folder: Path) -> list[str]:
             done += _remove_workspace(Path(path))
         data["workspaces"] = []
         sessions = data.get("sessions", {})
+        known = [_session(fields) for fields in sessions.values()]
+        pointed = {Path(s.docker_record) for s in known if s is not None and s.docker_record}
         for nonce, fields in list(sessions.items()):
             session = _session(fields)
             if session is not None and owner_alive(session):
@@ -122,21 +128,33 @@ def reset(folder: Path) -> list[str]:
             sessions.pop(nonce)
             if session is not None:
                 done += _remove_session(session)
+        for path in sorted(folder.glob(docker_record(folder, "*").name)):
+            if path not in pointed:
+                done += _docker_lines(path)
+    if dropped := drop_dead(claims_folder()):
+        done.append(f"let go of {dropped} claim(s) on Docker names and ports held by dead runs")
     return done
+
+
+def _docker_lines(record: Path) -> list[str]:
+    """Remove what a Docker record lists; one line per object removed, or kept on failure."""
+    from guiderunner.run.docker.owned import remove_recorded  # only reset needs the engine
+
+    removal = remove_recorded(record)
+    return [f"removed {name}" for name in removal.removed] + [
+        f"could not remove {name}" for name in removal.failed
+    ]
 
 
 def _remove_session(session: Session) -> list[str]:
     done = []
+    remove_layers(session.nonce)
     stopped = session_processes(session.nonce)
     kill_session(session.nonce)
     if stopped:
         done.append(f"stopped {len(stopped)} process(es) left by the run of process {session.pid}")
     if session.docker_record is not None:
-        from guiderunner.run.docker.owned import remove_recorded  # only reset needs the engine
-
-        removal = remove_recorded(Path(session.docker_record))
-        done += [f"removed {name}" for name in removal.removed]
-        done += [f"could not remove {name}" for name in removal.failed]
+        done += _docker_lines(Path(session.docker_record))
     return done + _remove_workspace(Path(session.workspace))
 
 

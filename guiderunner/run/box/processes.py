@@ -1,8 +1,11 @@
-"""Stop the processes a page started, found by a marker variable.
+"""Stop the processes a page started, found by a marker variable: the boundary without a box.
 
-Every process the page's shell starts inherits RUNNER_SESSION=<nonce>, even one that detaches
-with setsid or nohup, so scanning /proc for it finds them all (unless a program clears its
-environment on purpose). Docker objects are not processes: guiderunner.run.docker.owned owns those.
+Where the kernel gives a box (guiderunner.run.box.namespace), the page's PID namespace is the
+boundary and this is only `runner reset`'s sweep. Elsewhere, every process the page's shell
+starts inherits RUNNER_SESSION=<nonce>, even one that detaches with setsid or nohup, so
+scanning /proc for it finds them, except a program that clears its environment (`env -u`,
+`env -i`): that is what the box exists for. Docker objects are not processes:
+guiderunner.run.docker.owned owns those.
 """
 
 from __future__ import annotations

@@ -187,3 +187,32 @@ class AnswerEnd:
             if size == 0:
                 return True
             self._left = size + 2
+
+
+def stream_items(answer: bytes) -> tuple[int, list[dict[str, object]]]:
+    r"""Status and the JSON objects of a streamed answer (one per line, as the engine sends).
+
+    >>> stream_items(b'HTTP/1.1 200 OK\r\n\r\n{"stream":"Loaded image: a:1\\n"}\r\n{"x":1}\n')
+    (200, [{'stream': 'Loaded image: a:1\n'}, {'x': 1}])
+    """
+    raw, _, body = answer.partition(b"\r\n\r\n")
+    head = Head.parse(raw)
+    try:
+        status = int(head.start.split(" ")[1])
+    except (IndexError, ValueError):
+        return 0, []
+    if "chunked" in head.get("transfer-encoding").lower():
+        body = dechunk(body)
+    items = []
+    decoder = json.JSONDecoder()
+    text, pos = body.decode("utf-8", "replace"), 0
+    while pos < len(text):
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        try:
+            item, pos = decoder.raw_decode(text, pos) if pos < len(text) else (None, pos)
+        except ValueError:
+            break
+        if isinstance(item, dict):
+            items.append(item)
+    return status, items

@@ -9,8 +9,12 @@ and after a SIGKILL, in a fresh process: `remove_recorded(record_path)`.
 
 Removal order: containers (forced, with their anonymous volumes), networks, volumes, then tags,
 each tag deleted (`noprune`: layers stay as build cache) or, when the page moved a tag that
-existed before it, put back on the image it named. Besides the record, objects carrying the
-session label are removed too: that covers a create whose answer came after the runner died.
+existed before it, put back on the image it named, then untagged images the page made.
+Besides the record, objects carrying the session label are removed too: that covers a create
+whose answer came after the runner died. A volume goes only while it is the one the page made
+(its label or recorded creation time). What cannot be removed is named in a warning on stderr
+and stays in the record, which `runner reset` retries. The names and ports the run claimed
+(claims.py) are let go after the removal, so a run waiting for them finds them free.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import http.client
 import json
 import secrets
 import shutil
+import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -27,6 +32,7 @@ from urllib.parse import quote
 
 from guiderunner.closing import Closing
 from guiderunner.run.docker.api import Engine, EngineError
+from guiderunner.run.docker.claims import Claims, claims_folder
 from guiderunner.run.docker.proxy import DockerProxy
 from guiderunner.run.docker.record import LABEL, Recorded, RecordWriter, TagChange, read_record
 from guiderunner.run.docker.watch import Recorder
@@ -67,6 +73,7 @@ class DockerOwnership(Closing):
         self.label = label
         self.removal = Removal()
         self._proxy: DockerProxy | None = None
+        self._claims: Claims | None = None
 
     def __enter__(self) -> DockerOwnership:
         if self.record_path.exists():
@@ -74,7 +81,11 @@ class DockerOwnership(Closing):
         engine = Engine.from_environment()
         writer = RecordWriter(self.record_path, engine.host, secrets.token_hex(8))
         writer.start()
-        self._proxy = DockerProxy(self.socket_path, engine, Recorder(engine, writer, self.label))
+        self._claims = Claims(
+            claims_folder(), engine.host, writer.session, str(self.record_path), remove_recorded
+        )
+        recorder = Recorder(engine, writer, self.label, self._claims)
+        self._proxy = DockerProxy(self.socket_path, engine, recorder)
         self._proxy.start()
         return self
 
@@ -85,11 +96,22 @@ class DockerOwnership(Closing):
     def close(self) -> Removal:
         """Stop the proxy (no create can slip in after) and remove what the page made."""
         if self._proxy is not None:
+            if self._claims is not None:
+                self._claims.stop()  # a call still waiting for a name gives up
             self._proxy.stop()
             self._proxy = None
             if self._short_dir is not None:
                 shutil.rmtree(self._short_dir, ignore_errors=True)
-            self.removal = remove_recorded(self.record_path)
+            try:
+                self.removal = remove_recorded(self.record_path)
+            finally:
+                if self._claims is not None:
+                    self._claims.release()
+            for problem in self.removal.failed:
+                print(
+                    f"runner: warning: could not remove {problem}; `runner reset` will retry",
+                    file=sys.stderr,
+                )
         return self.removal
 
 
@@ -106,23 +128,30 @@ def remove_recorded(record_path: Path) -> Removal:
     engine = Engine(recorded.engine)
     removed: list[str] = []
     failed: list[str] = []
+    stamps = dict(recorded.volume_created)
     for kind, names in _objects(engine, recorded):
+        if kind == "volume":
+            names = tuple(n for n in names if _made_by(engine, n, recorded.session, stamps.get(n)))
         with ThreadPoolExecutor(max_workers=8) as pool:  # a forced stop takes a while each
             outcomes = list(pool.map(lambda name, k=kind: _remove(engine, k, name), names))
         for name, problem in zip(names, outcomes, strict=True):
-            if problem:
-                failed.append(f"{kind} {name}{problem}")
-            elif problem is not None:
-                removed.append(f"{kind} {name}")
+            _tally(f"{kind} {name}", problem, removed, failed)
     for change in recorded.tags:
         done, problem = _restore_tag(engine, change)
-        if problem:
-            failed.append(f"tag {change.ref}{problem}")
-        elif done:
-            removed.append(f"tag {change.ref}")
+        _tally(f"tag {change.ref}", problem if problem or done else None, removed, failed)
+    for image in recorded.images:
+        _tally(f"image {image}", _remove_image(engine, image), removed, failed)
     if not failed:
         record_path.unlink(missing_ok=True)
     return Removal(tuple(removed), tuple(failed))
+
+
+def _tally(what: str, problem: str | None, removed: list[str], failed: list[str]) -> None:
+    """'' removed, None nothing to do, else the reason it failed."""
+    if problem:
+        failed.append(f"{what}{problem}")
+    elif problem is not None:
+        removed.append(what)
 
 
 def _objects(engine: Engine, recorded: Recorded) -> list[tuple[str, tuple[str, ...]]]:
@@ -162,6 +191,40 @@ def _remove(engine: Engine, kind: str, name: str) -> str | None:
     }[kind]
     try:
         reply = engine.call("DELETE", path, query)
+    except EngineError as error:
+        return f": {error}"
+    if reply.status == http.client.NOT_FOUND:
+        return None
+    return "" if reply.status in GONE else f": {_reason(reply.status, reply.data)}"
+
+
+def _made_by(engine: Engine, volume: str, session: str, created: str | None) -> bool:
+    """Is this volume still the page's: its session label, or the creation time recorded?
+
+    A volume has no id; one of the same name made by someone else after the page removed its
+    own (or after a kill) carries neither, and stays.
+    """
+    try:
+        reply = engine.call("GET", f"/volumes/{quote(volume, safe='')}")
+    except EngineError:
+        return True  # let the removal report the trouble
+    data = reply.data if isinstance(reply.data, dict) else {}
+    labels = data.get("Labels") or {}
+    if reply.status != http.client.OK or not isinstance(labels, dict):
+        return False
+    return labels.get(LABEL) == session or (
+        created is not None and data.get("CreatedAt") == created
+    )
+
+
+def _remove_image(engine: Engine, image: str) -> str | None:
+    """An untagged image the page made: '' removed, None gone or tagged since, else ': why'."""
+    try:
+        reply = engine.call("GET", f"/images/{quote(image, safe=':')}/json")
+        data = reply.data if isinstance(reply.data, dict) else {}
+        if reply.status == http.client.NOT_FOUND or data.get("RepoTags"):
+            return None
+        reply = engine.call("DELETE", f"/images/{quote(image, safe=':')}", {"noprune": "1"})
     except EngineError as error:
         return f": {error}"
     if reply.status == http.client.NOT_FOUND:

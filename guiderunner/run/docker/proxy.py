@@ -12,6 +12,7 @@ Create calls (docker_watch) are the exception: their small bodies and answers ar
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import socket
 import threading
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from guiderunner.run.docker.api import Engine, EngineError
+from guiderunner.run.docker.claims import Refused
 from guiderunner.run.docker.http import (
     CHUNK,
     AnswerEnd,
@@ -27,8 +29,11 @@ from guiderunner.run.docker.http import (
     read_all,
     read_body,
     read_head,
+    stream_items,
 )
 from guiderunner.run.docker.watch import Recorder, Watch
+
+KEPT_ANSWER = 1 << 20  # bytes of a watched streamed answer kept for its watch (load, import)
 
 BAD_GATEWAY = (
     b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: application/json\r\nConnection: close\r\n"
@@ -121,6 +126,15 @@ class DockerProxy:
             upstream.sendall(raw + b"\r\n\r\n" + rest)
             self._pipe(client, upstream, upgraded=True)
             return
+        try:
+            self._watched(client, upstream, head, rest)
+        except Refused as refusal:
+            client.sendall(refused(refusal.status, str(refusal)))
+
+    def _watched(
+        self, client: socket.socket, upstream: socket.socket, head: Head, rest: bytes
+    ) -> None:
+        """Scope the call, let its watch see it before and after (a Refused answers it)."""
         method, target, version = [*head.start.split(" "), "", ""][:3]
         if self.recorder is None:
             watch = None
@@ -134,7 +148,7 @@ class DockerProxy:
         if watch is not None:
             _guarded(watch.before, None)
         upstream.sendall(head.closing() + rest)
-        then = None if watch is None else (lambda: watch.after(0, None))
+        then = None if watch is None else watch.after
         self._pipe(client, upstream, upgraded=False, then=then)
 
     def _exchange_whole(
@@ -160,7 +174,7 @@ class DockerProxy:
         upstream: socket.socket,
         *,
         upgraded: bool,
-        then: Callable[[], None] | None = None,
+        then: Callable[[int, object], None] | None = None,
     ) -> None:
         """Copy both ways until both sides are done (upgraded), or until the answer ended.
 
@@ -195,24 +209,37 @@ def _guarded(hook: Callable[..., object], *args: object, default: object = None)
         return default
 
 
-def _pump_then(src: socket.socket, dst: socket.socket, then: Callable[[], None]) -> None:
+def _pump_then(src: socket.socket, dst: socket.socket, then: Callable[[int, object], None]) -> None:
     """Copy an answer from src to dst; run `then` when it is complete, before its last bytes.
 
     The client knows the answer is over from its framing (the last chunk, Content-Length),
     and the engine may close the connection well after that (tens of milliseconds after a
     BuildKit build): so `then` is run on the framing, neither earlier, when the client could
     go on before the record is written, nor later, at the close, which would keep it waiting.
+    `then` gets the status and the answer's first KEPT_ANSWER bytes (a load names its tags).
     """
     end = AnswerEnd()
     done = False
+    kept = bytearray()
     with contextlib.suppress(OSError):
         while data := src.recv(CHUNK):
+            if len(kept) < KEPT_ANSWER:
+                kept += data[: KEPT_ANSWER - len(kept)]
             if not done and end.feed(data):
                 done = True
-                _guarded(then)
+                _guarded(then, *stream_items(bytes(kept)))
             dst.sendall(data)
     if not done:
-        _guarded(then)  # an answer that ends at the close, or a cut connection
+        _guarded(then, *stream_items(bytes(kept)))  # ends at the close, or a cut connection
+
+
+def refused(status: int, message: str) -> bytes:
+    """An HTTP error answer of the proxy's own, which the docker client prints."""
+    body = json.dumps({"message": message}).encode()
+    reason = http.client.responses.get(status, "Error")
+    head = f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
+    head += f"Connection: close\r\nContent-Length: {len(body)}\r\n\r\n"
+    return head.encode() + body
 
 
 def _pump(src: socket.socket, dst: socket.socket, *, half_close: bool = True) -> None:

@@ -7,7 +7,8 @@ removes what it lists. Its format (one JSON object per line; a torn last line is
      "session": "3f2a…", "label": "io.stockkube.runner.session", "pid": 4242}
     {"kind": "container", "name": "<full id>"}
     {"kind": "network", "name": "<full id>"}
-    {"kind": "volume", "name": "<volume name>"}
+    {"kind": "volume", "name": "<volume name>", "created": "<its CreatedAt>"}
+    {"kind": "image", "name": "sha256:…"}     (made without a tag: load, import, commit)
     {"kind": "tag", "name": "app:latest", "previous": "sha256:…" or null}
     {"kind": "tagged", "name": "app:latest", "image": "sha256:…"}
     {"kind": "push", "name": "127.0.0.1:5000/app:1", "digest": "127.0.0.1:5000/app@sha256:…"}
@@ -15,7 +16,9 @@ removes what it lists. Its format (one JSON object per line; a torn last line is
 A `tag` line is written *before* the call that may move the tag (build, tag, pull, commit), with
 the image the tag named then, so that a kill in the middle still leaves enough to undo it; the
 `tagged` line, after the call, says which image the page left there, so that a tag somebody else
-moved since is left alone. A `push` line (after the push) is information for whoever empties
+moved since is left alone. A volume has no id: it is removed only while it carries the
+session's label or the `created` time recorded, so one re-created by someone else under the same
+name stays. A `push` line (after the push) is information for whoever empties
 the registry; removal leaves registries alone.
 """
 
@@ -60,6 +63,10 @@ class Recorded:
     """Network ids."""
     volumes: tuple[str, ...] = ()
     """Volume names (named and anonymous)."""
+    volume_created: tuple[tuple[str, str], ...] = ()
+    """(volume name, CreatedAt) as recorded: the volume the page made, not a namesake."""
+    images: tuple[str, ...] = ()
+    """Ids of images the page made without a tag (load, import, commit), and still untagged."""
     tags: tuple[TagChange, ...] = ()
     """Tags moved, one per reference, with the state to restore."""
     pushes: tuple[tuple[str, str | None], ...] = ()
@@ -116,7 +123,8 @@ def read_record(path: Path) -> Recorded | None:
     if not entries or entries[0].get("format") != FORMAT:
         return None
     head = entries[0]
-    names: dict[str, list[str]] = {"container": [], "network": [], "volume": []}
+    names: dict[str, list[str]] = {"container": [], "network": [], "volume": [], "image": []}
+    created: dict[str, str] = {}
     previous: dict[str, str | None] = {}
     made: dict[str, str | None] = {}
     pushes: list[tuple[str, str | None]] = []
@@ -126,6 +134,8 @@ def read_record(path: Path) -> Recorded | None:
             continue
         if kind in names and name not in names[str(kind)]:
             names[str(kind)].append(name)
+        if kind == "volume" and isinstance(stamp := entry.get("created"), str):
+            created[name] = stamp
         elif kind == "tag" and name not in previous:  # the first one holds the pre-page state
             previous[name] = _optional(entry.get("previous"))
         elif kind == "tagged":
@@ -140,6 +150,8 @@ def read_record(path: Path) -> Recorded | None:
         containers=tuple(names["container"]),
         networks=tuple(names["network"]),
         volumes=tuple(names["volume"]),
+        volume_created=tuple(created.items()),
+        images=tuple(names["image"]),
         tags=tags,
         pushes=tuple(pushes),
     )

@@ -3,25 +3,28 @@
 Two shapes of call: a *create* (container, network, volume) whose small JSON body gets the
 session label and whose answer names the new object; and a *tag move* (build, tag, pull,
 commit), a streaming call whose tags are read from the query string, recorded with their
-previous image before the call and with the image they name after it.
+previous image before the call and with the image they name after it. Calls that name their
+images only in the answer (load, import, pull -a) are made_images'. Before a call takes a
+name or a fixed host port, the run claims it (claims.py): a run of the same page at once
+waits for it instead of sharing it.
 """
 
 from __future__ import annotations
 
 import http.client
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Protocol
-from urllib.parse import parse_qs, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from guiderunner.run.docker.api import Engine, normal_ref
+from guiderunner.run.docker.claims import Claims
+from guiderunner.run.docker.made_images import UnnamedWatch, unnamed_kind
 from guiderunner.run.docker.record import LABEL, RecordWriter
+from guiderunner.run.docker.scope import VERSIONED, scoped
 
-VERSIONED = re.compile(r"^/v[0-9.]+(/.*)$")
 IMAGE_TAG = re.compile(r"^/images/(.+)/tag$")
 IMAGE_PUSH = re.compile(r"^/images/(.+)/push$")
-PRUNE = re.compile(r"^/(containers|networks|volumes|images)/prune$")
 CREATED = (http.client.OK, http.client.CREATED)
 
 
@@ -35,7 +38,11 @@ class Watch(Protocol):
         """Called before the request goes to the engine; returns the body to send instead."""
 
     def after(self, status: int, answer: object) -> None:
-        """Called once the engine's answer is complete (decoded JSON when `needs_body`)."""
+        """Called once the engine's answer is complete.
+
+        `answer` is the decoded JSON when `needs_body`, else the list of the JSON objects in
+        the first MiB of the (streamed) answer.
+        """
 
 
 @dataclass(slots=True)
@@ -46,6 +53,8 @@ class Recorder:
     writer: RecordWriter
     label: bool = True
     """Put the session label on created containers, networks and volumes."""
+    claims: Claims | None = None
+    """Where the run claims the names and host ports it takes (None: it claims nothing)."""
 
     def watch(self, method: str, target: str) -> Watch | None:
         """The watch for this request, or None for a call that makes nothing."""
@@ -55,58 +64,30 @@ class Recorder:
         path = VERSIONED.sub(r"\1", url.path)
         query = parse_qs(url.query)
         if path in ("/containers/create", "/networks/create", "/volumes/create"):
-            return CreateWatch(self, path.split("/")[1].removesuffix("s"))
+            return CreateWatch(self, path.split("/")[1].removesuffix("s"), _one(query, "name"))
+        if kind := unnamed_kind(path, query):
+            return UnnamedWatch(self, kind, self._claimed(_moved_refs(path, query)))
         if (push := IMAGE_PUSH.match(path)) and (ref := normal_ref(push[1], _one(query, "tag"))):
             return PushWatch(self, ref)
         refs = _moved_refs(path, query)
-        return TagWatch(self, refs) if refs else None
+        return TagWatch(self, self._claimed(refs)) if refs else None
+
+    def claim(self, keys: list[str]) -> None:
+        """Claim names and ports before the call takes them (waits; Refused when it cannot)."""
+        if self.claims is not None and keys:
+            self.claims.claim(keys)
+
+    def _claimed(self, refs: tuple[str, ...]) -> tuple[str, ...]:
+        self.claim([f"image tag {ref}" for ref in refs])
+        return refs
 
     def add(self, kind: str, name: str) -> None:
         """Record one object the page made."""
         self.writer.add({"kind": kind, "name": name})
 
     def scope(self, method: str, target: str) -> str:
-        """The request target, narrowed to the page's own objects where a call could reach others.
-
-        A prune through the proxy gets the session label as an extra filter, so a page's
-        `docker system prune` removes only what the page made. A legacy build gets `forcerm`:
-        a failed step's intermediate container is made by the engine, not through the proxy,
-        so it would otherwise stay behind unrecorded.
-        """
-        if method != "POST":
-            return target
-        url = urlsplit(target)
-        path = VERSIONED.sub(r"\1", url.path)
-        query = parse_qs(url.query, keep_blank_values=True)
-        if PRUNE.match(path):
-            query["filters"] = [_with_label(query.get("filters", [""])[0], self.writer.session)]
-        elif path == "/build" and "forcerm" not in query:
-            query["forcerm"] = ["1"]
-        else:
-            return target
-        return urlunsplit(url._replace(query=urlencode(query, doseq=True)))
-
-
-def _with_label(filters: str, session: str) -> str:
-    """Docker's JSON filters with this session's label added (ANDed with any other label).
-
-    >>> _with_label('{"until": {"24h": true}}', "s1")
-    '{"until": {"24h": true}, "label": {"io.stockkube.runner.session=s1": true}}'
-    >>> _with_label('{"label": ["a=b"]}', "s1")
-    '{"label": ["a=b", "io.stockkube.runner.session=s1"]}'
-    """
-    try:
-        parsed = json.loads(filters) if filters else {}
-    except ValueError:
-        parsed = {}
-    data = parsed if isinstance(parsed, dict) else {}
-    wanted = f"{LABEL}={session}"
-    labels = data.get("label")
-    if isinstance(labels, list):
-        data["label"] = [*labels, wanted]
-    else:
-        data["label"] = {**(labels if isinstance(labels, dict) else {}), wanted: True}
-    return json.dumps(data)
+        """The target narrowed to the page's own objects (scope.py); Refused when it cannot be."""
+        return scoped(method, target, self.writer.session)
 
 
 def _moved_refs(path: str, query: dict[str, list[str]]) -> tuple[str, ...]:
@@ -127,6 +108,7 @@ def _moved_refs(path: str, query: dict[str, list[str]]) -> tuple[str, ...]:
 
 
 def _one(query: dict[str, list[str]], key: str) -> str:
+    """One query parameter's first value ('' when absent)."""
     return query.get(key, [""])[0]
 
 
@@ -136,6 +118,8 @@ class CreateWatch:
 
     recorder: Recorder
     kind: str
+    name: str = ""
+    """The `name` query parameter (a container's name)."""
     needs_body: bool = True
     _volumes_before: set[str] = field(default_factory=set)
     _skip: bool = False
@@ -144,6 +128,7 @@ class CreateWatch:
         """Label the body; note which named volumes a container create finds already there."""
         if not isinstance(body, dict):
             return body
+        self.recorder.claim(_claimed_names(self.kind, self.name, body))
         if self.kind == "volume" and body.get("Name"):
             # Creating an existing volume answers with that volume: it stays the owner's.
             self._skip = self.recorder.engine.volume_exists(str(body["Name"]))
@@ -162,6 +147,9 @@ class CreateWatch:
         key = "Name" if self.kind == "volume" else "Id"
         if not isinstance(answer.get(key), str):
             return
+        if self.kind == "volume":
+            self._add_volume(answer[key], answer.get("CreatedAt"))
+            return
         self.recorder.add(self.kind, answer[key])
         if self.kind == "container":
             self._record_new_volumes(answer[key])
@@ -173,7 +161,34 @@ class CreateWatch:
         for mount in mounts or []:
             name = mount.get("Name") if mount.get("Type") == "volume" else None
             if isinstance(name, str) and name and name not in self._volumes_before:
-                self.recorder.add("volume", name)
+                reply = self.recorder.engine.call("GET", f"/volumes/{quote(name, safe='')}")
+                data = reply.data if isinstance(reply.data, dict) else {}
+                self._add_volume(name, data.get("CreatedAt"))
+
+    def _add_volume(self, name: str, created: object) -> None:
+        """A volume, with its creation time: the one the page made, not a later namesake."""
+        entry = {"kind": "volume", "name": name}
+        self.recorder.writer.add(entry | ({"created": created} if isinstance(created, str) else {}))
+
+
+def _claimed_names(kind: str, name: str, body: dict[str, object]) -> list[str]:
+    """The names and fixed host ports a create takes, as claim keys.
+
+    >>> _claimed_names("container", "web", {"HostConfig": {"PortBindings": {
+    ...     "80/tcp": [{"HostIp": "", "HostPort": "8080"}, {"HostPort": ""}]}, "Binds": ["d:/x"]}})
+    ['container name web', 'host port 8080/tcp', 'volume d']
+    """
+    if kind != "container":
+        named = body.get("Name")
+        return [f"{kind} {'name ' if kind == 'network' else ''}{named}"] if named else []
+    keys = [f"container name {name.lstrip('/')}"] if name else []
+    host = body.get("HostConfig")
+    bindings = host.get("PortBindings") if isinstance(host, dict) else None
+    for port, binds in (bindings or {}).items() if isinstance(bindings, dict) else ():
+        for bind in binds or []:
+            if isinstance(bind, dict) and bind.get("HostPort"):
+                keys.append(f"host port {bind['HostPort']}/{str(port).partition('/')[2] or 'tcp'}")
+    return keys + [f"volume {volume}" for volume in sorted(_named_volumes(body))]
 
 
 def _named_volumes(body: dict[str, object]) -> set[str]:

@@ -1,23 +1,25 @@
 r"""The page's shell: one interactive bash on a pseudo-terminal, typed into like a reader would.
 
 A command is typed as the reader types it, line by line; each line waits for bash to ask for
-the next one. Bash itself says where it is, through its prompts and a hook:
+the next one. Bash itself says where it is, through its prompts (run.shell.markers):
 
 - `PS2` (a continuation line is wanted) prints an invisible escape sequence that holds a
-  per-session token; `PROMPT_COMMAND` (a command ended) writes `$?` to a FIFO that only the
-  runner reads, then prints the end sequence, and `PS1` ends with one too.
+  per-session token; `PS1` starts with a command substitution that writes `$?` to a FIFO
+  only the runner reads, then prints the end sequence. No `PROMPT_COMMAND`, no function,
+  no variable of the runner's: a page's DEBUG trap does not fire on the hook, `set -x`
+  does not trace it, and `$?`, `$_` and `PIPESTATUS` survive it.
 - The output of a command is what the terminal shows between the typed line and the end
   sequence, without the markers; the prompt (whatever the page made of `PS1`) is not output.
-- The status comes from the FIFO: no output can fake it, and the token is never in the
-  environment, nor written raw anywhere bash prints (the prompts hold it as `\e...` escapes).
-- No function or variable of the runner's is in `env`, `declare -F` or a `set -x` trace: the
-  hook runs with stderr closed, so its own trace goes nowhere, and `$?`, `$_` and
-  `PIPESTATUS` survive it. `set -e` acts as in a terminal (no `eval` wrapper).
+- The status comes from the FIFO: an end sequence counts only with its status there.
+- The terminal is a reader's: TERM=xterm-256color, history expansion on (`!!`, and
+  `event not found` for a stray `!`), echo turned off again before each typed line
+  (run.shell.modes), line editing too; a program left reading the terminal with no line to
+  type fails within a second (run.shell.starved). `set -e` acts as in a terminal.
 - A line longer than canonical mode holds (4,095 bytes) is typed with the terminal briefly
   raw (guiderunner.run.shell.terminal). A line left incomplete (bash asks for more after the last
   line) is cancelled with Ctrl-C: status 2, at once.
 - When the foreground program is an interactive bash without the hooks (`exec bash`, a nested
-  `bash`, an overwritten PROMPT_COMMAND), the hooks are set again by typing `. RCFILE` into it.
+  `bash`, an overwritten PS1), the hooks are set again by typing `. RCFILE` into it.
 - The output is rendered as a terminal shows it (run.shell.screen); `Typed.raw` keeps the
   bytes. A timed-out command is interrupted (Ctrl-C, SIGTERM, SIGKILL to its job); when it
   was blocked reading the terminal, the error says it was waiting for input.
@@ -35,7 +37,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guiderunner.closing import Closing
-from guiderunner.run.shell.hooks import TIMEOUT, Channel, Event, ShellGone
+from guiderunner.run.box.namespace import Box
+from guiderunner.run.shell.hooks import Channel
+from guiderunner.run.shell.markers import TIMEOUT, Event, ShellGone
 from guiderunner.run.shell.screen import render
 from guiderunner.run.shell.terminal import Terminal
 
@@ -54,7 +58,7 @@ RESET_ENVIRONMENT: Mapping[str, str] = {
     "CDPATH": "",
     "PAGER": "cat",
     "GIT_PAGER": "cat",
-    "TERM": "dumb",
+    "TERM": "xterm-256color",
     "NO_COLOR": "1",
 }
 DROPPED_VARIABLES = ("BASH_ENV", "ENV", "PROMPT_COMMAND", "HISTFILE", "PS0", "PS1", "PS2", "PS4")
@@ -126,11 +130,14 @@ class ShellSession(Closing):
         env: Mapping[str, str],
         nonce: str | None = None,
         echo: Callable[[bytes], None] | None = None,
+        box: Box | None = None,
     ) -> None:
         self.nonce = nonce or new_nonce()
         """The cleanup marker (RUNNER_SESSION); not used to tell when a command ends."""
         self._cwd = cwd
         self._env = dict(env)
+        self._box = box
+        """The kernel's box the shell runs in (run.box.namespace), or None."""
         self._wanted_echo = echo  # set once bash is ready: its start-up is not the page's
         self._child: Terminal | None = None
         self._channel: Channel | None = None
@@ -142,12 +149,13 @@ class ShellSession(Closing):
             self._channel = Channel(Path(self._home), new_nonce())
             rcfile = self._channel.write_rcfile()
             argv = ["bash", "--noprofile", "--rcfile", str(rcfile), "--noediting", "-i"]
-            self._child = Terminal(argv, self._cwd, self._env)
+            self._child = Terminal(argv, self._cwd, self._env, self._box)
             self._channel.attach(self._child, argv)
             event = self._channel.wait_prompt(time.monotonic() + 30)
         except ShellGone:
+            said = self._last_words()
             self.close()
-            raise ShellDied("bash did not start: it exited") from None
+            raise ShellDied(f"bash did not start: it exited{said}") from None
         except BaseException:
             self.close()
             raise
@@ -156,6 +164,11 @@ class ShellSession(Closing):
             raise ShellDied("bash did not start: timeout")
         self._channel.echo = self._wanted_echo
         return self
+
+    def _last_words(self) -> str:
+        """Why bash could not start, when its box says (a mount it could not make)."""
+        said = self._box.failure() if self._box is not None else None
+        return f" ({said})" if said else ""
 
     @property
     def pid(self) -> int:
@@ -176,6 +189,23 @@ class ShellSession(Closing):
         except ShellGone:
             raise ShellDied(f"the shell exited{self._exit_note()}") from None
 
+    def variable(self, name: str, status: int | None) -> str:
+        """A shell variable's value, asked without a trace.
+
+        Not echoed, not recorded, not in history, and `$?` given back as the page's last command
+        left it (`status`).
+        """
+        channel = self._live()
+        echo, channel.echo = channel.echo, None
+        try:
+            restore = status if status is not None else 0
+            typed = self._run(
+                f" printf '%s' \"${{{name}-}}\"; history -d -1 2>/dev/null; (exit {restore})", 10.0
+            )
+        finally:
+            channel.echo = echo
+        return typed.output.decode("utf-8", "replace")
+
     def _exit_note(self) -> str:
         status = self._child.wait(1.0) if self._child is not None else None
         return f" with status {status}" if status is not None else ""
@@ -195,6 +225,13 @@ class ShellSession(Closing):
                 break
         if event.kind == Event.TIMEOUT:
             return self._interrupt(timeout)
+        if event.kind == Event.WAITING:
+            program = channel.starving or "a program"
+            return self._interrupt(
+                timeout,
+                f"waiting for input: `{program}` reads the terminal and the step has no more"
+                " lines to type (show them in the block, or give the program its input)",
+            )
         if event.kind == Event.MORE:
             return self._cancel_incomplete()
         if ("#" in text or not text.strip()) and not any(
@@ -222,12 +259,13 @@ class ShellSession(Closing):
             SYNTAX_ERROR_STATUS, "incomplete command: bash is still waiting for more lines"
         )
 
-    def _interrupt(self, timeout: float) -> Typed:
+    def _interrupt(self, timeout: float, error: str | None = None) -> Typed:
         """Ctrl-C, then SIGTERM and SIGKILL to the foreground job; the shell must come back."""
         channel = self._live()
         assert self._child is not None
-        waiting = bool(self._child.readers())
-        error = f"timed out{' waiting for input' if waiting else ''} after {timeout:g}s"
+        if error is None:
+            waiting = bool(self._child.readers())
+            error = f"timed out{' waiting for input' if waiting else ''} after {timeout:g}s"
         for action in (channel.interrupt, channel.terminate, channel.kill):
             action()
             event = channel.wait_prompt(time.monotonic() + GRACE)

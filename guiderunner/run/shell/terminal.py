@@ -26,6 +26,9 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from guiderunner.run.box.namespace import Box
+from guiderunner.run.shell.spawned import session_leader, wait_exit
+
 ROWS, COLUMNS = 24, 80
 LINE_LIMIT = 4000  # bytes of one canonical-mode line, with room under the kernel's 4,095
 LITERAL_NEXT = b"\x16"  # Ctrl-V: the next byte is taken as typed, not as Ctrl-C, Ctrl-D...
@@ -40,14 +43,17 @@ TTY_WAITS = {"n_tty_read", "wait_woken", "poll_schedule_timeout.constprop.0", "d
 class Terminal:
     """The master side of a pty and the process on its slave side."""
 
-    def __init__(self, argv: list[str], cwd: Path, env: Mapping[str, str]) -> None:
+    def __init__(
+        self, argv: list[str], cwd: Path, env: Mapping[str, str], box: Box | None = None
+    ) -> None:
         master, slave = os.openpty()
         _quiet_terminal(slave)
         self.tty = os.ttyname(slave)
         """The slave's path (/dev/pts/N): how a process's stdin is recognised as this one."""
+        command = ["setsid", "--ctty", *argv]
         try:
             self._process = subprocess.Popen(
-                ["setsid", "--ctty", *argv],
+                box.command(command) if box is not None else command,
                 stdin=slave,
                 stdout=slave,
                 stderr=slave,
@@ -62,14 +68,35 @@ class Terminal:
             os.close(slave)
         self.fd = master
         """Read the program's output here; write what is typed."""
-        self.pid = self._process.pid
-        """The program (setsid execs it in place, so it keeps this pid)."""
+        self._pid = None if box is not None else self._process.pid
+        if box is not None:
+            box.started(self._process.pid)
+
+    @property
+    def pid(self) -> int:
+        """The program: the leader of the terminal's session (`setsid --ctty` made it).
+
+        Unboxed, setsid execs the program in place, so it is the spawned process. In a box it
+        is a descendant (outside PID); the kernel names it: the pty's session (TIOCGSID).
+        """
+        if self._pid is None:
+            self._pid = session_leader(self.fd, self._process)
+        return self._pid
 
     @property
     def exit_status(self) -> int | None:
         """Its exit status once it has ended; None while it runs or when a signal ended it."""
         code = self._process.poll()
         return code if code is not None and code >= 0 else None
+
+    @property
+    def ended(self) -> bool:
+        """Have the program and every process of its session ended?
+
+        A process it detached into a session of its own may still hold the terminal open;
+        one of its own session (an app a CLI started) may still be printing: that counts.
+        """
+        return self._process.poll() is not None and not _session_members(self.pid)
 
     def wait(self, timeout: float) -> int | None:
         """Its exit status, waiting up to `timeout` seconds for it to end (None if it did not)."""
@@ -89,8 +116,7 @@ class Terminal:
                 os.kill(member, signal.SIGKILL)
         with contextlib.suppress(OSError):
             os.killpg(self.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self._process.wait(wait)
+        wait_exit(self._process, wait)
         with contextlib.suppress(OSError):
             os.close(self.fd)
 

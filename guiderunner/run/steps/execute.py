@@ -70,7 +70,9 @@ def _start(step: Step, context: PageContext) -> Observation:
     assert isinstance(step, StartService)
     state = context.shell_states / f"{step.name}.sh"
     context.shell.save_state(state)
-    service = RunningService(step.name, step.text, state, context.workspace, context.env)
+    service = RunningService(
+        step.name, step.text, state, context.workspace, context.env, box=context.services.box
+    )
     context.services.add(service)
     problem = service.wait_ready(step.ready, step.ready_timeout)
     return Observation(step, _text(service.output), None if problem else 0, error=problem)

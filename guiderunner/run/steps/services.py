@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import select
 import signal
 import threading
 import time
@@ -17,35 +18,52 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from guiderunner.closing import Closing
+from guiderunner.run.box.namespace import Box
 from guiderunner.run.shell.session import INTERRUPT, quote_ansi_c
 from guiderunner.run.shell.terminal import Terminal
 
 STOP_GRACE = 10.0  # seconds a service gets after Ctrl-C (ASP.NET Core drains requests)
 KILL_GRACE = 3.0
+DRAIN = 0.1  # seconds of silence after which a stopped service has said all it will
 
 
 class RunningService:
     """One running service: its terminal, its output so far, and how to stop it."""
 
     def __init__(
-        self, name: str, text: str, state: Path, cwd: Path, env: Mapping[str, str]
+        self,
+        name: str,
+        text: str,
+        state: Path,
+        cwd: Path,
+        env: Mapping[str, str],
+        *,
+        box: Box | None = None,
     ) -> None:
         self.name = name
         script = f". {quote_ansi_c(str(state))} && eval {quote_ansi_c(text)}"
-        self._child = Terminal(["bash", "--noprofile", "--norc", "-c", script], cwd, env)
+        argv = ["bash", "--noprofile", "--norc", "-c", script]
+        self._child = Terminal(argv, cwd, env, box)
         self._output = bytearray()
         self._changed = threading.Condition()
         self._ended = False
+        self._stopped = False
         self._reader = threading.Thread(target=self._drain, name=f"service-{name}", daemon=True)
         self._reader.start()
 
     def _drain(self) -> None:
+        """Read its terminal until it closes, or, once stopped, until nothing more comes."""
         fd = self._child.fd
         while True:
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                chunk = b""
+            if not select.select([fd], [], [], DRAIN)[0]:
+                if not self._stopped:
+                    continue
+                chunk = b""  # stopped, and a process it detached holds the terminal open
+            else:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    chunk = b""
             with self._changed:
                 if not chunk:
                     self._ended = True
@@ -86,20 +104,36 @@ class RunningService:
             if sig is not None:
                 with contextlib.suppress(OSError):
                     os.killpg(self._child.pid, sig)
-            with self._changed:
-                self._changed.wait_for(lambda: self._ended, grace)
-            if self._ended:
+            if self._wait_end(grace):
                 break
+        self._stopped = True
         self._reader.join(KILL_GRACE)
         self._child.close()
         return self._child.exit_status
+
+    def _wait_end(self, grace: float) -> bool:
+        """Wait until its terminal is closed, or its program and session have ended.
+
+        A process it detached into a session of its own may hold the terminal open for ever
+        (the box ends it with the page): the service has stopped when its own session has.
+        """
+        deadline = time.monotonic() + grace
+        with self._changed:
+            while not (self._ended or self._child.ended):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._changed.wait(min(remaining, 0.05))
+        return True
 
 
 class Services(Closing):
     """The services of one page, by name; whatever is still running at the end is stopped."""
 
-    def __init__(self) -> None:
+    def __init__(self, box: Box | None = None) -> None:
         self._running: dict[str, RunningService] = {}
+        self.box = box
+        """The page's box (run.box.namespace) its services join, or None."""
 
     def close(self) -> None:
         """Stop every service still running, the last started first."""

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from guiderunner.cli import COMMANDS, main
+from guiderunner.cli.main import COMMANDS, main
 from tests.conftest import ROOT
 
 

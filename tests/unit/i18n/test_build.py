@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from guiderunner.cli import main
+from guiderunner.cli.main import main
 from guiderunner.i18n.apply import translate_page, usable_translations
 from guiderunner.i18n.catalog import read_catalog
 from guiderunner.i18n.extract import extract_segments

@@ -8,7 +8,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from guiderunner.cli import main
+from guiderunner.cli.main import main
 from guiderunner.errors import UsageError
 from guiderunner.i18n.check import RULES, check_entry, check_page
 from guiderunner.i18n.consistency import page_findings, rendering

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from guiderunner.cli import main
+from guiderunner.cli.main import main
 from guiderunner.i18n.catalog import read_catalog, write_catalog
 from guiderunner.i18n.extract import extract_segments
 from guiderunner.i18n.merge import merge, messages

@@ -83,3 +83,4 @@ def test_json_report_holds_pages_steps_hashes_and_tools(tmp_path, monkeypatch: p
     assert page["content_hash"] == "abc"
     assert [s["outcome"] for s in page["steps"]] == ["passed", "failed", "skipped"]
     assert page["steps"][1]["diff"] == ["-hi", "+ho"]
+    assert [s.get("output") for s in page["steps"]] == ["hi\r\n", "ho\r\n", None]

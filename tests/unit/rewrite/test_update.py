@@ -14,7 +14,8 @@ from guiderunner.rewrite import rewrite_output, written
 def rewrite(expected: list[str], actual: list[str], placeholders=None, regex=False) -> list[str]:
     values = placeholders or {}
     filled = [re.sub(r"<(\w+)>", lambda m: values.get(m[1], m[0]), line) for line in expected]
-    return rewrite_output(compile_lines(filled, regex=regex), expected, actual, values, regex)
+    patterns = compile_lines(filled, regex=regex)
+    return list(rewrite_output(patterns, expected, actual, values, regex).lines)
 
 
 # --- one output ------------------------------------------------------------------------------
@@ -98,11 +99,29 @@ def test_written_lines_read_back_as_a_match(line, first, regex, written_as):
     assert pattern.regex.fullmatch(line) if pattern.regex else pattern.text == line
 
 
-def test_regex_mode_keeps_matching_lines():
-    assert rewrite(["(Linux|Darwin)", "v[0-9]+"], ["Linux", "v1.2"], regex=True) == [
+def test_regex_mode_keeps_matching_lines_and_escapes_new_ones():
+    assert rewrite(["(Linux|Darwin)"], ["Linux", "v1.2"], regex=True) == [
         "(Linux|Darwin)",
         r"v1\.2",
     ]
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual"),
+    [
+        (["took [0-9]+ ms (re)"], ["took 1.5 s"]),
+        (["id: ... end"], ["id 42"]),
+        (["a", "b [0-9] (re)"], ["a"]),
+        (["v[0-9]+"], ["v1.2"]),  # every line of a regex block is the author's pattern
+    ],
+)
+def test_a_pattern_that_stopped_matching_is_kept_and_reported(expected, actual):
+    regex = expected == ["v[0-9]+"]
+    patterns = compile_lines(expected, regex=regex)
+    done = rewrite_output(patterns, expected, actual, {}, regex)
+    assert list(done.lines) == expected
+    assert done.stale
+    assert [index for index, _ in done.stale] == [len(expected) - 1]
 
 
 # --- whole pages -----------------------------------------------------------------------------
@@ -150,10 +169,11 @@ def test_update_rewrites_only_what_changed_and_then_passes(page, runner):
     assert new == PAGE.replace("port 80\n", "port 8080\n").replace("hidden-old", "hidden-new")
     assert "-port 80\n+port 8080\n" in run.out
     assert f"--- a/{path.name}" in run.out
-    assert "rewrote the expected output of the commands at lines 8, 23" in run.out
+    assert f"updated 2 steps in {path.name} (commands at lines 8, 23)" in run.out
+    assert "FAIL" not in run.out + run.err
     again = runner("update", "--set", "myorg=stockkube", path)
     assert again.status == 0
-    assert "no expected output to rewrite" in again.out
+    assert "no expected output to update" in again.out
     assert path.read_text() == new
     assert runner("verify", "--set", "myorg=stockkube", path).status == 0
 
@@ -180,7 +200,7 @@ def test_status_only_commands_and_errors_are_untouched(page, runner):
     run = runner("update", path)
     assert run.status == 1
     assert path.read_text() == text
-    assert "no expected output to rewrite" in run.out
+    assert "no expected output to update" in run.out
 
 
 def test_a_service_output_is_updated_under_its_command(page, runner):
@@ -201,3 +221,11 @@ def test_update_splits_a_heredoc_shown_without_prompts_as_planning_does(page, ru
     run = runner("update", path)
     assert run.status == 0, run.out + run.err
     assert path.read_text() == text.replace("\n3\n", "\n2\n")
+
+
+def test_update_rewrites_a_block_inside_a_content_tab_with_its_indent(page, runner):
+    text = '=== "Linux"\n\n    ```console\n    $ echo new\n    old\n    ```\n'
+    path = page(text)
+    run = runner("update", path)
+    assert run.status == 0, run.out
+    assert path.read_text() == text.replace("    old\n", "    new\n")

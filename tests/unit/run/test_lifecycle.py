@@ -169,13 +169,24 @@ def test_a_page_that_cannot_start_leaves_nothing(tmp_path, monkeypatch):
     assert sessions(tmp_path) == {}
 
 
-def test_docker_layers_reach_docker_pages_only(tmp_path, fake_engine, monkeypatch):
-    # The builder's client and variables: every command that runs a page gets them this way.
+def test_docker_layers_reach_every_page_when_an_engine_answers(tmp_path, fake_engine, monkeypatch):
+    # No word decides: a page that never says `docker` may run it from a script.
     monkeypatch.setenv("DOCKER_HOST", fake_engine)
     layer = (lambda workspace, env: {"BUILDER_SET": "yes"},)
     extensions = Extensions(docker=FakeOwnership, docker_environment=layer)
     docker_page = plan_of('```console\n$ echo "docker ${BUILDER_SET:-no}"\ndocker yes\n```\n')
-    plain_page = plan_of('```console\n$ echo "plain ${BUILDER_SET:-no}"\nplain no\n```\n')
+    plain_page = plan_of('```console\n$ echo "plain ${BUILDER_SET:-no}"\nplain yes\n```\n')
     for plan in (docker_page, plain_page):
         result = run_page(plan, options(tmp_path, extensions=extensions), judge, keep_going=False)
         assert [v.outcome for v in result.verdicts] == ["passed"]
+
+
+def test_a_plain_page_without_an_engine_runs_without_docker(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/none.sock")
+    layer = (lambda workspace, env: {"BUILDER_SET": "yes"},)
+    extensions = Extensions(docker=FakeOwnership, docker_environment=layer)
+    made = len(FakeOwnership.made)
+    plain_page = plan_of('```console\n$ echo "plain ${BUILDER_SET:-no}"\nplain no\n```\n')
+    result = run_page(plain_page, options(tmp_path, extensions=extensions), judge, keep_going=False)
+    assert [v.outcome for v in result.verdicts] == ["passed"]
+    assert len(FakeOwnership.made) == made

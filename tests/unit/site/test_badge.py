@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from guiderunner.site.strings import load_site_strings
 from guiderunner.site.badge import ENGLISH, badge_html, relabel
+from guiderunner.site.strings import EXTRA_KEY, load_site_strings, site_strings
+from tests.conftest import ROOT
 
 TOOLS = {"docker": "Docker", "dotnet": ".NET"}
-from guiderunner.site.strings import EXTRA_KEY, site_strings
-from tests.conftest import ROOT
 
 FRENCH = site_strings(
     load_site_strings(ROOT / "translations" / "fr" / "site.yml")["extra"][EXTRA_KEY]
@@ -35,8 +34,10 @@ def test_verified_with_the_same_hash():
 
 
 def test_french_words_come_from_the_translations():
-    html = relabel(badge_html("docs/create-docker-images.md", "abc123", REPORT, tools=TOOLS), FRENCH)
-    assert "Vérifié le 3 novembre 2025</time> avec Docker 28.5.1 et .NET 10.0.100" in html
+    html = relabel(
+        badge_html("docs/create-docker-images.md", "abc123", REPORT, tools=TOOLS), FRENCH
+    )
+    assert "Vérifié le 3\u00a0novembre\u00a02025</time> avec Docker 28.5.1 et .NET 10.0.100" in html
     assert 'title="Empreinte du contenu vérifié\u00a0: abc123"' in html
     assert "Verified" not in html
     assert 'title="content' not in html
@@ -45,7 +46,7 @@ def test_french_words_come_from_the_translations():
 def test_the_first_of_the_month_is_1er_in_french():
     report = {**REPORT, "finished": "2026-03-01T23:00:00+00:00"}
     html = badge_html("docs/create-docker-images.md", "abc123", report, tools=TOOLS)
-    assert "Vérifié le 1er mars 2026</time>" in relabel(html, FRENCH)
+    assert "Vérifié le 1er\u00a0mars\u00a02026</time>" in relabel(html, FRENCH)
     assert "Verified on March 1, 2026</time>" in html
 
 
@@ -111,9 +112,13 @@ def test_missing_tools_are_left_out_and_text_is_escaped():
     report = {**REPORT, "environment": {"docker": "<b>27</b>", "dotnet": None}}
     html = badge_html("docs/create-docker-images.md", "abc123", report, tools=TOOLS)
     assert html.endswith(" with Docker &lt;b&gt;27&lt;/b&gt;</p>")
-    none = badge_html("docs/create-docker-images.md", "abc123", {**REPORT, "environment": {}}, tools=TOOLS)
+    none = badge_html(
+        "docs/create-docker-images.md", "abc123", {**REPORT, "environment": {}}, tools=TOOLS
+    )
     assert none.endswith("2025</time></p>")
 
 
 def test_an_unknown_language_falls_back_to_english():
-    assert "Verified on" in badge_html("docs/create-docker-images.md", "abc123", REPORT, tools=TOOLS)
+    assert "Verified on" in badge_html(
+        "docs/create-docker-images.md", "abc123", REPORT, tools=TOOLS
+    )

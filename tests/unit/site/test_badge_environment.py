@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 
 from guiderunner.site.badge import ENGLISH, badge_html, relabel
-
-TOOLS = {"docker": "Docker", "dotnet": ".NET"}
 from guiderunner.site.strings import EXTRA_KEY, load_site_strings, site_strings
 from tests.conftest import ROOT
+
+TOOLS = {"docker": "Docker", "dotnet": ".NET"}
 
 FRENCH = site_strings(
     load_site_strings(ROOT / "translations" / "fr" / "site.yml")["extra"][EXTRA_KEY]
@@ -64,7 +64,8 @@ def test_one_environment_with_stand_ins():
         "on .NET 10.0.12 images built locally as stand-ins</p>"
     )
     assert french.endswith(
-        "Vérifié le 29 novembre 2026</time> avec Docker 20.10.24+dfsg1 et BuildKit, sur des "
+        "Vérifié le 29\u00a0novembre\u00a02026</time> avec Docker 20.10.24+dfsg1 et BuildKit, "
+        "sur des "
         "images .NET 10.0.12 construites localement à la place de celles de Microsoft</p>"
     )
     assert "10.0.401" not in english  # the host's SDK is not what the images hold
@@ -77,7 +78,7 @@ def test_microsofts_images_show_their_digest():
         "on .NET 10.0.0 images from Microsoft (sha256:0123456789ab)</p>"
     )
     assert french.endswith(
-        "avec Docker 20.10.24+dfsg1 et l&#x27;ancien générateur, "
+        "avec Docker 20.10.24+dfsg1 et l’ancien générateur, "
         "sur des images .NET 10.0.0 de Microsoft (sha256:0123456789ab)</p>"
     )
 
@@ -85,13 +86,14 @@ def test_microsofts_images_show_their_digest():
 def test_a_merged_report_names_every_environment():
     english, french = both(report(entry("legacy", STAND_INS), entry("buildkit", STAND_INS)))
     assert "with Docker 20.10.24+dfsg1, with BuildKit and the legacy builder, on .NET" in english
-    assert "avec Docker 20.10.24+dfsg1, avec BuildKit et l&#x27;ancien générateur, sur des" in french
+    assert "avec Docker 20.10.24+dfsg1, avec BuildKit et l’ancien générateur, sur des" in french
 
 
 def test_only_the_environments_it_passed_in():
     failed = {**entry("legacy", STAND_INS), "passed": False}
     english, _ = both(report(entry("buildkit", STAND_INS), failed))
-    assert "and BuildKit," in english and "legacy" not in english
+    assert "and BuildKit," in english
+    assert "legacy" not in english
 
 
 def test_stand_ins_and_microsofts_images_together():

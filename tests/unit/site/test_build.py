@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from guiderunner.cli import main
+from guiderunner.cli.main import main
 from guiderunner.settings import load_settings
 from guiderunner.site.build import audit_site, search_languages, site_languages
 

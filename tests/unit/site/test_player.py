@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -19,8 +20,13 @@ from guiderunner.site.player import (
     player_html,
     to_root,
 )
+from guiderunner.site.strings import load_site_strings, site_strings
 
 ROOT = Path(__file__).resolve().parents[3]
+FRENCH_PLAYER = site_strings(
+    load_site_strings(ROOT / "translations/fr/site.yml")["extra"]["runner_i18n"]
+).player
+"""The French site's player words, as site.yml gives them."""
 RECORDING = Recording(
     "docs/a.md",
     (Marker(0.0, "12: echo one", 12), Marker(3.25, "20: cat <<EOF …", 20), Marker(4.0, "x", None)),
@@ -34,7 +40,7 @@ def test_the_project_pins_one_exact_version_the_package_carries():
     wanted = manifest["dependencies"]["asciinema-player"]
     assert re.fullmatch(r"\d+\.\d+\.\d+", wanted), "an exact version, no range"
     assert lock["packages"]["node_modules/asciinema-player"]["version"] == wanted
-    assert VERSION == wanted, "player/vendor.sh copies the pinned version into the package"
+    assert wanted == VERSION, "player/vendor.sh copies the pinned version into the package"
     bundle = (PLAYER_FILES / "asciinema-player.min.js").read_text(encoding="utf-8")
     assert len(bundle) > 100_000, "the real player, not a placeholder"
     assert "node_modules/" in (ROOT / ".gitignore").read_text(encoding="utf-8").split("\n")
@@ -80,7 +86,7 @@ def test_the_snippet_is_collapsed_and_local():
     assert all(url.startswith("../assets/recordings/") for url in urls), urls
     assert (
         "Shortened: pauses longer than 2 s play as 0.5 s. "
-        "The run took 3 min 12 s; this recording plays in 10 s." in snippet
+        "The run took 3\u00a0min\u00a012\u00a0s; this recording plays in 10\u00a0s." in snippet
     )
 
 
@@ -97,11 +103,30 @@ def test_one_chapter_per_marker():
 
 
 def test_french_words():
-    snippet = player_html(RECORDING, "assets/recordings/a.cast", "../../", WORDS["fr"])
-    assert "<summary>Voir cette page s&#x27;exécuter</summary>" in snippet
-    assert "pauses de plus de 2\u00a0s durent 0,5\u00a0s" in snippet
-    assert 'title="ligne 12"' in snippet
+    snippet = player_html(RECORDING, "assets/recordings/a.cast", "../../", FRENCH_PLAYER)
+    assert "<summary>Voir cette page s’exécuter</summary>" in snippet
+    assert "pauses de plus de 2\u00a0s y durent 0,5\u00a0s" in snippet
+    assert 'title="ligne\u00a012"' in snippet
     assert "Étapes" in snippet
+    note = re.search(r'<p class="recording-note">([^<]*)</p>', snippet)
+    assert note
+    assert not note[1].startswith("Raccourci"), "« Raccourci » reads as a shortcut"
+    words = re.search(r'data-words="([^"]*)"', snippet)
+    assert words
+    assert json.loads(html.unescape(words[1]))["Pause"] == "Pause"
+
+
+def test_chapters_of_files_and_services_are_words_not_pseudo_commands():
+    markers = (
+        Marker(0.0, "3: write Dockerfile", 3),
+        Marker(1.0, "9: start api: dotnet run", 9),
+        Marker(2.0, "14: stop api", 14),
+    )
+    snippet = player_html(Recording("a", markers, None), "a.cast", "./", FRENCH_PLAYER)
+    labels = re.findall(r"<button[^>]*>([^<]*)</button>", snippet)
+    assert labels == ["Écriture du fichier Dockerfile", "$ dotnet run", "Arrêt du service api"]
+    assert "$ write" not in snippet
+    assert "$ stop" not in snippet
 
 
 def test_no_note_when_nothing_was_shortened():

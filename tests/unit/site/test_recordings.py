@@ -9,7 +9,13 @@ import pytest
 
 from guiderunner.report.asciicast import Recorder, step_label
 from guiderunner.report.recording_index import Recorded
-from guiderunner.site.recordings import decorate, install_recordings, recording_entries, site_entries
+from guiderunner.site.player import PlayerWords
+from guiderunner.site.recordings import (
+    decorate,
+    install_recordings,
+    recording_entries,
+    site_entries,
+)
 
 PAGE = "# Title\n\nText.\n\n```console\n$ echo one\none\n```\n\n```console\n$ echo two\ntwo\n```\n"
 FRENCH = PAGE.replace("Text.", "Du texte,\nsur deux lignes.")
@@ -48,8 +54,9 @@ def test_a_page_gets_its_player_under_the_title_and_its_marks(entries):
 
 
 def test_a_translation_with_the_same_plan_shows_the_english_recording(entries):
-    page = decorate(FRENCH, entries["a.md"], "a/", "fr/", "fr")
-    assert "<summary>Voir cette page s&#x27;exécuter</summary>" in page
+    words = PlayerWords(summary="Voir cette page s’exécuter")
+    page = decorate(FRENCH, entries["a.md"], "a/", "fr/", "fr", words)
+    assert "<summary>Voir cette page s’exécuter</summary>" in page
     assert 'data-cast="../../assets/recordings/a.cast"' in page
     assert page.count("✓ vérifié") == 2
 
@@ -93,8 +100,10 @@ def test_site_entries_choose_each_language_s_recording(tmp_path: Path):
     hashes = {"en": {"a.md": "A", "b.md": "B"}, "fr": {"a.md": "A", "b.md": "B2"}}
     entries = site_entries(index, rec, hashes, {"en": english, "fr": french})
     assert set(entries["en"]) == {"a.md"}, "b.cast is missing: no player"
-    assert entries["fr"]["a.md"]["cast"] == entries["en"]["a.md"]["cast"] == (
-        "assets/recordings/a.cast"
+    assert (
+        entries["fr"]["a.md"]["cast"]
+        == entries["en"]["a.md"]["cast"]
+        == ("assets/recordings/a.cast")
     )
     assert entries["fr"]["a.md"]["languages"] == ["fr"]
     assert entries["fr"]["b.md"]["cast"] == "assets/recordings/fr/b.cast"

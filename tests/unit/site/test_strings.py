@@ -122,3 +122,40 @@ def test_a_never_translated_page_says_so_not_that_it_changed() -> None:
     assert "not translated yet" in never
     assert "changed" not in never
     assert "changed" in stale_notice(strings, "a/", "../")
+
+
+def test_console_words_and_skip_reasons_come_from_site_yml() -> None:
+    strings = site_strings(
+        {
+            "console": {"placeholder": "<variable>", "not_run": "Non exécuté : {reason}"},
+            "reasons": {"needs the network": "demande le réseau"},
+        }
+    )
+    assert strings.console.placeholder == "<variable>"
+    assert strings.console.varies == "Varies from run to run"  # English fills the gap
+    assert strings.console.reasons == {"needs the network": "demande le réseau"}
+    with pytest.raises(ValueError, match="console: unknown key"):
+        site_strings({"console": {"placholder": "x"}})
+
+
+def test_the_french_site_yml_translates_every_console_word() -> None:
+    from guiderunner.site.console import CONSOLE_WORDS
+
+    data = load_site_strings(ROOT / "translations" / "fr" / "site.yml")["extra"]["runner_i18n"]
+    french = site_strings(data).console
+    for name in ("varies", "varies_run", "placeholder", "more_lines", "not_run", "exit_status"):
+        assert getattr(french, name) != getattr(CONSOLE_WORDS, name), name
+
+
+def test_every_skip_reason_of_the_docs_has_its_french() -> None:
+    """French follows: a reason the site shows under a skipped block is translated too."""
+    from guiderunner.model import Block
+    from guiderunner.parse import parse_guide
+
+    data = load_site_strings(SITE_YML)["extra"]["runner_i18n"]
+    reasons = site_strings(data).console.reasons
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        for item in parse_guide(page.name, page.read_text(encoding="utf-8")).items:
+            skip = item.options.skip if isinstance(item, Block) else None
+            if skip and not item.hidden:
+                assert skip in reasons, f"{page.name}:{item.span.start}: add to site.yml: {skip}"

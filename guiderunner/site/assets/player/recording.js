@@ -19,14 +19,66 @@
     return loading;
   }
 
+  // The player's own words (buttons, tooltips, help overlay) in the page's language:
+  // data-words maps each English text to its translation. The terminal is never touched.
+  var ATTRIBUTES = ["aria-label", "title"];
+
+  function translated(words, text) {
+    var key = text.trim();
+    return Object.prototype.hasOwnProperty.call(words, key) ? words[key] : null;
+  }
+
+  function translate(node, words) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      var parent = node.parentElement;
+      if (!parent || parent.closest(".ap-terminal")) return;
+      var text = translated(words, node.nodeValue);
+      if (text !== null && node.nodeValue !== text) node.nodeValue = text;
+      return;
+    }
+    if (node.nodeType !== Node.ELEMENT_NODE || node.closest(".ap-terminal")) return;
+    ATTRIBUTES.forEach(function (name) {
+      var value = node.getAttribute(name);
+      var text = value === null ? null : translated(words, value);
+      if (text !== null && value !== text) node.setAttribute(name, text);
+    });
+    for (var child = node.firstChild; child; child = child.nextSibling) translate(child, words);
+  }
+
+  function localise(box) {
+    var words = box.dataset.words ? JSON.parse(box.dataset.words) : null;
+    if (!words) return;
+    translate(box, words);
+    new MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        if (change.type === "attributes" || change.type === "characterData") translate(change.target, words);
+        change.addedNodes.forEach(function (node) { translate(node, words); });
+      });
+    }).observe(box, { subtree: true, childList: true, characterData: true, attributes: true,
+                      attributeFilter: ATTRIBUTES });
+  }
+
+  // The progress bar's markers say what the chapters below say, in the page's language.
+  function markers(details) {
+    var found = [];
+    details.querySelectorAll(".recording-chapters button[data-time]").forEach(function (b) {
+      found.push([parseFloat(b.dataset.time), b.textContent]);
+    });
+    return found;
+  }
+
   function player(details) {
     if (details.guiderunnerPlayer) return details.guiderunnerPlayer;
     var box = details.querySelector(".recording-player");
+    localise(box);
     details.guiderunnerPlayer = playerScript(box.dataset.player).then(function (api) {
-      return api.create(box.dataset.cast, box, {
+      var options = {
         cols: 80, rows: 24, fit: "width", preload: true,
         terminalFontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
-      });
+      };
+      var chapters = markers(details);
+      if (chapters.length) options.markers = chapters;
+      return api.create(box.dataset.cast, box, options);
     });
     return details.guiderunnerPlayer;
   }

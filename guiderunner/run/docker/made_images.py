@@ -1,0 +1,118 @@
+"""Images a call makes under names it does not give beforehand: load, import, commit, pull -a.
+
+`docker load` learns its tags from the archive, `docker pull -a` from the registry, and
+`docker import` and `docker commit` without a repository make an image with no tag at all. So
+the watch notes every tag and image id on the engine before the call, and after it writes into
+the record each tag the call made or moved (with the image it named before, to restore it) and
+each image the answer names that did not exist before. The answer is read as it passes (the
+proxy keeps its first MiB): `Loaded image: app:1`, `Loaded image ID: sha256:…`, an import's
+`{"status": "sha256:…"}`, a commit's `{"Id": "sha256:…"}`. A kill in the middle of such a call
+loses what it made from the record (its tags are known only after it), not the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from guiderunner.run.docker.api import Engine, normal_ref
+from guiderunner.run.docker.record import RecordWriter
+
+
+class Recorder(Protocol):
+    """What the watch needs of watch.Recorder: the engine and the record."""
+
+    engine: Engine
+    writer: RecordWriter
+
+    def add(self, kind: str, name: str) -> None:
+        """Record one object the page made."""
+
+
+LOADED = "Loaded image: "
+LOADED_ID = "Loaded image ID: "
+
+
+def unnamed_kind(path: str, query: dict[str, list[str]]) -> str | None:
+    """Which call this is, when it may make tags or images it does not name; else None.
+
+    >>> unnamed_kind("/images/create", {"fromImage": ["busybox"], "tag": [""]})
+    'pull-all'
+    >>> unnamed_kind("/images/create", {"fromImage": ["busybox"], "tag": ["1"]}) is None
+    True
+    """
+
+    def one(key: str) -> str:
+        return query.get(key, [""])[0]
+
+    if path == "/images/load":
+        return "load"
+    if path == "/commit":
+        return "commit"
+    if path == "/images/create" and one("fromSrc"):
+        return "import"
+    image = one("fromImage")
+    tagless = image and not one("tag") and "@" not in image
+    if path == "/images/create" and tagless and ":" not in image.rsplit("/", 1)[-1]:
+        return "pull-all"
+    return None
+
+
+@dataclass(slots=True)
+class UnnamedWatch:
+    """Load, import, commit, pull -a: what changed on the engine, as the answer names it."""
+
+    recorder: Recorder
+    kind: str
+    named: tuple[str, ...]
+    """Tags the query names (`repo`/`tag` of import and commit, the repository of pull -a)."""
+    needs_body: bool = False
+    _tags: dict[str, str] = field(default_factory=dict)
+    _ids: set[str] = field(default_factory=set)
+
+    def before(self, body: object) -> object:
+        """Note every tag and image id there is now."""
+        self._tags, self._ids = self._snapshot()
+        return body
+
+    def after(self, status: int, answer: object) -> None:
+        """Record each tag the call made or moved, and each new untagged image."""
+        tags, _ = self._snapshot()
+        items = (
+            [item for item in answer if isinstance(item, dict)] if isinstance(answer, list) else []
+        )
+        refs, ids = set(self.named), set()
+        for item in items:
+            for line in str(item.get("stream") or "").splitlines():
+                if line.startswith(LOADED) and (ref := normal_ref(line[len(LOADED) :].strip())):
+                    refs.add(ref)
+                elif line.startswith(LOADED_ID):
+                    ids.add(line[len(LOADED_ID) :].strip())
+            for key in ("Id", "status"):
+                if str(item.get(key) or "").startswith("sha256:"):
+                    ids.add(str(item[key]))
+        if self.kind == "pull-all":
+            repos = {ref.rpartition(":")[0] for ref in self.named}
+            refs |= {ref for ref in tags if ref.rpartition(":")[0] in repos}
+        writer = self.recorder.writer
+        for ref in sorted(refs):
+            if ref in tags and tags[ref] != self._tags.get(ref):
+                writer.add({"kind": "tag", "name": ref, "previous": self._tags.get(ref)})
+                writer.add({"kind": "tagged", "name": ref, "image": tags[ref]})
+        for image in sorted(ids - self._ids):
+            if image not in tags.values():
+                self.recorder.add("image", image)
+
+    def _snapshot(self) -> tuple[dict[str, str], set[str]]:
+        """Every tag (fully spelled) with its image id, and every image id."""
+        reply = self.recorder.engine.call("GET", "/images/json", {"all": "1"})
+        tags: dict[str, str] = {}
+        ids: set[str] = set()
+        for image in reply.data if isinstance(reply.data, list) else []:
+            if not isinstance(image, dict):
+                continue
+            ids.add(str(image.get("Id")))
+            for tag in image.get("RepoTags") or []:
+                if (ref := normal_ref(str(tag))) is not None:
+                    tags[ref] = str(image.get("Id"))
+        return tags, ids

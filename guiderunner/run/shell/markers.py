@@ -1,0 +1,120 @@
+r"""The runner's hooks in the page's bash: two prompts, and how their markers are read back.
+
+The rcfile sets only PS1 and PS2; nothing else of the runner's is in the shell:
+
+- `PS1` starts with a command substitution, run when bash draws its prompt after a command:
+  it writes `$? N` to a FIFO that only the runner reads (N is bash's command number, `\#`),
+  then `ESC ] 777 ; token ; 1 ; N BEL` on bash's stderr, where the prompt goes; the visible
+  prompt is the plain `\$ `, followed by `...;3;N BEL`: the prompt is all drawn.
+- `PS2` is `ESC ] 777 ; token ; 2 ; N BEL`: bash wants a continuation line of command N.
+
+Why there: a command substitution runs in a subshell, which does not inherit the page's DEBUG
+or ERR trap (bash passes them on only under `set -T` / `set -E`), so a page's
+`trap '...' DEBUG` fires on its own commands alone, as in a reader's bash, and
+`PROMPT_COMMAND` stays what a reader's bash has (unset). The hook's stderr is closed, so
+`set -x` traces nothing of it, and `$?`, `$_` and `PIPESTATUS` are the parent's, untouched.
+The marker goes where the prompt goes, so it stays in order with output that a page pipes
+through `tee`. A page that sends bash's stderr to a file finds its prompts there, as a reader
+does, each with an (invisible) marker; printing that file back replays them, so an end
+marker counts only when the FIFO holds the status written with it, same N (hooks.Channel).
+The cost is one fork per prompt (bench/README.md has the figures).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ShellGone(Exception):
+    """The terminal closed: bash exited."""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Where bash is now."""
+
+    DONE = "done"
+    MORE = "more"
+    TIMEOUT = "timeout"
+    WAITING = "waiting"
+
+    kind: str
+    """DONE (a command ended, `status` holds `$?`), MORE (PS2), TIMEOUT, or WAITING (a
+    program reads the terminal and no line is left to type: run.shell.starved)."""
+    status: int | None
+
+
+MORE = Event(Event.MORE, None)
+TIMEOUT = Event(Event.TIMEOUT, None)
+
+
+def rcfile_text(fifo: Path, token: str) -> str:
+    r"""The rcfile's text.
+
+    Bash decodes a prompt's backslash escapes before it expands it, so `\#` (the command
+    number) and the hook's `\n`, `\e` and `\a` reach printf already decoded.
+
+    >>> "PROMPT_COMMAND" in rcfile_text(Path("/f"), "t"), "\\#" in rcfile_text(Path("/f"), "t")
+    (False, True)
+    """
+    mark = f"\\e]777;{token};"
+    end = (
+        f'$({{ printf "%d %d\\n" "$?" "\\#" >|{shlex.quote(str(fifo))}; '
+        f'printf "{mark}1;\\#\\a" >&3; }} 3>&2 2>&-)'
+    )
+    ps1 = shlex.quote(end + "\\$ " + mark + "3;\\#\\a")
+    ps2 = shlex.quote(mark + "2;\\#\\a")
+    return f"PS1={ps1}\nPS2={ps2}\nunset HISTFILE\n"
+
+
+def marker_pattern(token: str) -> re.Pattern[bytes]:
+    """A marker of this session: group 1 its kind (1 end, 2 more, 3 prompt drawn), 2 the number."""
+    return re.compile(rb"\x1b\]777;" + token.encode() + rb";([123]);([0-9]+)\x07")
+
+
+def parse_statuses(data: bytes) -> list[tuple[int, int]]:
+    r"""The FIFO's lines as ($?, command number) pairs.
+
+    >>> parse_statuses(b"0 1\n127 2\n")
+    [(0, 1), (127, 2)]
+    """
+    pairs = []
+    for line in data.splitlines():
+        status, number = line.split()
+        pairs.append((int(status), int(number)))
+    return pairs
+
+
+def partial_marker_start(buffer: bytearray, start: int, token: str) -> int:
+    r"""Where a marker cut at the end of what has arrived begins (else the end).
+
+    >>> partial_marker_start(bytearray(b"out\x1b]77"), 0, "t")
+    3
+    """
+    prefix = b"\x1b]777;" + token.encode() + b";"
+    escape = buffer.rfind(b"\x1b", max(start, len(buffer) - len(prefix) - 12))
+    if escape < 0:
+        return len(buffer)
+    tail = bytes(buffer[escape:])
+    if prefix.startswith(tail) or (tail.startswith(prefix) and b"\x07" not in tail):
+        return escape
+    return len(buffer)
+
+
+def claim(statuses: list[tuple[int, int]], number: int) -> bool:
+    """Does an end marker with this number have its status? Older ones are dropped then.
+
+    Statuses ahead of it are those whose marker never came (the page's stderr elsewhere).
+
+    >>> pending = [(0, 4), (1, 5)]
+    >>> claim(pending, 3), claim(pending, 5), pending
+    (False, True, [(1, 5)])
+    """
+    for index, (_, pending) in enumerate(statuses):
+        if pending == number:
+            del statuses[:index]
+            return True
+    return False

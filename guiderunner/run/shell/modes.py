@@ -1,0 +1,70 @@
+"""The terminal modes typing needs, set again before every typed line.
+
+A reader's keystrokes are echoed by their terminal, and the runner does not want that echo in
+a command's output: the page's terminal starts with echo off (run.shell.terminal). A page may
+change the modes for itself (`stty echo`, `stty sane`, `reset`, a program that exits without
+restoring them), and a reader's terminal would simply go on working. So before each line the
+runner types, echo is turned off again and canonical input (a line at a time) turned on: the
+two modes typing relies on, and nothing else the page set. It costs one `tcgetattr` when
+nothing changed.
+"""
+
+from __future__ import annotations
+
+import re
+import termios
+from pathlib import Path
+
+from guiderunner.run.shell.terminal import Terminal
+
+_OFF = termios.ECHO | termios.ECHONL
+_ON = termios.ICANON
+
+
+def typing_modes(fd: int) -> bool:
+    """Echo off and canonical input on for the terminal (`fd`: either side); True if changed."""
+    attributes = termios.tcgetattr(fd)
+    local = attributes[3]
+    wanted = (local & ~_OFF) | _ON
+    if wanted == local:
+        return False
+    attributes[3] = wanted
+    termios.tcsetattr(fd, termios.TCSANOW, attributes)
+    return True
+
+
+EDITING_OFF = "set +o emacs +o vi; history -d -1 2>/dev/null"
+EDITING_ON = re.compile(r"\b(?:emacs|vi|bind|source|exec|bash|bashrc|inputrc)\b|(?:^|[;&|]\s*)\.\s")
+"""A command that may turn line editing on; only after one is the shell looked at (/proc)."""
+"""Typed when a page turned line editing on: it echoes, redraws and brackets what is typed."""
+
+
+def edits_lines(pid: int) -> bool:
+    """Is bash `pid` reading its input a byte at a time, as readline does (line editing on)?
+
+    Without editing, bash reads its next command line in 1,024-byte blocks (run.shell.terminal
+    `reads_prompt`); with `set -o emacs` or `vi`, readline waits in pselect6 (or poll,
+    select), then reads one byte of stdin at a time. The caller knows `pid` is at its prompt.
+    """
+    try:
+        call = Path(f"/proc/{pid}/syscall").read_text(encoding="ascii").split()
+    except OSError:
+        return False
+    if call[:1] and call[0] in _WAITS:
+        return True
+    return call[:2] == ["0", "0x0"] and call[3:4] == ["0x1"]
+
+
+_WAITS = {"7", "23", "270", "271"}  # x86-64 poll, select, pselect6, ppoll
+
+
+def stderr_here(terminal: Terminal) -> bool:
+    """Does the foreground bash's stderr, where its prompts and end marker go, reach the tty?
+
+    When it does not (`exec 2>log`), the status in the FIFO is the end: no marker will come.
+    """
+    group = terminal.foreground()
+    try:
+        return group is None or str(Path(f"/proc/{group}/fd/2").readlink()) == terminal.tty
+    except OSError:
+        return True
