@@ -14,7 +14,7 @@ from guiderunner.site.strings import SiteStrings
 SEARCH_WORKER = re.compile(r'("search":\s*")([^"]*/)?(workers/)(search\.[0-9a-f]+\.min\.js)(")')
 """mkdocs-material's search worker in the page's `__config` (base.html)."""
 STEMMING_WORKER = "stemmed-search.js"
-"""overrides/assets/javascripts/workers/: loads the theme's worker and stems what is typed."""
+"""site/theme/assets/javascripts/workers/: loads the theme's worker and stems what is typed."""
 
 
 def stale_notice(

@@ -18,7 +18,7 @@ A translated site's `translations/<lang>/site.yml` gives, beside `site_name`:
         "Pause": "Pause"
 
 `runner publish` passes them to the language's mkdocs build under `extra.runner_i18n`; the
-plugin and the theme overrides (overrides/) read them from there, English filling any gap.
+plugin and the theme files (guiderunner/site/theme/) read them from there, English filling any gap.
 """
 
 from __future__ import annotations
