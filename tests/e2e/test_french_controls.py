@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from guiderunner.cli import main
+from guiderunner.cli.main import main
 from guiderunner.i18n.language import read_mapping
 from tests.conftest import ROOT
 from tests.e2e.site_helpers import chromium, copy_project, require_browser, served
