@@ -8,4 +8,7 @@ at the repository's root draws the map.
 
 from guiderunner.errors import ExitCode, GuideError, MissingPiece, UsageError
 
-__all__ = ["ExitCode", "GuideError", "MissingPiece", "UsageError"]
+__version__ = "0.2.0"
+"""The package's version (pyproject.toml reads it from here; CHANGELOG.md says what changed)."""
+
+__all__ = ["ExitCode", "GuideError", "MissingPiece", "UsageError", "__version__"]

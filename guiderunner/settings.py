@@ -5,15 +5,20 @@ is one place to look:
 
     plugins:
       - runner:
-          sample: sample-solution
+          sample: samples/app     # copied into each page's workspace (default: an empty one)
           timeout: 120
-          placeholders: {myorg: stockkube}
-          builder: buildkit     # or legacy; RUNNER_BUILDER, then `--builder`, override it
+          placeholders: {myorg: acme}
+          builder: buildkit       # or legacy; RUNNER_BUILDER, then `--builder`, override it
+          translations: [fr]      # default: none, one language
+          untranslated: warn      # a page not translated yet: warn (default) or fail
+          tools: {docker: Docker} # what the badge names, when a page ran it
+          toolchain: {...}        # `runner toolchain`: see guiderunner.toolchain.config
+
+Every default fits any repository: an empty workspace, one language, no toolchain.
 """
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -22,6 +27,17 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from guiderunner.errors import UsageError, not_utf8
+from guiderunner.setting_values import (
+    choice,
+    count,
+    first_seconds,
+    flag,
+    languages,
+    mapping,
+    patterns,
+    strings,
+)
+from guiderunner.setting_values import text as optional_text
 
 CONFIG_NAME = "mkdocs.yml"
 DEFAULT_TIMEOUT = 120.0
@@ -37,6 +53,11 @@ KNOWN_KEYS = frozenset(
         "secrets",
         "builder",
         "shards",
+        "translations",
+        "untranslated",
+        "tools",
+        "toolchain",
+        "external_fonts",
         "strict_output",
         "platform_tabs",
         "download",
@@ -49,6 +70,10 @@ Builder = Literal["buildkit", "legacy"]
 BUILDERS: tuple[Builder, ...] = ("buildkit", "legacy")
 DEFAULT_BUILDER: Builder = "buildkit"
 BUILDER_VARIABLE = "RUNNER_BUILDER"
+UNTRANSLATED_POLICIES = ("warn", "fail")
+"""`untranslated:` setting: a page with no translation yet is a warning (default) or fails."""
+DEFAULT_TOOLS: Mapping[str, str] = {"docker": "Docker"}
+"""Report key -> name on the badge, of the tools a badge may name (when a page ran them)."""
 FUZZY_POLICIES = ("fail", "notice")
 """`fuzzy:` setting: `runner i18n check` fails on fuzzy messages, or lists them and passes
 (the site then publishes them in English under a notice); the first is the default."""
@@ -125,6 +150,14 @@ class Settings:
     """What a fuzzy translation means: `fail` the check, or publish it with a `notice`."""
     shards: int | None = None
     """How many shards an Indexed Job runs: `JOB_COMPLETION_INDEX` gives only the index."""
+    translations: tuple[str, ...] = ()
+    """The languages the pages are translated into (translations/<code>/); none by default."""
+    untranslated: str = UNTRANSLATED_POLICIES[0]
+    """What a page with no translation yet means to `runner i18n check`: `warn` or `fail`."""
+    tools: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_TOOLS))
+    """The tools a badge may name (report key -> shown name), each only on pages that ran it."""
+    toolchain: Mapping[str, Any] = field(default_factory=dict)
+    """`runner toolchain`'s configuration (guiderunner.toolchain.config); empty: none."""
     strict_output: bool = False
     """A command with no expected output must print nothing (cram's reading), not anything."""
     platform_tabs: Mapping[str, str] = field(default_factory=dict)
@@ -162,39 +195,33 @@ def load_settings(
         root=root,
         docs_dir=root / docs,
         sample=(root / str(chosen_sample)) if chosen_sample else None,
-        timeout=_first_seconds(
+        timeout=first_seconds(
             ("--timeout", timeout),
             ("RUNNER_TIMEOUT", env.get("RUNNER_TIMEOUT") or None),
             (f"{config}: timeout", entry.get("timeout")),
             default=DEFAULT_TIMEOUT,
         ),
-        ready_timeout=_first_seconds(
+        ready_timeout=first_seconds(
             (f"{config}: ready_timeout", entry.get("ready_timeout")), default=DEFAULT_READY_TIMEOUT
         ),
-        placeholders=Placeholders(_strings(entry.get("placeholders")), env, given or {}),
-        env=_strings(entry.get("env")),
+        placeholders=Placeholders(strings(entry.get("placeholders")), env, given or {}),
+        env=strings(entry.get("env")),
         environ=env,
-        secrets=_patterns(entry.get("secrets"), DEFAULT_SECRETS),
+        secrets=patterns(entry.get("secrets"), DEFAULT_SECRETS),
         builder=_builder(builder, env, entry, config),
-        shards=_count(env.get("RUNNER_SHARDS") or entry.get("shards")),
-        fuzzy=_fuzzy(entry.get("fuzzy"), config),
-        strict_output=_flag(entry.get("strict_output"), "strict_output", config),
-        platform_tabs=_strings(entry.get("platform_tabs")),
-        download=_text(entry.get("download")),
-        repository=_text(entry.get("repository")),
+        shards=count(env.get("RUNNER_SHARDS") or entry.get("shards")),
+        fuzzy=choice("fuzzy", entry.get("fuzzy"), FUZZY_POLICIES, config),
+        translations=languages(entry.get("translations"), config),
+        untranslated=choice(
+            "untranslated", entry.get("untranslated"), UNTRANSLATED_POLICIES, config
+        ),
+        tools=strings(entry["tools"]) if entry.get("tools") is not None else dict(DEFAULT_TOOLS),
+        toolchain=mapping("toolchain", entry.get("toolchain"), config),
+        strict_output=flag(entry.get("strict_output"), "strict_output", config),
+        platform_tabs=strings(entry.get("platform_tabs")),
+        download=optional_text(entry.get("download")),
+        repository=optional_text(entry.get("repository")),
     )
-
-
-def _flag(value: object, key: str, config: Path | None) -> bool:
-    """A yes/no setting: YAML's true or false, nothing else."""
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    raise UsageError(f"{config or CONFIG_NAME}: runner setting `{key}` is {value!r}: true or false")
-
-
-def _text(value: object) -> str | None:
-    """An optional text setting: None when absent or empty."""
-    return str(value) if value not in (None, "") else None
 
 
 def _builder(
@@ -269,84 +296,3 @@ def load_yaml(text: str, source: str = CONFIG_NAME) -> Any:
         raise UsageError(f"{where}: invalid YAML: {error.problem or error.context}") from None
     except yaml.YAMLError as error:
         raise UsageError(f"{source}: invalid YAML: {error}") from None
-
-
-def _first_seconds(*sources: tuple[str, object], default: float) -> float:
-    """The first value given, checked by `seconds`; a bad one is named by where it came from."""
-    for where, value in sources:
-        if value is not None:
-            try:
-                return seconds(value)
-            except UsageError as error:
-                raise UsageError(f"{where}: {error}") from None
-    return default
-
-
-def seconds(value: object) -> float:
-    """A number of seconds given by a person: finite and positive, else a UsageError.
-
-    The one check for every timeout, whether mkdocs.yml, RUNNER_TIMEOUT or `--timeout` gave it.
-
-    >>> seconds("2.5")
-    2.5
-    >>> for bad in ("nan", "inf", "0", "-5", "soon"):
-    ...     try:
-    ...         seconds(bad)
-    ...     except UsageError as error:
-    ...         print(error)
-    not a finite number of seconds: 'nan'
-    not a finite number of seconds: 'inf'
-    seconds must be positive: '0'
-    seconds must be positive: '-5'
-    not a finite number of seconds: 'soon'
-    """
-    try:
-        number = float(str(value))
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number):
-        raise UsageError(f"not a finite number of seconds: {value!r}")
-    if number <= 0:
-        raise UsageError(f"seconds must be positive: {value!r}")
-    return number
-
-
-def _count(value: object) -> int | None:
-    """The `shards` setting (or RUNNER_SHARDS): a whole number, 1 or more.
-
-    >>> _count("4"), _count(None)
-    (4, None)
-    """
-    if value is None or value == "":
-        return None
-    text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
-        raise UsageError(f"`shards` (or RUNNER_SHARDS) wants a whole number, 1 or more: {value!r}")
-    return int(text)
-
-
-def _strings(value: object) -> dict[str, str]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise UsageError(f"expected a mapping, got {value!r}")
-    return {str(k): str(v) for k, v in value.items()}
-
-
-def _patterns(value: object, default: tuple[str, ...]) -> tuple[str, ...]:
-    if value is None:
-        return default
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise UsageError(f"`secrets` wants a list of variable names or patterns, got {value!r}")
-    return tuple(value)
-
-
-def _fuzzy(value: object, config: Path | None) -> str:
-    if value is None:
-        return FUZZY_POLICIES[0]
-    if value not in FUZZY_POLICIES:
-        raise UsageError(
-            f"{config or CONFIG_NAME}: runner setting `fuzzy` is {value!r}: "
-            f"use {' or '.join(FUZZY_POLICIES)}"
-        )
-    return str(value)

@@ -15,7 +15,7 @@ from tests.conftest import ROOT
 
 RUNNER = ROOT / "guiderunner"
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"errors", "model", "markdown", "settings", "closing"}),
+    frozenset({"errors", "model", "markdown", "settings", "setting_values", "closing"}),
     frozenset({"parse"}),
     frozenset({"plan"}),
     frozenset({"run", "toolchain"}),
@@ -127,3 +127,51 @@ def test_the_architecture_page_names_every_module() -> None:
     }
     assert files - named == set(), "modules missing from ARCHITECTURE.md"
     assert named - files == set(), "ARCHITECTURE.md names modules that are gone"
+
+
+# --- the page's prose against the code: the paths it cites exist, the commands it shows parse ---
+
+PAGE = ROOT / "ARCHITECTURE.md"
+CITED = re.compile(r"`([\w.-]+(?:/[\w.-]+)+\.(?:py|md|yml|yaml|json|sh|toml|css|js))\b[^`]*`")
+SHOWN = re.compile(r"`(runner [^`]+)`|^\s*(runner \S.*)$", re.M)
+
+
+def cited_paths() -> list[str]:
+    """Every file path the page names in code spans (`run/secrets.py: SecretMask` names one)."""
+    return sorted(set(CITED.findall(PAGE.read_text(encoding="utf-8"))))
+
+
+def shown_commands() -> list[str]:
+    """Every `runner ...` command the page shows, synopses with [choices] or `|` left out."""
+    found = [a or b for a, b in SHOWN.findall(PAGE.read_text(encoding="utf-8"))]
+    return sorted({c.split("  #")[0].strip() for c in found if not re.search(r"[[|]|\.\.\.", c)})
+
+
+@pytest.mark.parametrize("path", cited_paths())
+def test_every_path_the_page_cites_exists(path: str) -> None:
+    assert (ROOT / path).exists() or (RUNNER / path).exists(), f"ARCHITECTURE.md cites {path}"
+
+
+@pytest.mark.parametrize("command", shown_commands())
+def test_every_command_the_page_shows_parses(command: str) -> None:
+    import shlex
+
+    from guiderunner.cli.main import COMMANDS, build_parser
+
+    words = shlex.split(command)[1:]
+    if len(words) == 1:  # a sub-command named in prose: `runner step`
+        assert words[0] in {c.name for c in COMMANDS}, f"no sub-command {words[0]}"
+        return
+    try:
+        build_parser().parse_args(shlex.split(command)[1:])
+    except SystemExit as exit_:
+        if exit_.code not in (0, None):  # `--help` prints and exits 0: it parsed
+            pytest.fail(
+                f"ARCHITECTURE.md shows `{command}`, which the parser refuses: {exit_.code}"
+            )
+
+
+def test_the_prose_checks_find_what_they_check() -> None:
+    assert len(cited_paths()) > 50
+    assert "runner reset" in shown_commands()
+    assert any(c.startswith("runner verify --record") for c in shown_commands())

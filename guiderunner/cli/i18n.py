@@ -1,4 +1,7 @@
-"""`runner i18n update|build|check`: the French catalogs (translations/fr/*.po) and pages."""
+"""`runner i18n update|build|check`: the catalogs of the configured translation and its pages.
+
+A project with no `translations` setting has nothing to translate: each action says so, exit 0.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from guiderunner.errors import ExitCode
 
 if TYPE_CHECKING:
     from guiderunner.i18n.model import Catalog, Finding, PageStats
+    from guiderunner.i18n.project import Layout
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,18 +52,34 @@ def i18n_command(args: argparse.Namespace) -> int:
     return actions[args.action](args)
 
 
+def _translated_layout(args: argparse.Namespace) -> Layout | None:
+    """The project's layout when it has a translation; else None, having said so."""
+    from guiderunner.i18n import project
+
+    layout = project.layout(args.config)
+    if layout.language is None:
+        print("runner: no translation configured (runner setting `translations`): nothing to do")
+        return None
+    return layout
+
+
 def update_command(args: argparse.Namespace) -> int:
     """Extract every page's messages and merge them into its catalog."""
     from guiderunner.i18n import project
     from guiderunner.i18n.catalog import read_catalog, write_catalog
     from guiderunner.i18n.merge import merge
 
-    layout = project.layout(args.config)
+    layout = _translated_layout(args)
+    if layout is None or layout.language is None:
+        return ExitCode.OK
     for page in layout.pages():
         path = layout.catalog(page)
         old = read_catalog(path) if path.is_file() else None
-        catalog = merge(old, project.fresh(layout, page), project.LANGUAGE)
-        write_catalog(path, catalog, project.CATALOG_COMMENT.format(page=f"docs/{page}"))
+        catalog = merge(old, project.fresh(layout, page), layout.language, layout.name)
+        comment = project.CATALOG_COMMENT.format(
+            language=project.NAMES.get(layout.language, layout.language), page=f"docs/{page}"
+        )
+        write_catalog(path, catalog, comment)
         print(f"{shown(path)}: {_summary(catalog)}")
     return ExitCode.OK
 
@@ -68,23 +88,31 @@ def build_command(args: argparse.Namespace) -> int:
     """Write the translated pages, English where a translation is missing or fuzzy."""
     from guiderunner.i18n import project
 
-    layout = project.layout(args.config)
+    layout = _translated_layout(args)
+    if layout is None:
+        return ExitCode.OK
     out = project.translate_docs(layout)
     print(f"{shown(out)}: {len(layout.pages())} pages")
     return ExitCode.OK
 
 
 def check_command(args: argparse.Namespace) -> int:
-    """Print statistics and findings; exit 1 when a page is below the thresholds."""
+    """Print statistics and findings; exit 1 when a page is below the thresholds.
+
+    A page not translated yet is a warning (`untranslated: warn`, the default), not a failure.
+    """
     from guiderunner.i18n import project
     from guiderunner.i18n.catalog import read_catalog
     from guiderunner.i18n.check import check_page
     from guiderunner.i18n.language import load_glossary
-    from guiderunner.i18n.policy import fuzzy_policy
+    from guiderunner.i18n.policy import fuzzy_policy, never_translated, untranslated_fails
 
-    layout = project.layout(args.config)
+    layout = _translated_layout(args)
+    if layout is None:
+        return ExitCode.OK
     glossary = load_glossary(layout.translations / "glossary.yml")
     policy = fuzzy_policy(layout.config)
+    strict = untranslated_fails(layout.config)
     failed = False
     all_stats = []
     for page in layout.pages():
@@ -94,11 +122,16 @@ def check_command(args: argparse.Namespace) -> int:
             page, shown(path), catalog, project.fresh(layout, page), glossary
         )
         all_stats.append(stats)
+        if never_translated(catalog):
+            kind = "error" if strict else "warning"
+            print(f"{shown(layout.docs / page)}: {kind}: not translated yet into {layout.language}")
+            failed = failed or strict
+            continue
         below = policy.below(stats, args.min_translated, args.max_fuzzy)
         print(_stats_line(stats))
         print_findings(violations)
         print_findings(policy.listed(pending, below))
-        failed = failed or below or bool(violations) or catalog is None
+        failed = failed or below or bool(violations)
     print(_stats_line(_total(all_stats)))
     return ExitCode.FAILED if failed else ExitCode.OK
 

@@ -34,7 +34,10 @@ def page_arguments(parser: argparse.ArgumentParser, *, one: bool = False) -> Non
             "pages", nargs="*", type=Path, help="pages (default: every page of docs/)"
         )
     parser.add_argument("--config", type=Path, help="mkdocs.yml holding the runner settings")
-    parser.add_argument("--sample", help="the sample solution to copy into each workspace")
+    parser.add_argument(
+        "--sample",
+        help="a folder copied into each page's workspace (default: the `sample` setting, or none)",
+    )
     parser.add_argument("--timeout", help="default seconds per command")
     parser.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="a placeholder's value"
@@ -121,14 +124,23 @@ def _assignments(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def chosen(lang: str, pages: Sequence[Path], settings: Settings) -> list[Path]:
-    """The English pages, their French editions (built from them and the catalogs), or both."""
+    """The English pages, their translation (built from them and the catalogs), or both.
+
+    `all` is every configured language: the English pages alone when none is configured.
+    """
     english = list(pages) or sorted(settings.docs_dir.rglob("*.md"))
-    if lang == "en":
+    if lang not in ("en", "all", *settings.translations):
+        configured = ", ".join(settings.translations) or "none"
+        raise UsageError(
+            f"--lang {lang}: not a language of this project (translations configured: "
+            f"{configured}; runner setting `translations`)"
+        )
+    if lang == "en" or not settings.translations:
         return english
     from guiderunner.i18n.project import translated_pages
 
-    french = translated_pages(settings.root / "mkdocs.yml", english, settings.docs_dir)
-    return french if lang == "fr" else english + french
+    translated = translated_pages(settings.root / "mkdocs.yml", english, settings.docs_dir)
+    return translated if lang != "all" else english + translated
 
 
 def plans(pages: Sequence[Path], settings: Settings, *, reader: bool = False) -> list[Plan]:
@@ -145,11 +157,29 @@ def plans(pages: Sequence[Path], settings: Settings, *, reader: bool = False) ->
 
 def plan_page(page: Path, settings: Settings, *, reader: bool = False) -> Plan:
     """One page parsed and planned, its notices printed; GuideError or UsageError if invalid."""
-    for_plan = replace(plan_settings(settings), reader=reader)
-    plan = plan_guide(parse_guide(shown(page), read(page)), for_plan)
+    plan = planned(shown(page), read(page), settings, reader=reader)
     for notice in plan.notices:
         print(f"{notice.span}: warning: {notice.message}", file=sys.stderr)
     return plan
+
+
+def planned(
+    name: str,
+    text: str,
+    settings: Settings,
+    *,
+    reader: bool = False,
+    builder: str | None = None,
+) -> Plan:
+    """A page's text parsed and planned: the one place every command reads and plans a page.
+
+    `name` is how messages name it, `reader` plans a reader's run (hidden blocks left out),
+    `builder` plans it under another Docker builder than the settings' (its `when` output).
+    """
+    for_plan = replace(plan_settings(settings), reader=reader)
+    if builder is not None:
+        for_plan = replace(for_plan, facts={**for_plan.facts, "builder": builder})
+    return plan_guide(parse_guide(name, text), for_plan)
 
 
 def nothing_to_verify(plan: Plan) -> str:

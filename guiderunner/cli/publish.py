@@ -1,4 +1,4 @@
-"""`runner publish`: the bilingual site, English at / and French at /fr/ of site/.
+"""`runner publish`: the site, the pages' language at / and each translation at /<code>/.
 
 With recordings (`runner verify --record`, by default out/recordings when it is there), each
 page whose plan was recorded passing gets its player and "verified" marks, and the player's
@@ -18,9 +18,12 @@ from typing import TYPE_CHECKING, Any
 from guiderunner.cli.i18n import config_argument, print_findings, shown
 from guiderunner.errors import ExitCode, UsageError
 from guiderunner.settings import BUILDERS
+from guiderunner.site.tools_used import tools_used
 
 if TYPE_CHECKING:
     from guiderunner.i18n.project import Layout
+    from guiderunner.model import Plan
+    from guiderunner.site.build import Language
 
 BADGES_VARIABLE = "RUNNER_BADGES"  # read by guiderunner.site.plugin in the mkdocs process
 RECORDINGS_VARIABLE = "RUNNER_RECORDINGS"  # the same, for the recordings
@@ -47,63 +50,80 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def publish_command(args: argparse.Namespace) -> int:
-    """Translate the pages, then build English at / and French at /<lang>/ of site/."""
+    """Translate the pages, then build the source language at / and each translation below it."""
     from guiderunner.i18n import project
     from guiderunner.settings import load_settings
-    from guiderunner.site.build import LANGUAGES, SiteBuild, audit_site, build_site
+    from guiderunner.site.build import (
+        SiteBuild,
+        audit_site,
+        build_site,
+        outside_nav,
+        site_languages,
+    )
     from guiderunner.site.strings import load_site_strings
 
     layout = project.layout(args.config)
-    translated = project.translate_docs(layout)
-    hashes = {"en": page_hashes(layout, layout.docs), "fr": page_hashes(layout, translated)}
+    settings = load_settings(layout.config)
+    languages = site_languages(settings.translations)
+    for page in outside_nav(layout.config, layout.pages()):
+        print(f"runner: warning: {shown(layout.docs / page)} is not in the nav of mkdocs.yml")
+    docs = {"en": layout.docs}
+    if layout.language is not None:
+        docs[layout.language] = project.translate_docs(layout)
+    planned = {lang: plan_pages(layout, folder) for lang, folder in docs.items()}
+    hashes = {lang: page_hashes(layout, plans) for lang, plans in planned.items()}
     # The default builder's hashes are the ones above; a page's `when` output gives the others.
-    default = load_settings(layout.config).builder
-    other_builders = [page_hashes(layout, layout.docs, b) for b in BUILDERS if b != default]
+    other_builders = [
+        page_hashes(layout, plan_pages(layout, layout.docs, b))
+        for b in BUILDERS
+        if b != settings.builder
+    ]
+    used = {plan.path: tools_used(plan, settings.tools) for plan in planned["en"]}
     os.environ[BADGES_VARIABLE] = str(
-        write_badges(layout, args.report, hashes["en"], other_builders)
+        write_badges(
+            layout, args.report, hashes["en"], other_builders, used=used, languages=languages
+        )
     )
     os.environ[OUTPUTS_VARIABLE] = str(write_outputs(layout, args.report, hashes["en"]))
-    docs = {"en": layout.docs, "fr": translated}
     recordings = write_recordings(layout, _recordings_folder(args, layout), hashes, docs)
     os.environ[RECORDINGS_VARIABLE] = str(layout.build / "recordings.json")
-    strings = load_site_strings(layout.translations / "site.yml")
-    builds = [
-        SiteBuild(LANGUAGES[0], layout.docs, {}),
-        SiteBuild(LANGUAGES[1], translated, strings),
+    builds = [SiteBuild(languages[0], layout.docs, {})]
+    builds += [
+        SiteBuild(lang, docs[lang.code], load_site_strings(layout.translations / "site.yml"))
+        for lang in languages[1:]
     ]
     build_site(layout.config, layout.site, layout.build, builds)
     if recordings:
-        from guiderunner.site.player import ensure_player
         from guiderunner.site.recordings import install_recordings
 
-        install_recordings(recordings, ensure_player(layout.config.parent), layout.site)
+        install_recordings(recordings, layout.site)
     ship_sample(layout)
-    problems = audit_site(layout.site)
+    problems = audit_site(layout.site, languages)
     print_findings(problems)
     roots = ", ".join(f"{b.language.name} at /{b.language.root}" for b in builds)
     print(f"{shown(layout.site)}: {roots}")
     return ExitCode.FAILED if problems else ExitCode.OK
 
 
-def page_hashes(layout: Layout, docs: Path, builder: str | None = None) -> dict[str, str]:
-    """The content hash of each page's plan in one language's docs folder, by page.
+def plan_pages(layout: Layout, docs: Path, builder: str | None = None) -> list[Plan]:
+    """Every page of one language's docs folder planned, under the settings' builder or another.
 
-    Under the settings' builder, or another one: a page's `runner: when` output makes its plan,
-    and so its hash, depend on the builder.
+    A page's `runner: when` output makes its plan, and so its hash, depend on the builder.
     """
-    from dataclasses import replace
-
+    from guiderunner.cli.pages import planned
     from guiderunner.i18n import project
-    from guiderunner.parse import parse_guide
-    from guiderunner.plan import plan_guide, plan_settings
+    from guiderunner.settings import load_settings
+
+    settings = load_settings(layout.config)
+    return [planned(p, project.read(docs / p), settings, builder=builder) for p in layout.pages()]
+
+
+def page_hashes(layout: Layout, plans: Sequence[Plan]) -> dict[str, str]:
+    """The content hash of each page's plan, by page."""
     from guiderunner.settings import load_settings
     from guiderunner.store.cache import content_hashes
 
     settings = load_settings(layout.config)
-    for_plan = plan_settings(settings)
-    if builder is not None:
-        for_plan = replace(for_plan, facts={**for_plan.facts, "builder": builder})
-    plans = [plan_guide(parse_guide(p, project.read(docs / p)), for_plan) for p in layout.pages()]
     return content_hashes(plans, settings.sample, settings.env)
 
 
@@ -112,23 +132,31 @@ def write_badges(
     report_path: Path | None,
     hashes: dict[str, str],
     others: Sequence[Mapping[str, str]] = (),
+    *,
+    used: Mapping[str, Mapping[str, str]] | None = None,
+    languages: Sequence[Language] = (),
 ) -> Path:
     """build/badges.json: each page's "verified on" line per language, for the site plugin.
 
-    `others` are the pages' hashes under the other builders, whose passes count as well.
+    `others` are the pages' hashes under the other builders, whose passes count as well;
+    `used` the tools each page ran (key -> name on the badge): the badge names only those.
     """
     from guiderunner.site.badge import badge_html
-    from guiderunner.site.build import LANGUAGES
+    from guiderunner.site.build import SOURCE
 
     report = _report(report_path)
     badges = {
         lang.code: {
             page: badge_html(
-                page, digest, report, lang.code, [o[page] for o in others if page in o]
+                page,
+                digest,
+                report,
+                [o[page] for o in others if page in o],
+                (used or {}).get(page, {}),
             )
             for page, digest in hashes.items()
         }
-        for lang in LANGUAGES
+        for lang in languages or (SOURCE,)
     }
     path = layout.build / "badges.json"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -147,20 +147,16 @@ class GuidePage(pytest.File):
     def _plan(self) -> Plan:
         from guiderunner.cli import pages
         from guiderunner.errors import UsageError
-        from guiderunner.parse import parse_guide
-        from guiderunner.plan import plan_guide, plan_settings
 
         try:
             self.settings = _settings(self.path)
             text = pages.read(self.path)
-            self.plan = plan_guide(
-                parse_guide(pages.shown(self.path), text), plan_settings(self.settings)
-            )
+            self.plan = pages.planned(pages.shown(self.path), text, self.settings)
         except UsageError as error:  # GuideError is one: path:line and the reason
             raise self.CollectError(str(error)) from None
         sample = self.settings.sample
         if sample is not None and not sample.is_dir():
-            raise self.CollectError(f"sample solution not found: {sample}")
+            raise self.CollectError(f"sample folder not found: {sample}")
         return self.plan
 
     def setup(self) -> None:
@@ -195,7 +191,9 @@ class GuidePage(pytest.File):
         if step.skip is not None:
             pytest.skip(step.skip)
         if self._failed_at is not None:
-            pytest.skip(f"not run: {self._failed_at} failed")
+            from guiderunner.model import not_run
+
+            pytest.skip(not_run(self._failed_at))
         try:
             run = self.page_run()
         except BaseException:
@@ -203,12 +201,12 @@ class GuidePage(pytest.File):
             raise
         for earlier in self.plan.steps[self._next : number - 1]:
             verdict = run.step(earlier)
-            if verdict.outcome in ("failed", "error"):
+            if verdict.did_not_pass:
                 self._failed_at = str(earlier.span)
                 raise StepFailed(verdict, setup=True)
         self._next = max(self._next, number)
         verdict = run.step(step)
-        if verdict.outcome in ("failed", "error"):
+        if verdict.did_not_pass:
             self._failed_at = str(step.span)
         return verdict
 

@@ -44,9 +44,10 @@ def serve_command(args: argparse.Namespace) -> int:
     def page_for(changed: Path) -> Path | None:
         if changed.suffix == ".md" and changed.is_relative_to(layout.docs):
             return changed
-        if changed.suffix == ".po" and changed.is_relative_to(layout.translations):
+        language = layout.language
+        if language and changed.suffix == ".po" and changed.is_relative_to(layout.translations):
             relative = changed.relative_to(layout.translations).with_suffix(".md")
-            return layout.build / "docs" / project.LANGUAGE / relative
+            return layout.build / "docs" / language / relative
         return None
 
     def verify(page: Path, report: Path) -> list[str]:

@@ -1,4 +1,6 @@
-"""`runner toolchain up|down|status`: Docker engine, .NET images, registry (guiderunner.toolchain).
+"""`runner toolchain up|down|status`: what mkdocs.yml's `toolchain` setting names.
+
+The work is guiderunner.toolchain's.
 
 A ToolchainError carries its exit status (2 for a bad setting, 3 for a missing piece); the
 one error path in guiderunner.cli.main prints it.
@@ -7,7 +9,9 @@ one error path in guiderunner.cli.main prints it.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from guiderunner.errors import ExitCode
 from guiderunner.toolchain.errors import ToolchainError
@@ -15,13 +19,13 @@ from guiderunner.toolchain.errors import ToolchainError
 __all__ = ["ToolchainError", "arguments", "toolchain_command"]
 
 HELP_TEXT = """\
-  up      start the Docker engine, build the .NET stand-in images, start the registry
-  down    stop the registry and the engine that `up` started (images stay on disk)
+  up      start what the project's `toolchain` setting names (engine, images, registry)
+  down    stop what `up` started (images stay on disk)
   status  show what runs and which images exist
 
-Environment: STOCKKUBE_CACHE (default ~/.cache/stockkube), STOCKKUBE_REGISTRY_PORT (5050),
-STOCKKUBE_NUGET (auto|network|local-feed), STOCKKUBE_SOLUTION (restored for a local feed),
-STOCKKUBE_DOTNET_ROOT (/usr/share/dotnet: the install the stand-ins copy)."""
+Configured under the runner plugin of mkdocs.yml (`toolchain:`); nothing without it.
+Environment: RUNNER_TOOLCHAIN_CACHE (default ~/.cache/guiderunner) and RUNNER_REGISTRY_PORT
+override the setting; an image set's own variables are in guiderunner.toolchain.settings."""
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,27 +40,26 @@ def toolchain_command(args: argparse.Namespace) -> int:
     from guiderunner.toolchain.commands import COMMANDS
     from guiderunner.toolchain.settings import Settings
 
+    config, solution = _project()
     try:
-        COMMANDS[args.action](Settings.from_env(project_solution=_project_solution()), _say)
+        settings = Settings.from_env(project_solution=solution, config=config)
+        COMMANDS[args.action](settings, _say)
     except (OSError, ValueError) as error:
         raise ToolchainError(f"{type(error).__name__}: {error}") from None
     return ExitCode.OK
 
 
-def _project_solution() -> Path | None:
-    """The .sln of the sample solution named by the nearest mkdocs.yml, if there is one."""
-    from guiderunner.errors import UsageError
+def _project() -> tuple[Mapping[str, Any], Path | None]:
+    """The nearest mkdocs.yml's `toolchain` setting, and its sample's .sln if it has one."""
     from guiderunner.settings import find_config, load_settings
 
     config = find_config(Path.cwd())
     if config is None:
-        return None
-    try:
-        sample = load_settings(config).sample
-    except UsageError:
-        return None
+        return {}, None
+    settings = load_settings(config)
+    sample = settings.sample
     found = sorted(sample.glob("*.sln")) if sample is not None and sample.is_dir() else []
-    return found[0] if found else None
+    return settings.toolchain, found[0] if found else None
 
 
 def _say(line: str) -> None:

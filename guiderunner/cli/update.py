@@ -131,4 +131,4 @@ def _still_failing(
     plain = text.replace("\r\n", "\n").replace("\r", "\n")
     new_plan = plan_guide(parse_guide(plan.path, plain), plan_settings(settings))
     again = rewrite.rejudged(new_plan, verdicts)
-    return [v for v in again if v.outcome in ("failed", "error")]
+    return [v for v in again if v.did_not_pass]

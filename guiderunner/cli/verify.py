@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from guiderunner.cli import jobs, pages, shards
+from guiderunner.cli import pages, shards
 from guiderunner.errors import ExitCode, UsageError
 from guiderunner.model import PageResult, Plan
 from guiderunner.report import Reporter
@@ -20,6 +20,7 @@ from guiderunner.settings import Settings
 if TYPE_CHECKING:
     from guiderunner.cli.recording import PageRecorder
     from guiderunner.run.lifecycle import PageOptions
+    from guiderunner.store.cache import Pass, VerifyCache
 
 
 def list_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,9 +72,9 @@ def verify_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--lang",
-        choices=["en", "fr", "all"],
         default="en",
-        help="verify the English pages, the French ones built from them, or both",
+        metavar="{en,CODE,all}",
+        help="verify the English pages, a configured translation built from them, or all",
     )
     parser.add_argument(
         "--record", type=Path, metavar="DIR", help="record each page's run as DIR/<page>.cast"
@@ -95,9 +96,7 @@ def verify_command(args: argparse.Namespace) -> int:
     A page whose content hash and tool versions are those of its last pass is not run again
     (guiderunner.store.cache), unless `--no-cache`; `--until` and `--keep-workspace` always run.
     """
-    from guiderunner.match import judge
-    from guiderunner.run.docker.fingerprint import page_fingerprint
-    from guiderunner.run.lifecycle import run_page
+    from guiderunner.cli import jobs
     from guiderunner.store import cache
 
     settings = pages.settings_from(args)
@@ -106,65 +105,105 @@ def verify_command(args: argparse.Namespace) -> int:
         named=bool(args.pages),
     )
     if settings.sample is not None and not settings.sample.is_dir():
-        raise UsageError(f"sample solution not found: {settings.sample}")
+        raise UsageError(f"sample folder not found: {settings.sample}")
     share = shards.scale(args, plans, settings)
-    plans, hashes = share.plans, dict(share.hashes)
     verified = cache.verify_cache(os.environ)
-    use_cache = not (args.no_cache or args.until or args.keep_workspace)
     prints: dict[str, dict[str, Any]] = {}  # each page's fingerprint, filled as pages run
-
-    def fingerprint(plan: Plan) -> dict[str, Any]:
-        found = page_fingerprint(plan, settings.sample, settings.builder, os.environ)
-        return found.as_json()
-
-    reporters = _reporters(args, hashes, prints, verified.tools)
+    reporters = _reporters(args, dict(share.hashes), prints, verified.tools)
     options = pages.page_options(
         settings,
         reporters,
         keep_workspace=args.keep_workspace,
         echo=_echo if args.verbose else None,
     )
-    recorder = _recorder(args.record, settings, hashes)
-    if recorder is not None and args.jobs > 1:
+    run = _Run(args, settings, share, verified, prints=prints)
+    if run.recorder is not None and args.jobs > 1:
         raise UsageError("--record runs the pages one at a time: leave out -j")
-
-    def settled(plan: Plan) -> PageResult | None:
-        """A carried-over or cached page's result, without running it; None: run it."""
-        carried = share.carried(plan)
-        if carried is not None:
-            if recorder is not None:
-                recorder.carried(plan, carried)
-            prints[plan.path] = prints.get(carried.same_plan_as or "", {})
-            return carried
-        environment = fingerprint(plan) if use_cache else None
-        hit = verified.hit(Path(plan.path), hashes[plan.path], environment) if environment else None
-        if hit is not None and recorder is not None and not recorder.has(plan):
-            hit = None  # run it: its recording is missing
-        if hit is None:
-            return None
-        print(f"cached: {plan.path} (passed at {hit.shown}, content unchanged)")
-        prints[plan.path] = environment or {}
-        share.ran(result := PageResult(plan.path, (), 0.0, cached=hit.at), to_the_end=False)
-        return result
-
-    def run(plan: Plan, page_options: PageOptions) -> PageResult:
-        cut = plan if args.until is None else replace(plan, steps=plan.steps[: args.until])
-        if recorder is not None and args.until is None:
-            return recorder.run(cut, page_options, judge, keep_going=args.keep_going)
-        return run_page(cut, page_options, judge, keep_going=args.keep_going)
-
-    def ran(plan: Plan, result: PageResult) -> None:
-        prints[plan.path] = environment = fingerprint(plan)  # an image it pulled is known now
-        if args.until is None:
-            verified.remember(
-                Path(plan.path), hashes[plan.path], passed=result.passed, environment=environment
-            )
-        share.ran(result, to_the_end=args.until is None and (result.passed or args.keep_going))
-
-    results = jobs.verify_pages(plans, args.jobs, options, share, jobs.Steps(settled, run, ran))
+    steps = jobs.Steps(run.settled, run.run, run.ran)
+    results = jobs.verify_pages(share.plans, args.jobs, options, share, steps)
     for reporter in reporters:
         reporter.run_finished(results)
     return ExitCode.OK if all(r.passed for r in results) else ExitCode.FAILED
+
+
+class _Run:
+    """One `runner verify`: each page carried over, taken from the cache, or run, in that order.
+
+    The cache is used unless `--no-cache`; `--until` and `--keep-workspace` always run, and a
+    page whose recording is missing runs under `--record`. Its three methods are the steps
+    guiderunner.cli.jobs calls, one page after the other or side by side (`-j N`).
+    """
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        settings: Settings,
+        share: shards.Scale,
+        verified: VerifyCache,
+        *,
+        prints: dict[str, dict[str, Any]],
+    ) -> None:
+        self.args, self.settings, self.share, self.verified = args, settings, share, verified
+        self.prints = prints
+        self.use_cache = not (args.no_cache or args.until or args.keep_workspace)
+        self.recorder = _recorder(args.record, settings, dict(share.hashes))
+
+    def settled(self, plan: Plan) -> PageResult | None:
+        """A carried-over or cached page's result, without running it; None: run it."""
+        carried = self.share.carried(plan)
+        if carried is not None:
+            if self.recorder is not None:
+                self.recorder.carried(plan, carried)
+            self.prints[plan.path] = self.prints.get(carried.same_plan_as or "", {})
+            return carried
+        environment = self.fingerprint(plan) if self.use_cache else None
+        hit = self._hit(plan, environment)
+        if hit is None:
+            return None
+        print(f"cached: {plan.path} (passed at {hit.shown}, content unchanged)")
+        self.prints[plan.path] = environment or {}
+        result = PageResult(plan.path, (), 0.0, cached=hit.at)
+        self.share.ran(result, to_the_end=False)
+        return result
+
+    def _hit(self, plan: Plan, environment: dict[str, Any] | None) -> Pass | None:
+        if not environment:
+            return None
+        hit = self.verified.hit(Path(plan.path), self.share.hashes[plan.path], environment)
+        if hit is not None and self.recorder is not None and not self.recorder.has(plan):
+            return None  # run it: its recording is missing
+        return hit
+
+    def run(self, plan: Plan, options: PageOptions) -> PageResult:
+        """Run the page (up to `--until`), recorded under `--record`."""
+        from guiderunner.match import judge
+        from guiderunner.run.lifecycle import run_page
+
+        until, keep_going = self.args.until, self.args.keep_going
+        cut = plan if until is None else replace(plan, steps=plan.steps[:until])
+        if self.recorder is not None and until is None:
+            return self.recorder.run(cut, options, judge, keep_going=keep_going)
+        return run_page(cut, options, judge, keep_going=keep_going)
+
+    def ran(self, plan: Plan, result: PageResult) -> None:
+        """Remember a page that ran: its fingerprint, the cache, the shards' carry-over."""
+        until, keep_going = self.args.until, self.args.keep_going
+        environment = self.fingerprint(plan)  # an image it pulled is known now
+        self.prints[plan.path] = environment
+        if until is None:
+            digest = self.share.hashes[plan.path]
+            self.verified.remember(
+                Path(plan.path), digest, passed=result.passed, environment=environment
+            )
+        self.share.ran(result, to_the_end=until is None and (result.passed or keep_going))
+
+    def fingerprint(self, plan: Plan) -> dict[str, Any]:
+        """Where the page runs (guiderunner.run.docker.fingerprint), as the report keeps it."""
+        from guiderunner.run.docker.fingerprint import page_fingerprint
+
+        settings = self.settings
+        found = page_fingerprint(plan, settings.sample, settings.builder, os.environ)
+        return found.as_json()
 
 
 def _workers(text: str) -> int:
@@ -202,6 +241,10 @@ def _reporters(
     tools: Mapping[str, str | None],
 ) -> list[Reporter]:
     reporters: list[Reporter] = [TerminalReporter()]
+    from guiderunner.report import github
+
+    if github.wanted(os.environ):
+        reporters.append(github.GitHubAnnotations())
     if args.junit:
         from guiderunner.report.junit import JUnitReporter
 

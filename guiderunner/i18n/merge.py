@@ -25,7 +25,7 @@ NOTES = {
 """Extracted comment per segment kind (paragraphs need none)."""
 
 HEADER = (
-    ("Project-Id-Version", "stockkube-guide"),
+    ("Project-Id-Version", "PACKAGE"),
     ("Language", "fr"),
     ("MIME-Version", "1.0"),
     ("Content-Type", "text/plain; charset=UTF-8"),
@@ -49,8 +49,13 @@ def messages(page: str, segments: Iterable[Segment]) -> tuple[Entry, ...]:
     return tuple(found.values())
 
 
-def merge(old: Catalog | None, fresh: Sequence[Entry], language: str = "fr") -> Catalog:
-    """The catalog for `fresh` messages, carrying every translation of `old` over."""
+def merge(
+    old: Catalog | None, fresh: Sequence[Entry], language: str = "fr", project: str = "PACKAGE"
+) -> Catalog:
+    """The catalog for `fresh` messages, carrying every translation of `old` over.
+
+    `project` names the catalog's project (`Project-Id-Version`: the site's name).
+    """
     previous = old.entries if old is not None else ()
     by_id = {entry.msgid: entry for entry in previous}
     wanted = {entry.msgid for entry in fresh}
@@ -95,9 +100,12 @@ def _most_similar(text: str, candidates: Sequence[Entry]) -> Entry | None:
     return best
 
 
-def _header(old: Catalog | None, language: str) -> tuple[tuple[str, str], ...]:
+def _header(
+    old: Catalog | None, language: str, project: str = "PACKAGE"
+) -> tuple[tuple[str, str], ...]:
     fields = dict(HEADER)
     fields["Language"] = language
+    fields["Project-Id-Version"] = project
     if old is not None:
         fields.update(old.header)
     return tuple(fields.items())

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from guiderunner.i18n.model import Finding, PageStats
+from guiderunner.i18n.model import Catalog, Finding, PageStats
 from guiderunner.settings import load_settings
 
 
@@ -43,6 +43,21 @@ class FuzzyPolicy:
     def listed(self, pending: Sequence[Finding], below: bool) -> tuple[Finding, ...]:
         """The pending messages to print: all of them below the thresholds, else the fuzzy ones."""
         return tuple(p for p in pending if below or p.message.startswith("fuzzy:"))
+
+
+def never_translated(catalog: Catalog | None) -> bool:
+    """A page nobody translated yet: no catalog, or one without a single translation.
+
+    >>> from guiderunner.i18n.model import Entry
+    >>> never_translated(None), never_translated(Catalog((), (Entry("Hi", "Salut"),)))
+    (True, False)
+    """
+    return catalog is None or not any(e.msgstr for e in catalog.active)
+
+
+def untranslated_fails(config: Path) -> bool:
+    """Whether a page not translated yet fails `runner i18n check` (`untranslated: fail`)."""
+    return load_settings(config).untranslated == "fail"
 
 
 def fuzzy_policy(config: Path) -> FuzzyPolicy:

@@ -20,10 +20,13 @@ from guiderunner.i18n.catalog import read_catalog
 from guiderunner.i18n.extract import extract_segments
 from guiderunner.i18n.merge import messages
 from guiderunner.i18n.model import Entry
-from guiderunner.settings import find_config, load_settings
+from guiderunner.settings import find_config, load_settings, load_yaml
 
-LANGUAGE = "fr"
-CATALOG_COMMENT = "French translation of {page}. Run `runner i18n update` after editing the page."
+CATALOG_COMMENT = (
+    "{language} translation of {page}. Run `runner i18n update` after editing the page."
+)
+NAMES = {"fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese"}
+"""Language names in the catalogs' first comment; other codes show as themselves."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,10 @@ class Layout:
     """Generated files: build/docs/<lang>/ pages and build/mkdocs.<lang>.yml configs."""
     site: Path
     """The published site."""
+    language: str | None = None
+    """The translation's language code (runner setting `translations`); None: no translation."""
+    name: str = "PACKAGE"
+    """The site's name (mkdocs.yml `site_name`): the catalogs' `Project-Id-Version`."""
 
     def catalog(self, page: str) -> Path:
         """The PO file of a page given relative to the docs folder."""
@@ -69,7 +76,7 @@ def translate_docs(layout: Layout) -> Path:
     longer have are removed, so that two runs at once (two shards of `--lang all` on one
     machine) never see a page missing or half written.
     """
-    out = layout.build / "docs" / LANGUAGE
+    out = layout.build / "docs" / (layout.language or "none")
     written: set[Path] = set()
     for source in sorted(layout.docs.rglob("*")):
         target = out / source.relative_to(layout.docs)
@@ -84,7 +91,7 @@ def translate_docs(layout: Layout) -> Path:
         path = layout.catalog(page)
         if not path.is_file():
             print(
-                f"runner: no catalog for {page}: its {LANGUAGE} page stays in English",
+                f"runner: {page}: not translated yet: its {layout.language} page stays in English",
                 file=sys.stderr,
             )
         catalog = read_catalog(path) if path.is_file() else None
@@ -128,10 +135,28 @@ def layout(config: Path | None) -> Layout:
     settings = load_settings(found)
     if not settings.docs_dir.is_dir():
         raise UsageError(f"no docs folder: {settings.docs_dir}")
+    if len(settings.translations) > 1:
+        raise UsageError(
+            f"{found}: runner setting `translations`: one translation is supported for now, "
+            f"got {', '.join(settings.translations)}"
+        )
+    language = settings.translations[0] if settings.translations else None
     root = settings.root
     return Layout(
-        found, settings.docs_dir, root / "translations" / LANGUAGE, root / "build", root / "site"
+        found,
+        settings.docs_dir,
+        root / "translations" / (language or "none"),
+        root / "build",
+        root / "site",
+        language,
+        _site_name(found),
     )
+
+
+def _site_name(config: Path) -> str:
+    data = load_yaml(config.read_text(encoding="utf-8"))
+    name = data.get("site_name") if isinstance(data, dict) else None
+    return str(name) if name else "PACKAGE"
 
 
 def fresh(layout: Layout, page: str) -> tuple[Entry, ...]:

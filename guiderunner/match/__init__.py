@@ -19,13 +19,9 @@ from guiderunner.match.fit import fits
 from guiderunner.match.hunks import unified
 from guiderunner.match.show import render
 from guiderunner.model import (
-    Command,
     LinePattern,
     Observation,
-    StartService,
-    StopService,
     Verdict,
-    WriteFile,
 )
 
 # CSI sequences (colours, cursor), OSC strings (titles), and two-byte escapes (ESC =, ESC 7).
@@ -56,19 +52,20 @@ def judge(observation: Observation) -> Verdict:
         return Verdict(observation, "skipped", observation.skipped)
     if observation.error is not None:
         return Verdict(observation, "error", observation.error)
-    if isinstance(step, WriteFile | StartService):
+    if not step.judged_on_output:
         return Verdict(observation, "passed")
     actual = normalise(observation.output)
-    strict = isinstance(step, Command) and step.strict_output
+    expected = step.checked_output
     deadline = time.monotonic() + _time_left(observation)
-    diff = compare(step.expected, actual, deadline) if step.expected or strict else ()
-    if isinstance(step, Command) and observation.status != step.exit_status:
-        message = f"exit status {observation.status}, expected {step.exit_status}"
+    checked = expected or step.expects_silence
+    diff = compare(expected, actual, deadline) if checked else ()
+    status = step.expected_status
+    if status is not None and observation.status != status:
+        message = f"exit status {observation.status}, expected {status}"
         return Verdict(observation, "failed", message, diff)
     if diff:
-        why = "output differs" if step.expected else "printed output; none expected (strict)"
+        why = "output differs" if expected else "printed output; none expected (strict)"
         return Verdict(observation, "failed", why, diff)
-    assert isinstance(step, Command | StopService)
     return Verdict(observation, "passed")
 
 

@@ -119,11 +119,8 @@ def plan_guide(guide: Guide, settings: PlanSettings) -> Plan:
             else:
                 steps.extend(_block_steps(item, settings, running, incomplete, notices=notices))
         steps.extend(_stop_at_end(start) for start in reversed(running.values()))
-        check_syntax([s for s in steps if isinstance(s, Command | StartService)], bash)
-    uses_docker = any(
-        isinstance(s, Command | StartService) and s.skip is None and DOCKER.search(s.text)
-        for s in steps
-    )
+        check_syntax([s for s in steps if s.typed], bash)
+    uses_docker = any(s.skip is None and DOCKER.search(s.typed) for s in steps)
     return Plan(guide.path, tuple(steps), uses_docker, notices=tuple(notices))
 
 
@@ -275,9 +272,9 @@ def _stays_inside(root: Path, relative: str) -> bool:
     return target == base or base in target.parents
 
 
-def check_syntax(commands: list[Command | StartService], bash: BashParser) -> None:
+def check_syntax(commands: list[Step], bash: BashParser) -> None:
     """Have bash parse every command (without running any), so a typo fails before the run."""
-    for command, message in zip(commands, bash.parse([c.text for c in commands]), strict=True):
+    for command, message in zip(commands, bash.parse([c.typed for c in commands]), strict=True):
         if message:
             if is_incomplete(message):
                 message = f"the command is incomplete ({message})"

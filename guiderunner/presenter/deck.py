@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from guiderunner.markdown import Heading, directive_lines
-from guiderunner.model import Block, Command, Guide, Plan, StartService, Step, StopMark
+from guiderunner.model import Block, Guide, Plan, Step, StopMark
 from guiderunner.presenter.screen import heading_before
 from guiderunner.report.text import describe
 
@@ -55,8 +55,8 @@ def _slide(
 
 def command_text(step: Step) -> str:
     """The step as the page shows it: what search looks through, with the prose."""
-    if isinstance(step, Command | StartService):
-        return step.shown
+    if step.typed_lines:
+        return "\n".join(step.typed_lines)
     return describe(step)
 
 

@@ -16,9 +16,9 @@ from typing import Any, Literal, Protocol, TextIO
 
 from guiderunner.markdown import Heading
 from guiderunner.match import normalise
-from guiderunner.model import Command, StartService, Step, Verdict, WriteFile
+from guiderunner.model import Step, Verdict
 from guiderunner.presenter.timings import Expected, shown
-from guiderunner.report.text import describe, failure_details
+from guiderunner.report.text import MARKS, describe, failure_details
 from guiderunner.run.shell.relay import ESCAPE_NAME
 
 Choice = Literal["run", "skip", "quit", "open", "retry"]
@@ -180,12 +180,7 @@ class Screen:
         "keys": "1",
         "shell": "7",
     }
-    MARKS: Mapping[str, str] = {
-        "passed": "PASS",
-        "failed": "FAIL",
-        "error": "ERROR",
-        "skipped": "SKIP",
-    }
+    MARKS: Mapping[str, str] = MARKS
 
     __slots__ = ("_color", "_keys_shown", "_out", "_progress")
 
@@ -256,7 +251,7 @@ class Screen:
             self.say("\n".join(f"  | {line}" for line in output[-OUTPUT_TAIL:]))
         self.say("")
         self.mark(verdict.outcome, f"({verdict.observation.duration:.1f}s)")
-        if verdict.outcome in ("failed", "error"):
+        if verdict.did_not_pass:
             self.say(failure_details(verdict).rstrip("\n"))
 
     def progress(self, text: str | None) -> None:
@@ -275,12 +270,13 @@ class Screen:
 
 def block_lines(step: Step) -> list[str]:
     """The step as the page shows it: the command, or a file's first lines."""
-    if isinstance(step, Command | StartService):
-        return step.shown.split("\n")
-    if isinstance(step, WriteFile):
-        lines = step.content.rstrip("\n").split("\n")
+    if step.typed_lines:
+        return list(step.typed_lines)
+    if step.written is not None:
+        path, content = step.written
+        lines = content.rstrip("\n").split("\n")
         more = len(lines) - SHOWN_LINES
-        return [f"{step.path}:", *(f"  {line}" for line in lines[:SHOWN_LINES])] + (
+        return [f"{path}:", *(f"  {line}" for line in lines[:SHOWN_LINES])] + (
             [f"  ... {more} more lines"] if more > 0 else []
         )
     return [describe(step)]

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from guiderunner.errors import ExitCode, UsageError
 from guiderunner.markdown import Heading
 from guiderunner.match import judge
-from guiderunner.model import Command, Plan, StartService, Step, StopService, Verdict
+from guiderunner.model import NOT_PASSING, Plan, Step, Verdict
 from guiderunner.presenter.screen import (
     AFTER_FAILURE,
     BEFORE,
@@ -72,7 +72,7 @@ def step_page(plan: Plan, options: PageOptions, start: int, presenter: Presenter
                 break
         quit_ = len(outcomes) < len(plan.steps) - start + 1 or not go_on
         screen.say(summary(outcomes, quit_=quit_))
-    return ExitCode.FAILED if {"failed", "error"} & set(outcomes) else ExitCode.OK
+    return ExitCode.FAILED if NOT_PASSING & set(outcomes) else ExitCode.OK
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +102,8 @@ def present_step(
     expected = presenter.expected[number - 1] if presenter.expected else None
     screen.header(number, len(plan.steps), step, heading, expected)
     reason = step.skip
-    if isinstance(step, StopService) and step.name not in running.context.services:
-        reason = reason or f"service {step.name!r} is not running"
+    if step.stops is not None and step.stops not in running.context.services:
+        reason = reason or f"service {step.stops!r} is not running"
     if reason is not None:
         screen.mark("skipped", reason)
         return "skipped", True
@@ -111,7 +111,7 @@ def present_step(
     choice = ask(presenter, running, BEFORE)
     while choice in ("run", "retry"):
         verdict = _run(step, running, presenter)
-        if verdict.outcome not in ("failed", "error"):
+        if not verdict.did_not_pass:
             return verdict.outcome, True
         screen.menu()
         choice = ask(presenter, running, AFTER_FAILURE, again=screen.menu)
@@ -179,16 +179,16 @@ def _run(step: Step, running: PageRun, presenter: Presenter) -> Verdict:
         verdict = running.step(step)
     finally:
         presenter.live.on = False
-    presenter.screen.result(verdict, shown_live=isinstance(step, Command))
+    presenter.screen.result(verdict, shown_live=step.live)
     return verdict
 
 
 def before_retry(step: Step, running: PageRun, screen: Screen) -> None:
     """A service that failed to start is stopped before it starts again."""
     screen.say("\nretrying the step")
-    if isinstance(step, StartService) and step.name in running.context.services:
-        screen.say(f"stopping the half-started service {step.name!r} first")
-        running.context.services.pop(step.name).stop()
+    if step.starts is not None and step.starts in running.context.services:
+        screen.say(f"stopping the half-started service {step.starts!r} first")
+        running.context.services.pop(step.starts).stop()
 
 
 def catch_up(plan: Plan, start: int, running: PageRun, screen: Screen) -> bool:
@@ -199,7 +199,7 @@ def catch_up(plan: Plan, start: int, running: PageRun, screen: Screen) -> bool:
     for number, step in enumerate(plan.steps[: start - 1], 1):
         screen.progress(f"catching up: step {number} of {start - 1}  {describe(step)}")
         verdict = running.step(step)
-        if verdict.outcome in ("failed", "error"):
+        if verdict.did_not_pass:
             screen.progress(None)
             screen.say(f"catch-up stopped at step {number} ({step.span}): {verdict.message}")
             screen.say(failure_details(verdict).rstrip("\n"))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from guiderunner.errors import ExitCode
 from guiderunner.match import judge, normalise
-from guiderunner.model import Command, Plan, StopService, Verdict
+from guiderunner.model import NOT_PASSING, Plan, Verdict
 from guiderunner.presenter import keys
 from guiderunner.presenter.deck import Slide, target
 from guiderunner.presenter.projector import Projector
@@ -25,7 +25,6 @@ from guiderunner.presenter.timings import shown
 from guiderunner.run.lifecycle import PageOptions, PageRun
 from guiderunner.run.shell.relay import ESCAPE_NAME
 
-FAILED = ("failed", "error")
 READY = (
     "[Enter] run",
     f"[o] live shell ({ESCAPE_NAME} returns)",
@@ -66,7 +65,7 @@ def step_page(
         outcomes = [stage.done[n].outcome for n in sorted(stage.done)]
         quit_ = stage.quit or stage.frontier <= len(plan.steps)
         presenter.screen.say(summary(outcomes, quit_=quit_))
-    return ExitCode.FAILED if set(FAILED) & set(outcomes) else ExitCode.OK
+    return ExitCode.FAILED if NOT_PASSING & set(outcomes) else ExitCode.OK
 
 
 @dataclass(slots=True)
@@ -193,8 +192,8 @@ class Stage:
         number = self.view
         step = self.plan.steps[number - 1]
         reason = step.skip
-        if isinstance(step, StopService) and step.name not in self.running.context.services:
-            reason = reason or f"service {step.name!r} is not running"
+        if step.stops is not None and step.stops not in self.running.context.services:
+            reason = reason or f"service {step.stops!r} is not running"
         self.redraw()
         if reason is not None:
             self._skipped(number, reason)
@@ -228,7 +227,7 @@ class Stage:
             self.screen.progress(f"running step {number} on the way to step {target}")
             verdict = self.running.step(step)
             self.screen.progress(None)
-            if verdict.outcome in FAILED:
+            if verdict.did_not_pass:
                 self.view = number
                 self.redraw()
                 self.screen.result(verdict, shown_live=False)
@@ -251,12 +250,12 @@ class Stage:
             verdict = self.running.step(step)
         finally:
             self.presenter.live.on = False
-        self.screen.result(verdict, shown_live=isinstance(step, Command))
+        self.screen.result(verdict, shown_live=step.live)
         return verdict
 
     def settle(self, number: int, verdict: Verdict) -> None:
         """After a run: a failure asks what now (retry, live shell, skip, go on, quit)."""
-        while verdict.outcome in FAILED:
+        while verdict.did_not_pass:
             self.failing = verdict
             self.screen.menu()
             action = self.ask()

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from guiderunner.model import PageResult, Verdict
+from guiderunner.model import NOT_PASSING, PageResult, Verdict
 from guiderunner.report.text import describe, failure_details, kind
 
 
@@ -76,7 +76,7 @@ def _result_suite(result: PageResult) -> Suite:
 
 def _verdict_case(verdict: Verdict) -> Case:
     step = verdict.step
-    failed = verdict.outcome in ("failed", "error")
+    failed = verdict.did_not_pass
     return Case(
         line=step.span.start,
         name=f"{step.span.start}: {kind(step)}: {describe(step)}",
@@ -115,7 +115,7 @@ def _case(path: str, case: Case) -> ET.Element:
     )
     if case.outcome == "skipped":
         ET.SubElement(element, "skipped", message=case.message)
-    elif case.outcome in ("failed", "error"):
+    elif case.outcome in NOT_PASSING:
         tag = "failure" if case.outcome == "failed" else "error"
         ET.SubElement(element, tag, message=case.message).text = case.details
     return element

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from guiderunner.errors import UsageError
+from guiderunner.model import NOT_PASSING
 from guiderunner.report.junit import Case, Suite, write_suites
 
 Document = dict[str, Any]
@@ -167,7 +168,7 @@ def _suite(page: Mapping[str, Any]) -> Suite:
 
 def _case(path: str, step: Mapping[str, Any]) -> Case:
     line, outcome, message = step.get("line"), step.get("outcome"), str(step.get("message") or "")
-    failed = outcome in ("failed", "error")
+    failed = outcome in NOT_PASSING
     return Case(
         line=str(line),
         name=f"{line}: {step.get('kind')}: {step.get('name')}",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from guiderunner.model import Command, StartService, Step
+from guiderunner.model import Step
 from guiderunner.report.asciicast import CONTINUATION, PROMPT, Mask, Recorder, step_label
 
 __all__ = ["PageRecording", "combined", "hidden_steps", "step_entry", "unprompted"]
@@ -27,8 +27,8 @@ def step_entry(step: Step) -> tuple[str, str | None]:
     >>> step_entry(WriteFile(Span("p.md", 9, 12), "app/Dockerfile", "FROM x"))
     ('9: write app/Dockerfile', None)
     """
-    if isinstance(step, Command | StartService):  # the kinds a reader types
-        typed = unprompted(step.shown)
+    if step.typed_lines:  # the kinds a reader types
+        typed = unprompted("\n".join(step.typed_lines))
         return step_label(step.span.start, typed), typed
     return step_label(step.span.start, step.summary), None
 

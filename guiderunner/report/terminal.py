@@ -12,9 +12,8 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from guiderunner.model import PageResult, Verdict
-from guiderunner.report.text import describe, failure_details
+from guiderunner.report.text import MARKS, describe, failure_details
 
-MARKS = {"passed": "PASS", "failed": "FAIL", "skipped": "SKIP", "error": "ERR "}
 STYLES = {"passed": "green", "failed": "bold red", "skipped": "yellow", "error": "bold magenta"}
 
 
@@ -32,11 +31,11 @@ class TerminalReporter:
             self._page = path
             self._write(f"\n{path}\n", "bold")
         step, outcome = verdict.step, verdict.outcome
-        line = f"  {MARKS[outcome]} {step.span.start:>4}  {describe(step)}"
+        line = f"  {MARKS[outcome]:<4} {step.span.start:>4}  {describe(step)}"
         timing = f"  ({verdict.observation.duration:.2f}s)" if outcome != "skipped" else ""
         note = f"  [{verdict.message}]" if outcome == "skipped" else ""
         self._write(f"{line}{timing}{note}\n", STYLES[outcome])
-        if outcome in ("failed", "error"):
+        if verdict.did_not_pass:
             self._write(failure_details(verdict), None)
 
     def run_finished(self, results: Sequence[PageResult]) -> None:

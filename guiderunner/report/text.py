@@ -6,9 +6,11 @@ import os
 import re
 
 from guiderunner.match.show import CUT, LIMIT
-from guiderunner.model import Command, StartService, Step, Verdict
+from guiderunner.model import Step, Verdict
 
 TAIL = 15  # lines of output shown under a failure
+MARKS = {"passed": "PASS", "failed": "FAIL", "skipped": "SKIP", "error": "ERR"}
+"""Each outcome's mark, the same in the terminal report and the presenter."""
 HOME_SIGNS = re.compile(
     r"command not found|: not found\b|could not choose a version|no default toolchain"
     r"|version .{1,40} is not installed|N/A: version"
@@ -29,25 +31,22 @@ def kind(step: Step) -> str:
 def step_summary(step: Step) -> str:
     """One line of `runner list`: the step's kind, what it does, and options that change it."""
     notes = [f"skip: {step.skip}"] if step.skip else []
-    if isinstance(step, Command):
-        notes += [f"exit {step.exit_status}"] if step.exit_status else []
-        notes.append(f"timeout {step.timeout:g}s")
+    notes += step.notes
     suffix = f"  ({', '.join(notes)})" if notes else ""
     return f"{kind(step):<7}  {describe(step)}{suffix}"
 
 
 def step_lines(step: Step) -> list[str]:
     """`step_summary`, then the rest of a multi-line command, as `runner list` shows it."""
-    rest = step.shown.split("\n")[1:] if isinstance(step, Command | StartService) else []
-    return [step_summary(step), *rest]
+    return [step_summary(step), *step.typed_lines[1:]]
 
 
 def failure_details(verdict: Verdict) -> str:
     """The command, why it failed, the diff, and the tail of its output, indented."""
     step, observation = verdict.step, verdict.observation
     lines = [f"    at {step.span}: {verdict.message}"]
-    if isinstance(step, Command):
-        lines += ["    command:", *(f"      {line}" for line in step.shown.split("\n"))]
+    if step.live:
+        lines += ["    command:", *(f"      {line}" for line in step.typed_lines)]
     if verdict.diff:
         lines += ["    diff (expected -> actual):", *(f"      {line}" for line in verdict.diff)]
     output = observation.output.replace("\r\n", "\n").rstrip("\n").split("\n")

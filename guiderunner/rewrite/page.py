@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from guiderunner.match import judge, normalise
-from guiderunner.model import Block, Command, Guide, Plan, StartService, StopService, Verdict
+from guiderunner.model import Block, Guide, Plan, Verdict
 from guiderunner.plan import PLACEHOLDER, PageCommand, page_oracle, split_commands
 from guiderunner.plan.bash import BashParser
 from guiderunner.plan.status import split_status
@@ -87,9 +87,8 @@ def update_page(
         if region is None:
             continue
         raw = _raw_lines(lines, region)
-        assert isinstance(verdict.step, Command | StopService)
         done = rewrite_output(
-            verdict.step.expected,
+            verdict.step.checked_output,
             raw,
             _actual(verdict),
             placeholders,
@@ -135,10 +134,10 @@ def _service_starts(plan: Plan) -> dict[tuple[int, str], int]:
     running: dict[str, int] = {}
     starts: dict[tuple[int, str], int] = {}
     for step in plan.steps:
-        if isinstance(step, StartService):
-            running[step.name] = step.span.start
-        elif isinstance(step, StopService) and step.name in running:
-            starts[(step.span.start, step.name)] = running.pop(step.name)
+        if step.starts is not None:
+            running[step.starts] = step.span.start
+        elif step.stops is not None and step.stops in running:
+            starts[(step.span.start, step.stops)] = running.pop(step.stops)
     return starts
 
 
@@ -149,10 +148,10 @@ def _region_of(
     step, observation = verdict.step, verdict.observation
     if verdict.outcome != "failed" or not verdict.diff or observation.error is not None:
         return None
-    if isinstance(step, Command):
+    if step.stops is None:  # its output stands under its own line
         return regions.get(step.span.start)
-    if isinstance(step, StopService) and (step.span.start, step.name) in starts:
-        return regions.get(starts[(step.span.start, step.name)])
+    if (step.span.start, step.stops) in starts:  # a service's, under its start
+        return regions.get(starts[(step.span.start, step.stops)])
     return None
 
 

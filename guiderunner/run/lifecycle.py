@@ -35,7 +35,7 @@ from pathlib import Path
 
 from guiderunner.closing import Closing
 from guiderunner.errors import MissingPiece
-from guiderunner.model import Observation, PageResult, Plan, Step, Verdict
+from guiderunner.model import Observation, PageResult, Plan, Step, Verdict, not_run
 from guiderunner.run.box import leftovers as record
 from guiderunner.run.box.mounts import page_mounts
 from guiderunner.run.box.namespace import Box, layers_folder, open_box, remove_layers
@@ -231,11 +231,11 @@ class PageRun(Closing):
             verdict = self.step(step)
             done += 1
             yield verdict
-            if verdict.outcome in ("failed", "error") and not keep_going:
+            if verdict.did_not_pass and not keep_going:
                 break
         failed_at = self.plan.steps[done - 1].span if done else None
         for step in self.plan.steps[done:]:
-            reason = step.skip or f"not run: {failed_at} failed"  # its own reason first
+            reason = step.skip or not_run(failed_at)  # its own reason first
             verdict = Verdict(Observation(step, skipped=reason), "skipped", reason)
             self._tell(verdict)
             yield verdict

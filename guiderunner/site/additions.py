@@ -14,11 +14,13 @@ from guiderunner.site.strings import SiteStrings
 SEARCH_WORKER = re.compile(r'("search":\s*")([^"]*/)?(workers/)(search\.[0-9a-f]+\.min\.js)(")')
 """mkdocs-material's search worker in the page's `__config` (base.html)."""
 STEMMING_WORKER = "stemmed-search.js"
-"""overrides/assets/javascripts/workers/: loads the theme's worker and stems what is typed."""
+"""site/theme/assets/javascripts/workers/: loads the theme's worker and stems what is typed."""
 
 
-def stale_notice(strings: SiteStrings, page_url: str, source_root: str) -> str:
-    """The notice of a translated page some of whose passages are still in English.
+def stale_notice(
+    strings: SiteStrings, page_url: str, source_root: str, *, never_translated: bool = False
+) -> str:
+    """The notice of a translated page some of whose passages (or all) are still in English.
 
     >>> print(stale_notice(SiteStrings(stale="Old.", original="Original"), "a/", "../"))
     <p class="stale-translation" role="note">Old. <a href="../../a/" hreflang="en">Original</a></p>
@@ -27,7 +29,7 @@ def stale_notice(strings: SiteStrings, page_url: str, source_root: str) -> str:
     if source_root:
         href = html.escape(alternate_href(page_url, source_root), quote=True)
         link = f' <a href="{href}" hreflang="en">{html.escape(strings.original, quote=False)}</a>'
-    text = html.escape(strings.stale, quote=False)
+    text = html.escape(strings.untranslated if never_translated else strings.stale, quote=False)
     return f'<p class="stale-translation" role="note">{text}{link}</p>'
 
 

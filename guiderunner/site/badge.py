@@ -13,7 +13,7 @@ re-renders it in the page's language (`relabel`) without the report at hand.
 >>> report = {"finished": "2025-03-07T10:00:00+00:00", "environment": {"docker": "27.1.1",
 ...           "dotnet": "10.0.100"}, "pages": [{"path": "docs/a.md", "content_hash": "h1",
 ...           "passed": True}]}
->>> html = badge_html("docs/a.md", "h1", report, "en")
+>>> html = badge_html("docs/a.md", "h1", report, tools={"docker": "Docker", "dotnet": ".NET"})
 >>> print(html.split(">", 1)[1])  # doctest: +NORMALIZE_WHITESPACE
 <time datetime="2025-03-07">Verified on March 7, 2025</time> with Docker 27.1.1 and .NET
 10.0.100</p>
@@ -22,8 +22,11 @@ re-renders it in the page's language (`relabel`) without the report at hand.
 >>> print(relabel(html, french).split(">", 1)[1])  # doctest: +NORMALIZE_WHITESPACE
 <time datetime="2025-03-07">Vérifié le 7 mars 2025</time> avec Docker 27.1.1 et .NET
 10.0.100</p>
->>> badge_html("docs/a.md", "h2", report, "en")
+>>> badge_html("docs/a.md", "h2", report)
 '<p class="verified not-verified">Not verified</p>'
+>>> report["pages"][0]["passed"] = False
+>>> badge_html("docs/a.md", "h1", report)
+'<p class="verified failed">Failed</p>'
 """
 
 from __future__ import annotations
@@ -31,12 +34,20 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
 from guiderunner.settings import BUILDERS
+from guiderunner.site.badge_words import (
+    ENGLISH,
+    Facts,
+    Words,
+    environment_text,
+    origin,
+    origin_order,
+    tools_text,
+)
 
 __all__ = [
     "ENGLISH",
@@ -50,100 +61,22 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Words:
-    """The badge's words in one language."""
-
-    verified: str
-    """`{date}` is the date of the run."""
-    with_: str
-    """Before the list of tools."""
-    and_: str
-    """Between the last two tools."""
-    not_verified: str
-    """When the report has no passing run of this very content."""
-    content: str
-    """The tooltip: `{hash}` is the start of the content hash that was verified."""
-    months: tuple[str, ...]
-    """Month names, January first."""
-    date_format: str
-    """`{day}`, `{month}` and `{year}`."""
-    first_day: str = "1"
-    """How the first day of a month is written: French writes « 1er »."""
-    buildkit: str = "BuildKit"
-    """The BuildKit builder's name."""
-    legacy: str = "the legacy builder"
-    """The legacy builder's name."""
-    images: str = "on .NET {dotnet} images {origin}"
-    """The base images: `{dotnet}` their .NET versions, `{origin}` where they came from."""
-    stand_ins: str = "built locally as stand-ins"
-    """Images the toolchain built in place of Microsoft's."""
-    microsoft: str = "from Microsoft ({digests})"
-    """Microsoft's images, `{digests}` the digests they were pulled by."""
-    pulled: str = "pulled by digest ({digests})"
-    """Another publisher's images, pulled by these digests."""
-    local: str = "built locally"
-    """Images built on the machine, neither stand-ins nor pulled."""
-
-
-ENGLISH = Words(
-    "Verified on {date}",
-    "with",
-    "and",
-    "Not verified",
-    "content {hash}",
-    ("January", "February", "March", "April", "May", "June", "July", "August",
-     "September", "October", "November", "December"),
-    "{month} {day}, {year}",
-)  # fmt: skip
-"""The source language's words; other languages' come from their site.yml."""
-
-TOOLS = (("docker", "Docker"), ("dotnet", ".NET"))
-"""Report key and display name of the tools the badge names, in order."""
-
 DATA = re.compile(r"""\bdata-badge='([^']*)'""")
-
-
-"""The builders in the order a badge names them (BuildKit first: it is what readers have)."""
-MICROSOFT = "mcr.microsoft.com/"
-ORIGINS = ("stand_ins", "microsoft", "pulled", "local")
-"""Where base images came from, in the order a badge names them (Words field names)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Facts:
-    """What a badge says, whatever the language."""
-
-    day: date | None
-    """When the page's current content passed; None: not verified."""
-    tools: tuple[tuple[str, str], ...] = ()
-    """(name, version) of the tools it ran with, in TOOLS order (reports without fingerprint)."""
-    content: str = ""
-    """The start of the verified content hash."""
-    docker: tuple[str, ...] = ()
-    """The Docker engine versions it passed with (one per environment, each once)."""
-    builders: tuple[str, ...] = ()
-    """The builders it passed under, in BUILDERS order: several for a merged report."""
-    dotnet: tuple[str, ...] = ()
-    """The .NET versions inside the base images it used."""
-    origins: tuple[tuple[str, str], ...] = ()
-    """(origin, short digest or "") of those images: an ORIGINS name each."""
 
 
 def badge_html(
     page_path: str,
     content_hash: str,
     report: dict[str, Any] | None,
-    lang: str,
     also: Collection[str] = (),
+    tools: Mapping[str, str] | None = None,
 ) -> str:
-    """The badge for a page in the source language's words; `lang` is the page's language.
+    """The badge for a page in the source language's words.
 
     A translated site relabels it with its own words (`relabel`), so every language's badge
-    says the same facts.
+    says the same facts. `tools` are the tools the page ran (report key -> name shown).
     """
-    del lang  # the words of other languages live in their translations, not in code
-    return render_badge(badge_facts(page_path, content_hash, report, also), ENGLISH)
+    return render_badge(badge_facts(page_path, content_hash, report, also, tools), ENGLISH)
 
 
 def badge_facts(
@@ -151,6 +84,7 @@ def badge_facts(
     content_hash: str,
     report: Mapping[str, Any] | None,
     also: Collection[str] = (),
+    tools: Mapping[str, str] | None = None,
 ) -> Facts:
     """Whether, when and with what the report verified this very content of the page.
 
@@ -160,6 +94,8 @@ def badge_facts(
     """
     accepted = {content_hash, *also}
     entries = passing_entries(report, page_path, accepted) if report is not None else []
+    if report is not None and not entries:
+        return Facts(None, failed=bool(_entries(report, page_path, accepted)))
     days = [_day(e.get("verified_at") or (report or {}).get("finished")) for e in entries]
     known = [day for day in days if day is not None]
     if report is None or not known:
@@ -170,8 +106,9 @@ def badge_facts(
         # A merged report's page ran on its own shard's machine: its own tools, then the report's.
         first = entries[0] if entries else {}
         environment = first.get("environment") or report.get("environment") or {}
-        tools = tuple((name, str(environment[k])) for k, name in TOOLS if environment.get(k))
-        return Facts(max(known), tools, content_hash[:12])
+        named = (tools or {}).items()
+        found = tuple((name, str(environment[k])) for k, name in named if environment.get(k))
+        return Facts(max(known), found, content_hash[:12])
     images = [i for p in prints for i in p.get("images") or [] if isinstance(i, dict)]
     dotnet_images = [i for i in images if i.get("dotnet")]
     return Facts(
@@ -180,30 +117,8 @@ def badge_facts(
         docker=_once(str(p["docker_server"]) for p in prints if p.get("docker_server")),
         builders=tuple(b for b in BUILDERS if b in builders),
         dotnet=_once(str(i["dotnet"]) for i in dotnet_images),
-        origins=tuple(sorted(set(map(_origin, dotnet_images)), key=_origin_order)),
+        origins=tuple(sorted(set(map(origin, dotnet_images)), key=origin_order)),
     )
-
-
-def _origin(image: Mapping[str, Any]) -> tuple[str, str]:
-    """Where an image came from, and its short digest when it was pulled.
-
-    >>> sdk = "mcr.microsoft.com/dotnet/sdk:10.0"
-    >>> _origin({"name": sdk, "digest": "x@sha256:0123456789abcdef"})
-    ('microsoft', 'sha256:0123456789ab')
-    >>> _origin({"name": "mcr.microsoft.com/dotnet/sdk:10.0", "stand_in": True})
-    ('stand_ins', '')
-    """
-    if image.get("stand_in") is True:
-        return ("stand_ins", "")
-    digest = str(image.get("digest") or "")
-    if not digest:
-        return ("local", "")
-    short = digest.split("@", 1)[-1][: len("sha256:") + 12]
-    return ("microsoft" if str(image.get("name", "")).startswith(MICROSOFT) else "pulled", short)
-
-
-def _origin_order(origin: tuple[str, str]) -> tuple[int, str]:
-    return (ORIGINS.index(origin[0]), origin[1])
 
 
 def _once(values: Iterable[str]) -> tuple[str, ...]:
@@ -212,6 +127,8 @@ def _once(values: Iterable[str]) -> tuple[str, ...]:
 
 def render_badge(facts: Facts, words: Words) -> str:
     """The badge's HTML in `words`, with its facts in `data-badge` for `relabel`."""
+    if facts.day is None and facts.failed:
+        return f'<p class="verified failed">{html.escape(words.failed)}</p>'
     if facts.day is None:
         return f'<p class="verified not-verified">{html.escape(words.not_verified)}</p>'
     when = facts.day
@@ -222,7 +139,7 @@ def render_badge(facts: Facts, words: Words) -> str:
     stamp = f'<time datetime="{when.isoformat()}">{html.escape(shown)}</time>'
     title = html.escape(words.content.format(hash=facts.content), quote=True)
     data = html.escape(json.dumps(_data(facts)), quote=True)
-    said = _environment(facts, words) if facts.builders else _tools(facts.tools, words)
+    said = environment_text(facts, words) if facts.builders else tools_text(facts.tools, words)
     return (
         f'<p class="verified" title="{title}" data-badge=\'{data}\'>{stamp}{html.escape(said)}</p>'
     )
@@ -231,6 +148,8 @@ def render_badge(facts: Facts, words: Words) -> str:
 def relabel(badge: str, words: Words) -> str:
     """The same badge in other words: the facts come from its `data-badge`."""
     found = DATA.search(badge)
+    if found is None and '"verified failed"' in badge:
+        return render_badge(Facts(None, failed=True), words)
     if found is None:
         return render_badge(Facts(None), words) if "not-verified" in badge else badge
     data = json.loads(html.unescape(found[1]))
@@ -261,53 +180,17 @@ def _data(facts: Facts) -> dict[str, object]:
     return data
 
 
-def _environment(facts: Facts, words: Words) -> str:
-    """` with Docker 20.10 and BuildKit, on .NET 10.0.12 images built locally as stand-ins`.
-
-    >>> print(_environment(Facts(None, docker=("27",), builders=("buildkit", "legacy"),
-    ...     dotnet=("10.0.1",), origins=(("microsoft", "sha256:ab"),)), ENGLISH))
-    ... # doctest: +NORMALIZE_WHITESPACE
-     with Docker 27, with BuildKit and the legacy builder, on .NET 10.0.1 images
-     from Microsoft (sha256:ab)
-    """
-    builders = [getattr(words, name) for name in facts.builders if name in BUILDERS]
-    said = f" {words.with_} Docker {_listed(facts.docker, words)}" if facts.docker else ""
-    if len(builders) == 1:
-        said += f" {words.and_} {builders[0]}" if said else f" {words.with_} {builders[0]}"
-    elif builders:
-        said += f", {words.with_} {_listed(builders, words)}"
-    if facts.dotnet and facts.origins:
-        said += ", " + words.images.format(
-            dotnet=_listed(facts.dotnet, words), origin=_listed(_origins(facts, words), words)
-        )
-    return said
-
-
-def _origins(facts: Facts, words: Words) -> list[str]:
-    """Each origin once, in ORIGINS order, pulled ones with their digests."""
-    shown = []
-    for kind in ORIGINS:
-        digests = [digest for name, digest in facts.origins if name == kind]
-        if digests:
-            shown.append(getattr(words, kind).format(digests=", ".join(d for d in digests if d)))
-    return shown
-
-
-def _listed(items: Sequence[str], words: Words) -> str:
-    """`a`, `a and b`, `a, b and c`.
-
-    >>> _listed(["a", "b", "c"], ENGLISH)
-    'a, b and c'
-    """
-    if len(items) < 2:
-        return "".join(items)
-    return ", ".join(items[:-1]) + f" {words.and_} " + items[-1]
-
-
 def passing_entries(
     report: Mapping[str, Any], page_path: str, accepted: Collection[str]
 ) -> list[dict[str, Any]]:
-    """The report's entries for this page and content that passed (one per environment).
+    """The report's entries for this page and content that passed (one per environment)."""
+    return [entry for entry in _entries(report, page_path, accepted) if entry.get("passed") is True]
+
+
+def _entries(
+    report: Mapping[str, Any], page_path: str, accepted: Collection[str]
+) -> list[dict[str, Any]]:
+    """The report's entries for this page and content, passed or not.
 
     The report names pages as the runner was given them (`docs/a.md`), the site by their path
     in the docs folder (`a.md`): a match of whole trailing path components is enough, since the
@@ -319,7 +202,7 @@ def passing_entries(
         if not isinstance(entry, dict) or entry.get("content_hash") not in accepted:
             continue
         path = str(entry.get("path", "")).replace("\\", "/").removeprefix("./")
-        if (path == wanted or path.endswith("/" + wanted)) and entry.get("passed") is True:
+        if path == wanted or path.endswith("/" + wanted):
             found.append(entry)
     return found
 
@@ -329,13 +212,3 @@ def _day(stamp: object) -> date | None:
         return datetime.fromisoformat(str(stamp)).date()
     except ValueError:
         return None
-
-
-def _tools(tools: tuple[tuple[str, str], ...], words: Words) -> str:
-    """` with Docker 27.1 and .NET 10.0.100`, or nothing when the report named no tool.
-
-    >>> _tools((("Docker", "27"),), ENGLISH), _tools((), ENGLISH)
-    (' with Docker 27', '')
-    """
-    named = [f"{name} {version}" for name, version in tools]
-    return f" {words.with_} {_listed(named, words)}" if named else ""

@@ -35,8 +35,20 @@ class Language:
     """Where its site goes under the site folder: "" for the default, else `code/`."""
 
 
-LANGUAGES = (Language("en", "English", ""), Language("fr", "Français", "fr/"))
-"""The site's languages; the first one is the source and sits at the root."""
+NAMES = {"en": "English", "fr": "Français", "de": "Deutsch", "es": "Español", "it": "Italiano"}
+"""A language's name in its own words, for the switcher; other codes show as themselves."""
+SOURCE = Language("en", "English", "")
+"""The pages' own language, at the site's root."""
+
+
+def site_languages(translations: Sequence[str]) -> tuple[Language, ...]:
+    """The source language, then each configured translation under `<code>/`.
+
+    >>> [lang.root for lang in site_languages(["fr"])], len(site_languages([]))
+    (['', 'fr/'], 1)
+    """
+    return (SOURCE, *(Language(code, NAMES.get(code, code), f"{code}/") for code in translations))
+
 
 EXTERNAL_REQUEST = re.compile(
     r"<(?:script|link|img|iframe|source|audio|video)\b[^>]*?\b(?:src|href)=\"(?:https?:)?//[^\"]*\""
@@ -70,10 +82,10 @@ def build_site(
         generated = work_dir / f"mkdocs.{build.language.code}.yml"
         target = site_dir / build.language.root
         stale = None
-        if build.language != LANGUAGES[0]:
+        if build.language != SOURCE:
             translations = config.parent / "translations" / build.language.code
             stale = lagging_messages(source_docs, translations)
-        write_config(generated, config, build, target, stale)
+        write_config(generated, config, build, target, stale=stale, builds=builds)
         _mkdocs_build(generated, build.language)
         written.append(generated)
     return written
@@ -84,14 +96,17 @@ def write_config(
     parent: Path,
     build: SiteBuild,
     site_dir: Path,
+    *,
     stale: Mapping[str, int] | None = None,
+    builds: Sequence[SiteBuild] = (),
 ) -> None:
     """A config inheriting `parent`, in JSON (which YAML reads), with absolute paths.
 
     mkdocs resolves a relative `theme.custom_dir` from the file that inherits, so the parent's
     is made absolute here. `extra` and `theme` merge with the overrides rather than give way.
     """
-    extra: dict[str, Any] = {"alternate": alternates(build.language)}
+    languages = tuple(b.language for b in builds)
+    extra: dict[str, Any] = {"alternate": alternates(build.language, languages)}
     if stale is not None:
         extra["runner_stale"] = dict(stale)
     theme: dict[str, Any] = {"language": build.language.code}
@@ -114,20 +129,54 @@ def write_config(
     )
 
 
-def alternates(current: Language) -> list[dict[str, str]]:
-    """mkdocs-material's language links, relative to the root of `current`'s site.
+def alternates(current: Language, languages: Sequence[Language]) -> list[dict[str, str]]:
+    """mkdocs-material's language links, relative to the root of `current`'s site; none alone.
 
-    >>> [a["link"] for a in alternates(LANGUAGES[1])]
-    ['../', '../fr/']
+    >>> languages = site_languages(["fr"])
+    >>> [a["link"] for a in alternates(languages[1], languages)], alternates(SOURCE, [SOURCE])
+    (['../', '../fr/'], [])
     """
+    if len(languages) < 2:
+        return []
     up = "../" * current.root.count("/")
     return [
         {"name": lang.name, "link": (up + lang.root) or "./", "lang": lang.code}
-        for lang in LANGUAGES
+        for lang in languages
     ]
 
 
-def audit_site(site_dir: Path) -> list[str]:
+def outside_nav(config: Path, pages: Sequence[str]) -> list[str]:
+    """The pages an explicit `nav` of mkdocs.yml leaves out (built, but no link reaches them).
+
+    No `nav` at all: mkdocs lists every page, none is left out.
+    """
+    try:
+        data = load_yaml(config.read_text(encoding="utf-8"))
+    except OSError:
+        return []
+    nav = data.get("nav") if isinstance(data, dict) else None
+    if nav is None:
+        return []
+    listed = set(_nav_pages(nav))
+    return [page for page in pages if page not in listed]
+
+
+def _nav_pages(entry: object) -> list[str]:
+    """Every page path a nav entry names, however nested.
+
+    >>> _nav_pages(["index.md", {"Guide": [{"A": "a/b.md"}, "https://x.org/"]}])
+    ['index.md', 'a/b.md', 'https://x.org/']
+    """
+    if isinstance(entry, str):
+        return [entry]
+    if isinstance(entry, Mapping):
+        return [page for value in entry.values() for page in _nav_pages(value)]
+    if isinstance(entry, list):
+        return [page for item in entry for page in _nav_pages(item)]
+    return []
+
+
+def audit_site(site_dir: Path, languages: Sequence[Language] = (SOURCE,)) -> list[str]:
     """What the built site would fetch from other hosts, and languages missing their pages."""
     problems = []
     for path in sorted(site_dir.rglob("*")):
@@ -135,7 +184,7 @@ def audit_site(site_dir: Path) -> list[str]:
             found = EXTERNAL_REQUEST.search(path.read_text(encoding="utf-8", errors="replace"))
             if found:
                 problems.append(f"{path}: requests another host: {found[0][:100]}")
-    for lang in LANGUAGES:
+    for lang in languages:
         for needed in ("404.html", "search/search_index.json", "sitemap.xml"):
             if not (site_dir / lang.root / needed).is_file():
                 problems.append(f"{site_dir / lang.root / needed}: missing")

@@ -1,9 +1,11 @@
 """Recordings on the site: the player's files, each page's recording, and "Watch this page run".
 
-asciinema-player comes from npm, pinned in player/package-lock.json and installed by `npm ci`
-into player/node_modules when the site is built. Its bundle is copied into the site beside a
-small loader (player_assets/recording.js), so the site asks no other host for anything and
-works offline; the player's script is fetched only when a reader opens the snippet.
+asciinema-player (Apache-2.0, its LICENSE beside it) ships inside this package, in
+`guiderunner/site/assets/player/`, beside a small loader (recording.js) and its style: a site
+built from any repository asks no other host for anything and needs no npm. The files are
+refreshed at development time from the version pinned in player/package-lock.json
+(`player/vendor.sh`); `tests/unit/site/test_player.py` checks they match the pin.
+The player's script is fetched only when a reader opens the snippet.
 
 Everything goes under one folder of the site's root (`ASSETS`): French pages link to the same
 files, and to the English recording when their plan is the same.
@@ -14,20 +16,17 @@ from __future__ import annotations
 import html
 import json
 import shutil
-import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from guiderunner.errors import MissingPiece
 from guiderunner.report.recording import Marker, Recording
 
 __all__ = [
     "ASSETS",
+    "PLAYER_FILES",
     "WORDS",
-    "PlayerUnavailable",
     "PlayerWords",
-    "ensure_player",
     "install_player",
     "install_recording",
     "player_html",
@@ -35,21 +34,14 @@ __all__ = [
     "to_root",
 ]
 
-PROJECT = "player"
-"""The npm project beside mkdocs.yml that pins asciinema-player."""
-PACKAGE = "asciinema-player"
-BUNDLE = ("dist/bundle/asciinema-player.min.js", "dist/bundle/asciinema-player.css", "LICENSE")
-"""What the site needs of the package: the player in one script, its style, its licence."""
-LOADER = Path(__file__).with_name("player_assets")
-"""Our loader and style for the snippet and the "verified" marks."""
+PLAYER_FILES = Path(__file__).with_name("assets") / "player"
+"""The player (min.js, css, LICENSE), our loader and style, as package data."""
+VERSION = "3.18.0"
+"""The asciinema-player version in PLAYER_FILES (player/package-lock.json pins the same)."""
 ASSETS = "assets/recordings/"
 """Under the site's root: `player/` holds the player, and each recording sits beside it."""
 ANCHOR = "recording"
 """The snippet's id: the "verified" marks link to it."""
-
-
-class PlayerUnavailable(MissingPiece):
-    """The player cannot be installed (no npm, or `npm ci` failed): exit 3, the machine lacks it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,56 +74,12 @@ WORDS: Mapping[str, PlayerWords] = {"en": PlayerWords()}
 """English, the default; a translated site's words come from its site.yml (site.strings)."""
 
 
-def ensure_player(project: Path) -> Path:
-    """The installed asciinema-player package, running `npm ci` first when it is not there.
-
-    `npm ci` installs exactly what package-lock.json pins; it runs again when the lock pins
-    another version than the one installed.
-
-    Raises:
-        PlayerUnavailable: npm is missing, or the install failed.
-    """
-    folder = project / PROJECT
-    package = folder / "node_modules" / PACKAGE
-    if _installed(package) == _pinned(folder) and all((package / f).is_file() for f in BUNDLE):
-        return package
-    npm = shutil.which("npm")
-    if npm is None:
-        raise PlayerUnavailable(
-            f"no npm on PATH, which installs the site's recording player ({folder}); "
-            "install it with `apt-get install npm`"
-        )
-    command = [npm, "ci", "--prefix", str(folder), "--no-audit", "--no-fund", "--ignore-scripts"]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0 or not all((package / f).is_file() for f in BUNDLE):
-        tail = " ".join((done.stdout + done.stderr).strip().splitlines()[-3:])
-        raise PlayerUnavailable(f"npm ci --prefix {folder} failed: {tail}")
-    return package
-
-
-def _pinned(folder: Path) -> str | None:
-    try:
-        lock = json.loads((folder / "package-lock.json").read_text(encoding="utf-8"))
-        return str(lock["packages"][f"node_modules/{PACKAGE}"]["version"])
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise PlayerUnavailable(f"{folder / 'package-lock.json'}: unreadable: {error}") from None
-
-
-def _installed(package: Path) -> str | None:
-    try:
-        return str(json.loads((package / "package.json").read_text(encoding="utf-8"))["version"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def install_player(package: Path, site_dir: Path) -> Path:
+def install_player(site_dir: Path) -> Path:
     """Copy the player and our loader into the site (after mkdocs, which cleans its folder)."""
     target = site_dir / ASSETS / "player"
     target.mkdir(parents=True, exist_ok=True)
-    for name in BUNDLE:
-        shutil.copy2(package / name, target / Path(name).name)
-    for source in sorted(LOADER.iterdir()):
-        if source.suffix in (".js", ".css"):
+    for source in sorted(PLAYER_FILES.iterdir()):
+        if source.is_file():
             shutil.copy2(source, target / source.name)
     return target
 

@@ -25,7 +25,13 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from guiderunner.errors import GuideError
-from guiderunner.settings import BUILDERS, DEFAULT_BUILDER, FUZZY_POLICIES
+from guiderunner.i18n.stale import NOT_TRANSLATED
+from guiderunner.settings import (
+    BUILDERS,
+    DEFAULT_BUILDER,
+    FUZZY_POLICIES,
+    UNTRANSLATED_POLICIES,
+)
 from guiderunner.site.additions import stale_notice, stemmed_search
 from guiderunner.site.badge import relabel
 from guiderunner.site.console import finish_html, present
@@ -51,7 +57,11 @@ BADGES_VARIABLE = "RUNNER_BADGES"  # set by `runner publish`: build/badges.json
 RECORDINGS_VARIABLE = "RUNNER_RECORDINGS"  # set by `runner publish`: build/recordings.json
 OUTPUTS_VARIABLE = "RUNNER_OUTPUTS"  # set by `runner publish`: build/outputs.json
 STALE_KEY = "runner_stale"  # extra.runner_stale: page -> lagging messages (guiderunner.site.build)
-WORDS_KEY = "runner_words"  # extra.runner_words: what overrides/ templates show
+WORDS_KEY = "runner_words"  # extra.runner_words: what theme/ templates show
+THEME_DIR = Path(__file__).with_name("theme")
+"""Templates and files layered over mkdocs-material's (under a project's own `custom_dir`)."""
+STYLESHEET = "assets/stylesheets/runner.css"
+"""The badge's, the stale notice's and the marks' style, in THEME_DIR, added to `extra_css`."""
 
 MarkdownStep = Callable[[str, Page, MkDocsConfig], str]
 """A transform of a page's Markdown; it may read the page and the site's config."""
@@ -101,7 +111,9 @@ def _add_stale_notice(markdown: str, page: Page, config: MkDocsConfig) -> str:
         return markdown
     alternates = config.extra.get("alternate") or []
     source = str(alternates[0].get("link", "")) if alternates else ""
-    return insert_after_title(markdown, stale_notice(strings_of(config.extra), page.url, source))
+    never = stale[page.file.src_uri] == NOT_TRANSLATED
+    notice = stale_notice(strings_of(config.extra), page.url, source, never_translated=never)
+    return insert_after_title(markdown, notice)
 
 
 @functools.cache
@@ -141,6 +153,11 @@ class RunnerConfig(Config):  # type: ignore[no-untyped-call]
     fuzzy = options.Choice(FUZZY_POLICIES, default=FUZZY_POLICIES[0])
     builder = options.Choice(BUILDERS, default=DEFAULT_BUILDER)
     secrets = options.Optional(options.ListOfItems(options.Type(str)))
+    translations = options.ListOfItems(options.Type(str), default=[])
+    untranslated = options.Choice(UNTRANSLATED_POLICIES, default=UNTRANSLATED_POLICIES[0])
+    tools = options.Optional(options.Type(dict))
+    toolchain = options.Type(dict, default={})
+    external_fonts = options.Type(bool, default=False)
     strict_output = options.Type(bool, default=False)
     platform_tabs = options.Type(dict, default={})
     download = options.Optional(options.Type(str))
@@ -186,7 +203,8 @@ class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]
         return html
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Give the theme this language's words: heading link tooltips, 404, interface."""
+        """The package's theme files and style; no font host; this language's words."""
+        _layer_theme(config, external_fonts=self.config.external_fonts)
         strings = strings_of(config.extra)
         if "toc" in config.mdx_configs or "toc" in config.markdown_extensions:
             config.mdx_configs.setdefault("toc", {})["permalink_title"] = strings.permalink
@@ -229,3 +247,20 @@ class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]
 def _error_root(config: MkDocsConfig) -> str:
     """This language's folder under the root site (`fr/`), or '' for the root language."""
     return language_root(config.extra.get("alternate") or [], config.theme["language"])
+
+
+def _layer_theme(config: MkDocsConfig, *, external_fonts: bool) -> None:
+    """Put the package's theme files under the project's own and its stylesheet in the site.
+
+    A project's `custom_dir` stays first, so it can override any of them. Unless the runner's
+    `external_fonts` setting says otherwise, the theme uses the system fonts: Material's
+    default fetches Google Fonts, and a site must not ask another host for anything.
+    """
+    dirs = config.theme.dirs
+    if str(THEME_DIR) not in dirs:
+        custom = config.theme.custom_dir
+        dirs.insert(1 if custom and dirs and dirs[0] == custom else 0, str(THEME_DIR))
+    if not external_fonts:
+        config.theme["font"] = False
+    if STYLESHEET not in config.extra_css:
+        config.extra_css.insert(0, STYLESHEET)

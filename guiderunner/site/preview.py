@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from guiderunner.errors import MissingPiece, UsageError
+from guiderunner.model import NOT_PASSING
 
 STATUS_PATH = "/__runner/status.json"
 POLL = 0.25  # seconds between two looks at the watched files
@@ -102,7 +103,7 @@ def verdict(status: int, report: Mapping[str, Any] | None, stderr: str) -> tuple
     passed = sum(1 for s in steps if s.get("outcome") == "passed")
     if status == 0:
         return "passed", f"passed {passed}/{len(steps)}"
-    bad = next((s for s in steps if s.get("outcome") in ("failed", "error")), None)
+    bad = next((s for s in steps if s.get("outcome") in NOT_PASSING), None)
     if status == 1 and bad is not None:
         where = f"failed at line {bad.get('line')}: {bad.get('message') or bad.get('outcome')}"
         return "failed", f"{where} ({passed}/{len(steps)} passed)"

@@ -95,15 +95,13 @@ def site_entries(
     return entries
 
 
-def install_recordings(
-    entries: Mapping[str, Mapping[str, Any]], player_package: Path, site_dir: Path
-) -> None:
+def install_recordings(entries: Mapping[str, Mapping[str, Any]], site_dir: Path) -> None:
     """Copy the player and every recording into the built site (after mkdocs).
 
     `entries` maps any key to an entry of `recording_entries` or `site_entries`; each file
     goes where its entry's `cast` says.
     """
-    install_player(player_package, site_dir)
+    install_player(site_dir)
     for entry in entries.values():
         target = site_dir / entry["cast"]
         target.parent.mkdir(parents=True, exist_ok=True)

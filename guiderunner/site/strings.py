@@ -18,7 +18,7 @@ A translated site's `translations/<lang>/site.yml` gives, beside `site_name`:
         "Pause": "Pause"
 
 `runner publish` passes them to the language's mkdocs build under `extra.runner_i18n`; the
-plugin and the theme overrides (overrides/) read them from there, English filling any gap.
+plugin and the theme files (guiderunner/site/theme/) read them from there, English filling any gap.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ BADGE_KEYS = {
     "microsoft": "microsoft",
     "pulled": "pulled",
     "local": "local",
+    "failed": "failed",
 }
 """site.yml's `badge` keys -> guiderunner.site.badge.Words fields."""
 
@@ -70,6 +71,8 @@ class SiteStrings:
         "translation catches up, the changed passages are shown in English."
     )
     """The notice on a translated page whose messages are fuzzy or missing."""
+    untranslated: str = "This page is not translated yet: it is shown in English."
+    """The notice on a translated page nobody translated yet."""
     original: str = "Read the English original"
     """The link, after the notice, to the same page in the source language."""
     badge: Words = ENGLISH

@@ -8,7 +8,7 @@ base images): the same page against a new Docker or .NET, under the other builde
 rebuilt base image must run again. The site's badge uses the content hash,
 so that a site built on a machine without Docker still recognises a verified page.
 
-Both live outside the repository, under `${XDG_CACHE_HOME:-~/.cache}/stockkube-runner/`.
+Both live outside the repository, under `${XDG_CACHE_HOME:-~/.cache}/guiderunner/`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from guiderunner.model import UNHASHED, LinePattern, Plan, Step
 from guiderunner.run.box.workspace import IGNORED
 from guiderunner.run.tools import TOOLS, tool_versions
 
-CACHE_NAME = "stockkube-runner"
+CACHE_NAME = "guiderunner"
 VERIFIED_FILE = "verified.json"
 TOOLS_FILE = "tools.json"
 TOOLS_TTL = 15 * 60.0  # seconds: a daemon upgraded without its client shows up this late at most
@@ -53,7 +53,7 @@ class Pass:
 
 
 def cache_dir(environ: Mapping[str, str]) -> Path:
-    """`${XDG_CACHE_HOME:-~/.cache}/stockkube-runner`."""
+    """`${XDG_CACHE_HOME:-~/.cache}/guiderunner`."""
     base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / CACHE_NAME
 

@@ -1,6 +1,6 @@
 """How long each page took when it last ran: what `runner verify --shard` balances shards by.
 
-Kept with the verify cache (`${XDG_CACHE_HOME:-~/.cache}/stockkube-runner/durations.json`),
+Kept with the verify cache (`${XDG_CACHE_HOME:-~/.cache}/guiderunner/durations.json`),
 beside the record of passes, so that a developer's machine balances its shards without being
 given a report; CI machines start empty and get the durations from an earlier report instead
 (store.shard.durations_from_report). Only pages that ran to their end are worth recording:

@@ -16,15 +16,32 @@ Say = Callable[[str], None]
 
 
 def up(settings: Settings, say: Say = print) -> None:
-    """Bring the whole toolchain up, idempotently: what already runs or exists is reused."""
+    """Bring up what the project configures, idempotently: what already runs is reused."""
+    if not settings.configured:
+        say(NOTHING)
+        return
     began = time.monotonic()
     check_disk(settings)
     settings.ensure_dirs()
     with _locked(settings, say):
         _timed(say, lambda: [engine.ensure(settings)])
-        _timed(say, lambda: [*images.ensure(settings), *extras.ensure(settings)])
-        _timed(say, lambda: [registry.ensure(settings)])
+        if settings.images or settings.extras:
+            _timed(say, lambda: _images(settings))
+        if settings.registry:
+            _timed(say, lambda: [registry.ensure(settings)])
     say(f"toolchain: up in {time.monotonic() - began:.1f}s")
+
+
+def _images(settings: Settings) -> list[str]:
+    """The configured image sets, then the extra stand-ins."""
+    built = images.ensure(settings) if settings.images else []
+    return [*built, *(extras.ensure(settings) if settings.extras else [])]
+
+
+NOTHING = (
+    "toolchain: nothing configured (runner setting `toolchain` in mkdocs.yml: engine, images, "
+    "extras, registry)"
+)
 
 
 def _timed(say: Say, step: Callable[[], list[str]]) -> None:
@@ -46,9 +63,12 @@ def down(settings: Settings, say: Say = print) -> None:
 
 def status(settings: Settings, say: Say = print) -> None:
     """Report the engine, the registry and the images."""
+    if not settings.configured:
+        say(NOTHING)
+        return
     say(engine.describe(settings))
     say(registry.describe(settings))
-    if engine.answers():
+    if engine.answers() and settings.images:
         for line in images.describe():
             say(line)
 

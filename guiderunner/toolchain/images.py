@@ -358,7 +358,7 @@ def build_sdk(settings: Settings, dotnet: Dotnet) -> list[str]:
         notes.append(f"{note}, but a restore in a container failed ({probe_log})")
     raise ToolchainError(
         f"`dotnet restore` inside {SDK_TAG} cannot reach NuGet: {proc.log_tail(probe_log)} "
-        "(STOCKKUBE_NUGET=local-feed bakes a local feed instead)"
+        "(RUNNER_NUGET=local-feed bakes a local feed instead)"
     )
 
 

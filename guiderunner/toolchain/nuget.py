@@ -1,6 +1,6 @@
 """How `RUN dotnet restore` inside the sdk stand-in finds its packages.
 
-Two ways, tried in this order by `up` (STOCKKUBE_NUGET=network|local-feed forces one):
+Two ways, tried in this order by `up` (RUNNER_NUGET=network|local-feed forces one):
 
 - network: the container reaches the NuGet copy itself. Here that needs the host's extra CA
   certificates (the copy's TLS chain ends in a CA only the host trusts) and the host's NuGet
@@ -102,7 +102,7 @@ def packages_folder() -> Path:
 
 def _stage_feed(feed: Path, settings: Settings) -> None:
     """Restore the sample solution on the host, then copy every .nupkg into a flat feed."""
-    if settings.solution.is_file():
+    if settings.solution is not None and settings.solution.is_file():
         _restore_on_host(settings)
     packages = sorted(packages_folder().glob("*/*/*.nupkg"))
     if not packages:
@@ -114,6 +114,7 @@ def _stage_feed(feed: Path, settings: Settings) -> None:
 
 def _restore_on_host(settings: Settings) -> None:
     """Restore a scratch copy of the solution, so the repo gets no obj/ folders from us."""
+    assert settings.solution is not None  # _stage_feed checks it
     copy = settings.build_dir / "host-restore"
     shutil.rmtree(copy, ignore_errors=True)
     ignore = shutil.ignore_patterns("bin", "obj", ".git", "TestResults")

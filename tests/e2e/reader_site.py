@@ -9,7 +9,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
-from guiderunner.cli import main
+from guiderunner.cli.main import main
 from guiderunner.model import Block
 from guiderunner.parse import parse_guide
 from guiderunner.plan.commands import split_commands

@@ -95,10 +95,10 @@ def watched_tab(
 
 
 def copy_project(where: Path) -> Path:
-    """The project's pages, translations, overrides and config in `where/project`, sample linked."""
+    """The project's pages, translations and config in `where/project`, sample linked."""
     project = where / "project"
     project.mkdir()
-    for name in ("docs", "translations", "overrides"):
+    for name in ("docs", "translations"):
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     (project / "sample-solution").symlink_to(ROOT / "sample-solution")

@@ -28,7 +28,6 @@ from guiderunner.report.page_recording import PageRecording
 from guiderunner.report.recording import read_recording
 from guiderunner.run.lifecycle import PageOptions, run_page
 from guiderunner.run.seams import Extensions
-from guiderunner.site.player import ensure_player
 from guiderunner.site.recordings import install_recordings, recording_entries
 from tests.e2e.site_helpers import (
     SCREENSHOTS,
@@ -134,7 +133,7 @@ def site(cast: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         command, cwd=project, env=env, capture_output=True, text=True, timeout=120, check=False
     )
     assert built.returncode == 0, built.stdout + built.stderr
-    install_recordings(entries, ensure_player(ROOT), project / "site")
+    install_recordings(entries, project / "site")
     return project / "site"
 
 
@@ -152,7 +151,7 @@ def page(base_url: str) -> Iterator[tuple[object, list[str], list[str]]]:
         yield tab, requests, errors
 
 
-PLAYER = "stockkubeRecordings.player(document.querySelector('details.recording'))"
+PLAYER = "guiderunnerRecordings.player(document.querySelector('details.recording'))"
 
 
 def terminal_text(tab: object) -> str:

@@ -51,6 +51,7 @@ plugins:
   - search
   - runner:
       timeout: 20
+      translations: [fr]
 """
 BOUND = 90.0  # seconds for a rebuild and a verification on a busy machine
 

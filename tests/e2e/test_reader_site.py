@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from guiderunner.cli import main
+from guiderunner.cli.main import main
 from tests.e2e.reader_site import (
     COMMANDS,
     HEREDOCS,

@@ -14,7 +14,6 @@ the recorder masks with the page's own output filters.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,8 +24,6 @@ import pytest
 
 from guiderunner.cli.main import main
 from guiderunner.report.recording import read_recording
-from guiderunner.site.player import ensure_player
-from tests.conftest import ROOT
 from tests.e2e.site_helpers import (
     SCREENSHOTS,
     chromium,
@@ -57,13 +54,8 @@ sync_api = require_browser()
 
 
 def copy_project_with_player(where: Path) -> Path:
-    """The project's pages, translations and config, the sample and the player's install."""
+    """The project's pages, translations and config, and the sample: the player is package data."""
     project = copy_project(where)
-    installed = ensure_player(ROOT)  # npm ci in the project, when it has not run yet
-    (project / "player").mkdir()
-    for name in ("package.json", "package-lock.json"):
-        shutil.copy(ROOT / "player" / name, project / "player" / name)
-    (project / "player" / "node_modules").symlink_to(installed.parent)
     (project / "docs" / "secret.md").write_text(SECRET_PAGE, encoding="utf-8")
     return project
 
@@ -162,7 +154,7 @@ def test_the_player_loads_plays_and_seeks_to_a_step(
     tab.screenshot(path=str(SCREENSHOTS / f"recorded-{language.strip('/') or 'en'}.png"))
 
     tab.evaluate(
-        "stockkubeRecordings.player(document.querySelector('details.recording'))"
+        "guiderunnerRecordings.player(document.querySelector('details.recording'))"
         ".then(p => p.play())"
     )
     wait_for_text(tab, "three")  # it plays on from there

@@ -87,7 +87,7 @@ def free_port() -> int:
 
 def registry_port() -> int:
     """The port `up` started the registry on."""
-    return int(os.environ.get("STOCKKUBE_REGISTRY_PORT") or DEFAULT_REGISTRY_PORT)
+    return int(os.environ.get("RUNNER_REGISTRY_PORT") or DEFAULT_REGISTRY_PORT)
 
 
 def wait_until(check: Callable[[], bool], timeout: float, what: str, container: str) -> None:
@@ -117,10 +117,10 @@ class Timings:
 
 @pytest.fixture(scope="module")
 def timings() -> Iterator[Timings]:
-    """Collect timings; saved to $STOCKKUBE_CACHE/logs/e2e-timings.json at the end."""
+    """Collect timings; saved to $RUNNER_TOOLCHAIN_CACHE/logs/e2e-timings.json at the end."""
     found = Timings()
     yield found
-    cache = Path(os.environ.get("STOCKKUBE_CACHE") or Path.home() / ".cache" / "stockkube")
+    cache = Path(os.environ.get("RUNNER_TOOLCHAIN_CACHE") or Path.home() / ".cache" / "stockkube")
     (cache / "logs").mkdir(parents=True, exist_ok=True)
     (cache / "logs" / "e2e-timings.json").write_text(json.dumps(found.seconds, indent=2) + "\n")
 
@@ -179,9 +179,9 @@ class Up:
 def up(timings: Timings, tmp_path_factory: pytest.TempPathFactory) -> Up:
     """Stop the engine if the toolchain started it, try a dockerd that fails, then `up` twice.
 
-    STOCKKUBE_E2E_KEEP_ENGINE=1 skips the stop, for runs beside others that use the engine.
+    RUNNER_E2E_KEEP_ENGINE=1 skips the stop, for runs beside others that use the engine.
     """
-    if not os.environ.get("STOCKKUBE_E2E_KEEP_ENGINE"):
+    if not os.environ.get("RUNNER_E2E_KEEP_ENGINE"):
         stopped = toolchain("down", timeout=300)
         assert stopped.returncode == 0, stopped.stderr
     broken = None
@@ -301,14 +301,14 @@ def test_up_starts_engine_and_builds_stand_ins(up: Up) -> None:
 
 def test_engine_that_fails_to_start_is_one_line_with_log_tail(up: Up) -> None:
     if up.broken_engine is None:
-        pytest.skip("the engine kept running (not ours, or STOCKKUBE_E2E_KEEP_ENGINE)")
+        pytest.skip("the engine kept running (not ours, or RUNNER_E2E_KEEP_ENGINE)")
     line = one_line_error(up.broken_engine, 3)
     assert "the Docker engine exited" in line
     assert "simulated by the test" in line
 
 
 def test_missing_sdk_is_one_line_and_status_3(tmp_path: Path) -> None:
-    env = {"STOCKKUBE_DOTNET_ROOT": str(tmp_path / "none"), "STOCKKUBE_CACHE": str(tmp_path)}
+    env = {"RUNNER_DOTNET_ROOT": str(tmp_path / "none"), "RUNNER_TOOLCHAIN_CACHE": str(tmp_path)}
     assert "the .NET 10 SDK is missing" in one_line_error(toolchain("up", env=env), 3)
 
 
@@ -316,7 +316,7 @@ def test_missing_sdk_is_one_line_and_status_3(tmp_path: Path) -> None:
 def test_full_disk_is_refused_before_anything_starts(tmp_path: Path) -> None:
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(tmp_path)], check=True)
     try:
-        result = toolchain("up", env={"STOCKKUBE_CACHE": str(tmp_path / "cache")})
+        result = toolchain("up", env={"RUNNER_TOOLCHAIN_CACHE": str(tmp_path / "cache")})
     finally:
         subprocess.run(["umount", str(tmp_path)], check=True)
     assert "disk full" in one_line_error(result, 3)
@@ -334,7 +334,7 @@ def test_bad_usage_is_one_line_and_status_2() -> None:
     sideways = toolchain("sideways", timeout=60)
     assert sideways.returncode == 2
     assert "invalid choice: 'sideways'" in sideways.stderr
-    bad_port = toolchain("status", timeout=60, env={"STOCKKUBE_REGISTRY_PORT": "http"})
+    bad_port = toolchain("status", timeout=60, env={"RUNNER_REGISTRY_PORT": "http"})
     assert "not a port" in one_line_error(bad_port, 2)
 
 

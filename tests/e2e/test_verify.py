@@ -279,7 +279,7 @@ def test_junit_and_json_reports_are_readable(page, runner, tmp_path):
         ("<!-- runner: timeout=x -->\n```console\n$ a\n```\n", [], "wants seconds"),
         ('```text title="../escape.txt"\nx\n```\n', [], "leaves the workspace"),
         ("```console\n$ echo <who>\n```\n", [], "placeholder <who> has no value"),
-        ("```console\n$ echo hi\n```\n", ["--sample", "no-such-dir"], "sample solution not found"),
+        ("```console\n$ echo hi\n```\n", ["--sample", "no-such-dir"], "sample folder not found"),
         ("```console\n$ echo hi\n```\n", ["--set", "novalue"], "--set wants NAME=VALUE"),
         ("```console\n$ echo hi\n```\n", ["--config", "missing.yml"], "no such configuration file"),
     ],

@@ -26,6 +26,9 @@ TOOL = ROOT / "tools" / "actionlint"
 PACKAGE = TOOL / "node_modules" / "@tktco" / "node-actionlint"
 WORKFLOW = ROOT / ".github" / "workflows" / "verify.yml"
 JOB = ROOT / "deploy" / "k8s" / "verify-job.yaml"
+REUSABLE = ROOT / ".github" / "workflows" / "verify-docs.yml"
+ACTION = ROOT / "action.yml"
+IMAGE = ROOT / "deploy" / "image" / "Dockerfile"
 RHYSD = "dep\tgithub.com/rhysd/actionlint\tv1.7.7\th1:0KgkoNTrYY7vmOCs9BW2AHxLvvpoY9nEUzgBHiPUr0k="
 
 
@@ -61,6 +64,32 @@ def test_the_workflow_passes_actionlint(actionlint: list[str]):
     done = lint(actionlint, WORKFLOW)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout == ""
+
+
+def test_the_reusable_workflow_passes_actionlint_and_is_called_by_others(actionlint: list[str]):
+    done = lint(actionlint, REUSABLE)
+    assert done.returncode == 0, done.stdout + done.stderr
+    document = yaml.safe_load(REUSABLE.read_text(encoding="utf-8"))
+    assert "workflow_call" in document[True], "`on:` reads as True in YAML 1.1"
+    runs = " ".join(s.get("run", "") for s in document["jobs"]["verify"]["steps"])
+    assert "./dev" not in runs, "an outside repository has no ./dev"
+    assert "runner verify" in runs
+
+
+def test_the_action_installs_the_runner_from_its_own_files():
+    action = yaml.safe_load(ACTION.read_text(encoding="utf-8"))
+    assert action["runs"]["using"] == "composite"
+    runs = " ".join(s.get("run", "") for s in action["runs"]["steps"])
+    assert '"$ACTION_PATH[site]"' in runs
+    assert "runner verify" in runs
+
+
+def test_the_image_recipe_installs_the_wheel_and_nothing_of_a_project():
+    recipe = IMAGE.read_text(encoding="utf-8")
+    assert "pip wheel" in recipe
+    assert "guiderunner-*.whl)[site]" in recipe
+    assert "sample-solution" not in recipe
+    assert "./dev" not in recipe
 
 
 def test_actionlint_finds_mistakes_in_a_broken_copy(actionlint: list[str], tmp_path: Path):
@@ -129,8 +158,12 @@ def test_the_kubernetes_job_is_indexed_with_one_pod_per_shard():
     assert "$JOB_COMPLETION_INDEX" in script
     mounts = {m["name"] for m in verify["volumeMounts"]}
     assert mounts <= {v["name"] for v in pod["volumes"]}
-    (sidecar,) = pod["initContainers"]
-    assert sidecar["restartPolicy"] == "Always"
+    (sidecar,) = [c for c in pod["initContainers"] if c.get("restartPolicy") == "Always"]
+    assert verify["image"].endswith("/guiderunner:0.2.0"), (
+        "the image deploy/image/Dockerfile builds"
+    )
+    (clone,) = [c for c in pod["initContainers"] if c["name"] == "clone"]
+    assert clone["image"] == verify["image"]
     assert env["DOCKER_HOST"].removeprefix("unix://") in " ".join(sidecar["args"])
 
 
@@ -148,6 +181,6 @@ def test_the_excerpts_on_the_ci_page_are_in_the_files():
     page = (ROOT / "docs" / "run-in-ci.md").read_text(encoding="utf-8")
     blocks = [part.split("\n```", 1)[0] for part in page.split("```yaml\n")[1:]]
     assert len(blocks) >= 3
-    files = WORKFLOW.read_text(encoding="utf-8") + JOB.read_text(encoding="utf-8")
+    files = "".join(p.read_text(encoding="utf-8") for p in (WORKFLOW, REUSABLE, ACTION, JOB))
     for block in blocks:
         assert block + "\n" in files, block

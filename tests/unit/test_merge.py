@@ -156,8 +156,8 @@ def test_a_page_with_two_different_contents_is_refused(page, runner, tmp_path: P
 def test_the_merged_report_feeds_the_site_badge(shards):
     merged = merge([load_report(shards["a"]), load_report(shards["c"])])
     entry = merged["pages"][0]
-    assert 'class="verified"' in badge_html("a.md", entry["content_hash"], merged, "en")
-    assert "not-verified" in badge_html("a.md", "another-hash", merged, "en")
+    assert 'class="verified"' in badge_html("a.md", entry["content_hash"], merged)
+    assert "not-verified" in badge_html("a.md", "another-hash", merged)
 
 
 def test_tool_versions_the_shards_disagree_on_are_left_out(shards, tmp_path: Path):

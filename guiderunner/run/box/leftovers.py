@@ -28,7 +28,6 @@ from guiderunner.run.box.namespace import remove_layers
 from guiderunner.run.box.processes import kill_session, session_processes
 from guiderunner.run.box.workspace import PREFIX as WORKSPACE_PREFIX
 from guiderunner.run.docker.claims import claims_folder, drop_dead
-from guiderunner.run.docker.owned import Removal, remove_recorded
 
 STATE_NAME = "stockkube-runner"
 RECORD = "leftovers.json"
@@ -131,13 +130,17 @@ def reset(folder: Path) -> list[str]:
                 done += _remove_session(session)
         for path in sorted(folder.glob(docker_record(folder, "*").name)):
             if path not in pointed:
-                done += _docker_lines(remove_recorded(path))
+                done += _docker_lines(path)
     if dropped := drop_dead(claims_folder()):
         done.append(f"let go of {dropped} claim(s) on Docker names and ports held by dead runs")
     return done
 
 
-def _docker_lines(removal: Removal) -> list[str]:
+def _docker_lines(record: Path) -> list[str]:
+    """Remove what a Docker record lists; one line per object removed, or kept on failure."""
+    from guiderunner.run.docker.owned import remove_recorded  # only reset needs the engine
+
+    removal = remove_recorded(record)
     return [f"removed {name}" for name in removal.removed] + [
         f"could not remove {name}" for name in removal.failed
     ]
@@ -151,7 +154,7 @@ def _remove_session(session: Session) -> list[str]:
     if stopped:
         done.append(f"stopped {len(stopped)} process(es) left by the run of process {session.pid}")
     if session.docker_record is not None:
-        done += _docker_lines(remove_recorded(Path(session.docker_record)))
+        done += _docker_lines(Path(session.docker_record))
     return done + _remove_workspace(Path(session.workspace))
 
 

@@ -11,13 +11,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from guiderunner.errors import MissingPiece
-from guiderunner.run.docker.api import EngineError
-from guiderunner.run.docker.owned import DockerOwnership
 from guiderunner.run.seams import DockerOwnership as Ownership
 
 
 def ProxyOwnership(private: Path, record_path: Path) -> Ownership:  # noqa: N802 - a factory
-    """The proxy for one page (a DockerOwnershipFactory); an engine it cannot reach is exit 3."""
+    """The proxy for one page (a DockerOwnershipFactory); an engine it cannot reach is exit 3.
+
+    Imported here, on the first Docker page: a page without Docker never loads the proxy.
+    """
+    from guiderunner.run.docker.api import EngineError
+    from guiderunner.run.docker.owned import DockerOwnership
+
     try:
         return DockerOwnership(private, record_path)
     except EngineError as error:

@@ -50,7 +50,7 @@ def project(tmp_path: Path):
     """A site of pages (name -> French translation) in tmp_path, where `runner` runs."""
 
     def make(pages: dict[str, str], *, failing: tuple[str, ...] = (), shards: int | None = None):
-        setting = f"{{shards: {shards}}}" if shards else "{}"
+        setting = f"{{shards: {shards}, translations: [fr]}}" if shards else "{translations: [fr]}"
         (tmp_path / "mkdocs.yml").write_text(
             f"site_name: t\ndocs_dir: docs\nplugins:\n  - runner: {setting}\n", encoding="utf-8"
         )

@@ -124,7 +124,7 @@ def test_a_page_without_catalog_is_built_in_english(
     assert _french(project, "index.md") == _english("index.md").replace(
         "# Sample guide", "# Sample guide {#sample-guide}"
     )
-    assert "no catalog for index.md" in capsys.readouterr().err
+    assert "index.md: not translated yet" in capsys.readouterr().err
 
 
 def test_the_build_writes_nothing_into_docs_or_translations(built: Path) -> None:

@@ -14,7 +14,10 @@ PAGES = 12
 
 
 def site(root: Path) -> project.Layout:
-    (root / "mkdocs.yml").write_text("site_name: t\ndocs_dir: docs\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        "site_name: t\ndocs_dir: docs\nplugins:\n  - runner: {translations: [fr]}\n",
+        encoding="utf-8",
+    )
     (root / "docs").mkdir()
     (root / "translations" / "fr").mkdir(parents=True)
     for number in range(PAGES):

@@ -209,12 +209,28 @@ def test_a_forbidden_word_fails_with_its_po_line(
     )
 
 
-def test_a_page_without_catalog_fails(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_new_page_is_a_warning_by_default_and_fails_when_configured(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (project / "translations" / "fr" / "index.po").unlink()
-    assert main(["i18n", "check", "--config", str(project / "mkdocs.yml")]) == 1
-    out = capsys.readouterr().out
-    assert "translations/fr/index.po:1: no catalog for index.md: run `runner i18n update`" in out
-    assert "index.md: 0.0% translated (0/3), 0 fuzzy, 3 untranslated" in out
+    config = project / "mkdocs.yml"
+    assert main(["i18n", "check", "--config", str(config)]) == 0
+    assert "docs/index.md: warning: not translated yet into fr" in capsys.readouterr().out
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("translations: [fr]", "translations: [fr]\n      untranslated: fail")
+    )
+    assert main(["i18n", "check", "--config", str(config)]) == 1
+    assert "docs/index.md: error: not translated yet into fr" in capsys.readouterr().out
+
+
+def test_without_a_translation_configured_there_is_nothing_to_check(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("translations: [fr]", ""))
+    assert main(["i18n", "check", "--config", str(config)]) == 0
+    assert "no translation configured" in capsys.readouterr().out
 
 
 def test_a_malformed_catalog_is_a_usage_error(

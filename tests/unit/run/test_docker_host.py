@@ -49,7 +49,7 @@ def test_the_toolchain_never_starts_or_claims_an_engine_named_by_docker_host(
 ):
     monkeypatch.setenv("DOCKER_HOST", "tcp://10.0.0.7:2375")
     monkeypatch.setenv("FAKE_DOCKER_STATUS", "1")
-    settings = Settings.from_env({"STOCKKUBE_CACHE": str(tmp_path / "cache")})
+    settings = Settings.from_env({"RUNNER_TOOLCHAIN_CACHE": str(tmp_path / "cache")})
     assert engine.describe(settings) == "engine: not answering at tcp://10.0.0.7:2375 (DOCKER_HOST)"
     with pytest.raises(ToolchainError, match="no Docker engine answers at DOCKER_HOST=tcp://"):
         engine.ensure(settings)

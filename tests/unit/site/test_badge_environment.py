@@ -8,6 +8,8 @@ from guiderunner.site.badge import ENGLISH, badge_html, relabel
 from guiderunner.site.strings import EXTRA_KEY, load_site_strings, site_strings
 from tests.conftest import ROOT
 
+TOOLS = {"docker": "Docker", "dotnet": ".NET"}
+
 FRENCH = site_strings(
     load_site_strings(ROOT / "translations" / "fr" / "site.yml")["extra"][EXTRA_KEY]
 ).badge
@@ -51,7 +53,7 @@ def report(*entries):
 
 
 def both(document):
-    english = badge_html("create-docker-images.md", "abc123", document, "en")
+    english = badge_html("create-docker-images.md", "abc123", document, tools=TOOLS)
     return english, relabel(english, FRENCH)
 
 

@@ -21,11 +21,12 @@ MERGED = {
 
 
 def test_each_page_shows_its_own_shards_tools_and_day():
-    facts = badge_facts("a.md", "h1", MERGED)
+    facts = badge_facts("a.md", "h1", MERGED, tools={"docker": "Docker", "dotnet": ".NET"})
     assert facts.tools == (("Docker", "27.5.1"), (".NET", "10.0.100"))
     assert facts.day is not None
     assert facts.day.isoformat() == "2026-11-28"
 
 
 def test_a_page_without_its_own_environment_falls_back_to_the_reports():
-    assert badge_facts("b.md", "h2", MERGED).tools == ((".NET", "10.0.100"),)
+    tools = {"docker": "Docker", "dotnet": ".NET"}
+    assert badge_facts("b.md", "h2", MERGED, tools=tools).tools == ((".NET", "10.0.100"),)

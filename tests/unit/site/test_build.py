@@ -11,7 +11,9 @@ import pytest
 
 from guiderunner.cli.main import main
 from guiderunner.settings import load_settings
-from guiderunner.site.build import LANGUAGES, audit_site, search_languages
+from guiderunner.site.build import audit_site, search_languages, site_languages
+
+LANGUAGES = site_languages(["fr"])
 
 pytest.importorskip("material", reason="needs the `site` extra (mkdocs-material)")
 

@@ -1,4 +1,4 @@
-"""The site's player: its npm install, the files it copies, "Watch this page run"."""
+"""The site's player: the files the package carries and copies, "Watch this page run"."""
 
 from __future__ import annotations
 
@@ -9,14 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from guiderunner.errors import MissingPiece
 from guiderunner.report.recording import Marker, Recording, Shortened
 from guiderunner.site.markup import insert_after_title
 from guiderunner.site.player import (
-    BUNDLE,
+    PLAYER_FILES,
+    VERSION,
     WORDS,
-    PlayerUnavailable,
-    ensure_player,
     install_player,
     install_recording,
     player_html,
@@ -36,73 +34,34 @@ RECORDING = Recording(
 )
 
 
-def fake_project(tmp_path: Path, pinned: str, installed: str | None) -> Path:
-    """A project whose player/ pins `pinned` and has `installed` in node_modules (or nothing)."""
-    folder = tmp_path / "player"
-    folder.mkdir()
-    lock = {"packages": {"node_modules/asciinema-player": {"version": pinned}}}
-    (folder / "package-lock.json").write_text(json.dumps(lock), encoding="utf-8")
-    if installed is not None:
-        package = folder / "node_modules" / "asciinema-player"
-        for name in BUNDLE:
-            (package / name).parent.mkdir(parents=True, exist_ok=True)
-            (package / name).write_text(f"/* {name} */", encoding="utf-8")
-        (package / "package.json").write_text(json.dumps({"version": installed}), "utf-8")
-    return tmp_path
-
-
-def test_the_project_pins_one_exact_version():
+def test_the_project_pins_one_exact_version_the_package_carries():
     manifest = json.loads((ROOT / "player" / "package.json").read_text(encoding="utf-8"))
     lock = json.loads((ROOT / "player" / "package-lock.json").read_text(encoding="utf-8"))
     wanted = manifest["dependencies"]["asciinema-player"]
     assert re.fullmatch(r"\d+\.\d+\.\d+", wanted), "an exact version, no range"
     assert lock["packages"]["node_modules/asciinema-player"]["version"] == wanted
+    assert wanted == VERSION, "player/vendor.sh copies the pinned version into the package"
+    bundle = (PLAYER_FILES / "asciinema-player.min.js").read_text(encoding="utf-8")
+    assert len(bundle) > 100_000, "the real player, not a placeholder"
     assert "node_modules/" in (ROOT / ".gitignore").read_text(encoding="utf-8").split("\n")
 
 
-def test_an_installed_player_is_used_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    project = fake_project(tmp_path, "3.18.0", "3.18.0")
-    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # npm would not be found
-    assert ensure_player(project) == project / "player" / "node_modules" / "asciinema-player"
-
-
-@pytest.mark.parametrize("installed", [None, "3.9.0"], ids=["missing", "another-version"])
-def test_without_npm_the_error_names_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: str | None
-):
-    project = fake_project(tmp_path, "3.18.0", installed)
-    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    with pytest.raises(
-        PlayerUnavailable, match=r"^no npm on PATH, .*install it with `apt-get install npm`$"
-    ):
-        ensure_player(project)
-    assert isinstance(PlayerUnavailable("x"), MissingPiece), "exit 3: the machine lacks it"
-
-
-def test_a_failed_npm_ci_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    project = fake_project(tmp_path, "3.18.0", None)
-    tools = tmp_path / "bin"
-    tools.mkdir()
-    npm = tools / "npm"
-    npm.write_text('#!/bin/sh\necho "npm ERR! cannot reach the registry: $*" >&2\nexit 1\n')
-    npm.chmod(0o755)
-    monkeypatch.setenv("PATH", str(tools))
-    with pytest.raises(PlayerUnavailable) as failed:
-        ensure_player(project)
-    message = str(failed.value)
-    assert "\n" not in message
-    assert message.startswith(f"npm ci --prefix {project / 'player'} failed: npm ERR!")
-    assert "ci --prefix" in message
+def test_the_player_ships_with_its_licence_and_notice():
+    licence = (PLAYER_FILES / "LICENSE").read_text(encoding="utf-8")
+    assert "Apache License" in licence
+    assert "Version 2.0" in licence
+    notice = (PLAYER_FILES / "NOTICE").read_text(encoding="utf-8")
+    assert f"asciinema-player {VERSION}" in notice
 
 
 def test_the_player_and_recordings_go_under_one_folder(tmp_path: Path):
-    package = fake_project(tmp_path, "1.0.0", "1.0.0") / "player/node_modules/asciinema-player"
     site = tmp_path / "site"
-    folder = install_player(package, site)
+    folder = install_player(site)
     assert folder == site / "assets" / "recordings" / "player"
     names = sorted(p.name for p in folder.iterdir())
     assert names == [
         "LICENSE",
+        "NOTICE",
         "asciinema-player.css",
         "asciinema-player.min.js",
         "recording.css",

@@ -9,7 +9,7 @@ import pytest
 from guiderunner.errors import UsageError
 from guiderunner.i18n.model import Finding, PageStats
 from guiderunner.i18n.policy import FuzzyPolicy, fuzzy_policy
-from guiderunner.i18n.stale import lagging_messages
+from guiderunner.i18n.stale import NOT_TRANSLATED, lagging_messages
 from guiderunner.site.additions import stale_notice, stemmed_search
 from guiderunner.site.strings import SiteStrings, load_site_strings, site_strings, strings_of
 from tests.conftest import ROOT
@@ -86,7 +86,8 @@ def test_a_page_lags_by_its_fuzzy_untranslated_and_missing_messages(tmp_path: Pa
         encoding="utf-8",
     )
     (translations / "b.po").write_text('msgid "Done"\nmsgstr "Fait"\n', encoding="utf-8")
-    assert lagging_messages(docs, translations) == {"a.md": 3, "c.md": 1}
+    # c.md was never translated: it says "not translated yet", not that its English changed since
+    assert lagging_messages(docs, translations) == {"a.md": 3, "c.md": NOT_TRANSLATED}
 
 
 def test_the_fuzzy_policy_comes_from_mkdocs_yml(tmp_path: Path) -> None:
@@ -110,6 +111,17 @@ def test_under_notice_fuzzy_messages_are_listed_but_do_not_fail() -> None:
     assert notice.below(stats, 75.0, 0) is False
     assert notice.listed(pending, below=False) == pending[:1]
     assert notice.below(stats, 100.0, 0)
+
+
+def test_a_never_translated_page_says_so_not_that_it_changed() -> None:
+    from guiderunner.site.additions import stale_notice
+    from guiderunner.site.strings import SiteStrings
+
+    strings = SiteStrings()
+    never = stale_notice(strings, "a/", "../", never_translated=True)
+    assert "not translated yet" in never
+    assert "changed" not in never
+    assert "changed" in stale_notice(strings, "a/", "../")
 
 
 def test_console_words_and_skip_reasons_come_from_site_yml() -> None:

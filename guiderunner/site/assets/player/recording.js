@@ -2,7 +2,7 @@
 // Everything comes from the site itself (data-player, data-cast); nothing is fetched elsewhere.
 (function () {
   "use strict";
-  if (window.stockkubeRecordings) return;  // one copy, however many snippets a page has
+  if (window.guiderunnerRecordings) return;  // one copy, however many snippets a page has
   var loading = null;
 
   function playerScript(src) {
@@ -68,10 +68,10 @@
   }
 
   function player(details) {
-    if (details.stockkubePlayer) return details.stockkubePlayer;
+    if (details.guiderunnerPlayer) return details.guiderunnerPlayer;
     var box = details.querySelector(".recording-player");
     localise(box);
-    details.stockkubePlayer = playerScript(box.dataset.player).then(function (api) {
+    details.guiderunnerPlayer = playerScript(box.dataset.player).then(function (api) {
       var options = {
         cols: 80, rows: 24, fit: "width", preload: true,
         terminalFontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
@@ -80,7 +80,7 @@
       if (chapters.length) options.markers = chapters;
       return api.create(box.dataset.cast, box, options);
     });
-    return details.stockkubePlayer;
+    return details.guiderunnerPlayer;
   }
 
   // Seek to a step: its marker time and a hair more, so the step's command is on screen.
@@ -111,7 +111,7 @@
     });
   }
 
-  window.stockkubeRecordings = { player: player, show: show };
+  window.guiderunnerRecordings = { player: player, show: show };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
