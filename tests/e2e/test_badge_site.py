@@ -67,7 +67,7 @@ def test_the_chapter_badge_tells_the_environment_in_both_languages(tmp_path: Pat
     ) in english
     assert (
         "Vérifié le 29\u00a0novembre\u00a02026</time> avec Docker 20.10.24+dfsg1, "
-        "avec BuildKit et l&#x27;ancien générateur, sur des images .NET 10.0.12 construites "
+        "avec BuildKit et l’ancien générateur, sur des images .NET 10.0.12 construites "
         "localement à la place de celles de Microsoft</p>"
     ) in french
     assert "10.0.401" not in english + french
