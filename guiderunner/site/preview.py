@@ -13,6 +13,7 @@ line 40: output differs" for that page.
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import threading
@@ -294,6 +295,12 @@ def _rebuild(preview: Preview, status: Status, say: Callable[[str], None]) -> No
         preview.rebuild()
     except UsageError as error:
         say(f"rebuild failed: {error}")
-        status.update(state="error", text=f"rebuild failed: {str(error).splitlines()[0]}")
+        status.update(state="error", text=f"rebuild failed: {_reason(str(error))}")
         return
     status.update(generation=int(status.snapshot()["generation"]) + 1)
+
+
+def _reason(message: str) -> str:
+    """The line of a build's error an author acts on: the one naming a page and line, if any."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()] or [message]
+    return next((line for line in lines if re.search(r"\S+\.md:\d+: ", line)), lines[0])

@@ -82,7 +82,7 @@ def test_varying_lines_show_what_ran_masked_and_marked(site: Path) -> None:
     marked = re.findall(r'<span class="runner-varies" title="([^"]*)">([^<]*)</span>', page)
     assert ("Varies from run to run: as the last verified run printed it", "Linux") in marked
     french = _read(site / "fr" / "reader" / "index.html")
-    assert "tel que l&#x27;a affiché la dernière exécution vérifiée" in french
+    assert "tel que l’a affiché la dernière exécution vérifiée" in french
 
 
 def test_skipped_reasons_and_exit_statuses_show_in_both_languages(site: Path) -> None:

@@ -106,10 +106,10 @@ def test_switch_language_copy_and_search_in_french(browser: object, base_url: st
 
 
 INFLECTED = (
-    "réseaux",  # plural (the page says « réseau »)
+    "configurées",  # feminine plural participle (the page says « configuré »)
     "compilés",  # masculine plural participle (« compilée », « compilées »)
     "utilisatrices",  # feminine plural (« utilisateur »)
-    "privés",  # masculine plural (the page says « privé », « privées »)
+    "compressées",  # feminine plural (the page says « compressée »)
     "publiées",  # participle (« publie », « publiée », « publier »)
     "construits",  # participle of an irregular verb (« construit », « construites »)
     "copiées",  # participle (« copie », « copier »)

@@ -150,7 +150,8 @@ class CreateWatch:
         if not isinstance(answer.get(key), str):
             return
         if self.kind == "volume":
-            self._add_volume(answer[key], answer.get("CreatedAt"))
+            labelled = self.recorder.label
+            self._add_volume(answer[key], None if labelled else answer.get("CreatedAt"))
             return
         self.recorder.add(self.kind, answer[key])
         if self.kind == "container":
@@ -180,10 +181,15 @@ class CreateWatch:
         )
         if reply.status in CREATED and isinstance(reply.data, dict):
             self._volumes_before.add(name)
-            self._add_volume(name, reply.data.get("CreatedAt"))
+            self._add_volume(name, None)  # labelled: known by its label
 
     def _add_volume(self, name: str, created: object) -> None:
-        """A volume, with its creation time: the one the page made, not a later namesake."""
+        """A volume, with its creation time: the one the page made, not a later namesake.
+
+        A volume the proxy labelled is recorded without one (`created` None): it is known by its
+        label alone, since creation times have whole seconds and a namesake made in the same
+        second would pass for the page's.
+        """
         entry = {"kind": "volume", "name": name}
         self.recorder.writer.add(entry | ({"created": created} if isinstance(created, str) else {}))
 

@@ -71,3 +71,11 @@ def test_a_port_in_use_is_said_in_one_line_before_any_build(runner, project):
     assert run.status == 3
     assert run.err.startswith(f"runner: cannot listen on 127.0.0.1:{port}:")
     assert not (project / "site").exists(), "nothing built"
+
+
+def test_a_failed_rebuild_names_the_page_and_line_when_the_build_does():
+    from guiderunner.site.preview import _reason
+
+    message = "mkdocs build of the English site failed:\n  docs/a.md:5: unknown directive"
+    assert _reason(message) == "docs/a.md:5: unknown directive"
+    assert _reason("one line only") == "one line only"
