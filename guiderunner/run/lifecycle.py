@@ -16,11 +16,9 @@ Entering a PageRun, in this order:
 7. starts the shell; services start later, from steps.
 
 Each step then runs through `PageRun.step`: observed, filtered, judged, its verdict told to
-the listeners. Leaving the PageRun, however it is left, undoes it all in reverse: services, the
-shell, the box with every process in it (unboxed: every process carrying the session's
-marker), exactly the Docker objects the page made
-(containers, networks, volumes, image tags), the record, the workspace (unless kept). The
-extension points are in guiderunner.run.seams.
+the listeners. Leaving, however it happens, undoes it all in reverse: services, the shell, the
+box with every process in it (unboxed: those carrying the session's marker), exactly the
+Docker objects the page made, the record, the workspace (unless kept). Seams: run.seams.
 """
 
 from __future__ import annotations

@@ -1,28 +1,20 @@
 r"""The page's shell: one interactive bash on a pseudo-terminal, typed into like a reader would.
 
-A command is typed as the reader types it, line by line; each line waits for bash to ask for
-the next one. Bash itself says where it is, through its prompts (run.shell.markers):
-
-- `PS2` (a continuation line is wanted) prints an invisible escape sequence that holds a
-  per-session token; `PS1` starts with a command substitution that writes `$?` to a FIFO
-  only the runner reads, then prints the end sequence. No `PROMPT_COMMAND`, no function,
-  no variable of the runner's: a page's DEBUG trap does not fire on the hook, `set -x`
-  does not trace it, and `$?`, `$_` and `PIPESTATUS` survive it.
-- The output of a command is what the terminal shows between the typed line and the end
-  sequence, without the markers; the prompt (whatever the page made of `PS1`) is not output.
-- The status comes from the FIFO: an end sequence counts only with its status there.
-- The terminal is a reader's: TERM=xterm-256color, history expansion on (`!!`, and
-  `event not found` for a stray `!`), echo turned off again before each typed line
-  (run.shell.modes), line editing too; a program left reading the terminal with no line to
-  type fails within a second (run.shell.starved). `set -e` acts as in a terminal.
-- A line longer than canonical mode holds (4,095 bytes) is typed with the terminal briefly
-  raw (guiderunner.run.shell.terminal). A line left incomplete (bash asks for more after the last
-  line) is cancelled with Ctrl-C: status 2, at once.
-- When the foreground program is an interactive bash without the hooks (`exec bash`, a nested
-  `bash`, an overwritten PS1), the hooks are set again by typing `. RCFILE` into it.
-- The output is rendered as a terminal shows it (run.shell.screen); `Typed.raw` keeps the
-  bytes. A timed-out command is interrupted (Ctrl-C, SIGTERM, SIGKILL to its job); when it
-  was blocked reading the terminal, the error says it was waiting for input.
+A command is typed line by line; each line waits for bash to ask for the next. Bash says
+where it is through its prompts (run.shell.markers): `PS2` prints an invisible sequence with a
+per-session token; `PS1` starts with a command substitution that writes `$?` to a FIFO only
+the runner reads, then prints the end sequence. No `PROMPT_COMMAND`, function or variable of
+the runner's: a page's DEBUG trap does not fire on the hook, `set -x` does not trace it, and
+`$?`, `$_` and `PIPESTATUS` survive it. The output is what the terminal shows between the
+typed line and the end sequence (the prompt is not output); the status comes from the FIFO.
+The terminal is a reader's: TERM=xterm-256color, history expansion on, echo and line editing
+turned off again before each typed line (run.shell.modes); a program left reading the
+terminal with no line to type fails within a second (run.shell.starved). A line longer than
+canonical mode holds is typed with the terminal briefly raw (run.shell.terminal); a line left
+incomplete is cancelled with Ctrl-C (status 2). After `exec bash` or an overwritten PS1 the
+hooks are set again by typing `. RCFILE`. Output is rendered as a terminal shows it
+(run.shell.screen; `Typed.raw` keeps the bytes); a timed-out command gets Ctrl-C, SIGTERM,
+then SIGKILL, and a command blocked reading the terminal is said to wait for input.
 """
 
 from __future__ import annotations
@@ -136,8 +128,7 @@ class ShellSession(Closing):
     ) -> None:
         self.nonce = nonce or new_nonce()
         self._paused = paused or (lambda: 0.0)
-        """Seconds spent waiting on something outside the page (another run's claim): a step's
-        timeout does not count them."""
+        """Seconds spent waiting outside the page (another run's claim): not in any timeout."""
         """The cleanup marker (RUNNER_SESSION); not used to tell when a command ends."""
         self._cwd = cwd
         self._env = dict(env)
