@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from guiderunner.run.box.namespace import remove_layers
-from guiderunner.run.box.processes import kill_session, session_processes
+from guiderunner.run.box.processes import kill_session, process_start, session_processes
 from guiderunner.run.box.workspace import PREFIX as WORKSPACE_PREFIX
 from guiderunner.run.docker.claims import claims_folder, drop_dead
 
@@ -91,15 +91,6 @@ def close_session(folder: Path, nonce: str) -> None:
     """Forget a session that cleaned up after itself."""
     with _record(folder) as data:
         data.setdefault("sessions", {}).pop(nonce, None)
-
-
-def process_start(pid: int) -> str | None:
-    """The start time of a process, in clock ticks since boot, or None when it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return fields[19] if len(fields) > 19 else None
 
 
 def owner_alive(session: Session) -> bool:

@@ -61,3 +61,15 @@ def _alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+def process_start(pid: int) -> str | None:
+    """A process's start time in clock ticks since boot, or None when it is gone.
+
+    With the pid, it names one process for good: a pid is reused, a start time with it is not.
+    """
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return fields[19] if len(fields) > 19 else None

@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from guiderunner.run.box.processes import process_start
+
 WAIT = float(os.environ.get("RUNNER_CLAIM_WAIT") or 600)
 """Seconds a call waits for a name another run holds (the step's own timeout may come first)."""
 POLL = 0.2
@@ -46,15 +48,6 @@ def claims_folder(environ: dict[str, str] | os._Environ[str] = os.environ) -> Pa
     """Where claims live: shared by every run of this user on this machine (`RUNNER_CLAIMS`)."""
     chosen = environ.get("RUNNER_CLAIMS")
     return Path(chosen) if chosen else Path(tempfile.gettempdir()) / f"runner-claims-{os.getuid()}"
-
-
-def process_start(pid: int) -> str | None:
-    """A process's start time in clock ticks since boot, or None when it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return fields[19] if len(fields) > 19 else None
 
 
 class WaitClock:
