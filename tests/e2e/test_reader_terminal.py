@@ -174,3 +174,26 @@ def test_the_line_that_explains_a_failure_is_kept_above_the_tail(runner, tmp_pat
     assert "and 1 earlier line naming an error" in run.out
     assert "2| error: toolchain 'nightly-2099-01-01' is not installed" in run.out
     assert "|   help: line 20" in run.out
+
+
+SILENT_SERVER = (
+    "import socket, time\n"
+    "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n"
+    "print(s.getsockname()[1], flush=True); c, _ = s.accept(); time.sleep(6)\n"
+)
+
+
+def test_a_program_polling_a_socket_is_not_taken_for_one_waiting_for_input(page, runner, tmp_path):
+    """curl polls its socket with stdin left on the terminal: it is not waiting for a reader."""
+    (tmp_path / "silent.py").write_text(SILENT_SERVER)
+    path = page(
+        f"""
+```console
+$ python3 {tmp_path / "silent.py"} > port.txt &
+$ sleep 0.5; curl -s --max-time 3 "http://127.0.0.1:$(cat port.txt)/"; echo "curl gave up: $?"
+curl gave up: 28
+```
+"""
+    )
+    done = runner("verify", "--no-cache", path)
+    assert done.status == 0, done.out

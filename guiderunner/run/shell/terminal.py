@@ -28,6 +28,7 @@ from pathlib import Path
 
 from guiderunner.run.box.namespace import Box
 from guiderunner.run.shell.spawned import session_leader, wait_exit
+from guiderunner.run.shell.waits import watched
 
 ROWS, COLUMNS = 24, 80
 LINE_LIMIT = 4000  # bytes of one canonical-mode line, with room under the kernel's 4,095
@@ -200,6 +201,9 @@ class Terminal:
             call = (proc / "syscall").read_text().split()
             if call and call[0] in READ_SYSCALLS:
                 return str((proc / "fd" / str(int(call[1], 16))).readlink()) == self.tty
+            fds = watched(pid)  # poll/select: the terminal must be among what it waits on
+            if fds is not None:
+                return any(str((proc / "fd" / str(fd)).readlink()) == self.tty for fd in fds)
             waiting = call[0] in POLL_SYSCALLS or (proc / "wchan").read_text() in TTY_WAITS
             return waiting and str((proc / "fd" / "0").readlink()) == self.tty
         except (OSError, ValueError, IndexError):
