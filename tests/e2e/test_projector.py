@@ -72,7 +72,15 @@ class Terminal:
     def flush(self) -> None:
         return None
 
+    def settle(self, quiet: float = 0.3) -> None:
+        """Read what the program still writes until it is quiet: a screen is drawn in pieces.
+
+        Output read here stays in pexpect's buffer, so a later expect still finds it.
+        """
+        self.child.expect([pexpect.TIMEOUT, pexpect.EOF], timeout=quiet)
+
     def rows(self) -> list[str]:
+        self.settle()
         return [str(row) for row in self.screen.compressed_display(rstrip=True)]
 
     def text(self) -> str:
