@@ -77,9 +77,8 @@ def at_once(runs: int, apart: float) -> None:
         for number, proc in enumerate(procs):
             out, _ = proc.communicate()
             wall = time.monotonic() - started[number]
-            print(
-                f"run {number + 1}: exit {proc.returncode} in {wall:.0f} s: {out.strip().splitlines()[-1]}"
-            )
+            last = out.strip().splitlines()[-1] if out.strip() else ""
+            print(f"run {number + 1}: exit {proc.returncode} in {wall:.0f} s: {last}")
     print("left behind:", leftovers())
 
 
