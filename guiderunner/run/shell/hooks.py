@@ -1,9 +1,8 @@
 """How the runner hears from the page's bash: the prompt hooks' markers and the `$?` FIFO.
 
-The hooks (where they live and why) are run.shell.markers. `Channel.wait_prompt` turns the
-terminal stream and the FIFO into events; the bytes between a typed line and the next end
-marker are the command's output; the prompt that follows is taken in before the next line
-is typed (bash is seen reading its next line on the terminal, in /proc, by then).
+The hooks are run.shell.markers. `Channel.wait_prompt` turns the terminal stream and the FIFO
+into events; the bytes between a typed line and the next end marker are the command's output;
+the prompt that follows is taken in before the next line is typed.
 """
 
 from __future__ import annotations
@@ -89,7 +88,8 @@ class Channel:
         at_prompt, suspect = not self._typed, self._may_edit
         self._finish_prompt()
         reader = self._terminal.foreground() if at_prompt and suspect else None
-        if reader is not None and interactive_bash(cmdline(reader)) and modes.edits_lines(reader):
+        bash = reader is not None and interactive_bash(cmdline(reader))
+        if bash and reader and modes.settled(reader, deadline) and modes.edits_lines(reader):
             self._may_edit = False
             self.type_line(modes.EDITING_OFF, deadline)  # a line of its own, output dropped
             self.wait_prompt(deadline)

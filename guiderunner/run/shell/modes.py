@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import termios
+import time
 from pathlib import Path
 
 from guiderunner.run.shell.terminal import Terminal
@@ -56,6 +57,24 @@ def edits_lines(pid: int) -> bool:
 
 
 _WAITS = {"7", "23", "270", "271"}  # x86-64 poll, select, pselect6, ppoll
+
+
+def settled(pid: int, deadline: float) -> bool:
+    """Wait (a second at most) until bash `pid` waits for its input, read() or readline's wait.
+
+    Its end marker is printed before it gets there; asked too early, `edits_lines` would see
+    a bash still drawing its prompt and take line editing for off. True: it is there.
+    """
+    end = min(deadline, time.monotonic() + 1.0)
+    while time.monotonic() < end:
+        try:
+            call = Path(f"/proc/{pid}/syscall").read_text(encoding="ascii").split()
+        except OSError:
+            return False
+        if call[:1] and (call[0] in _WAITS or call[:2] == ["0", "0x0"]):
+            return True
+        time.sleep(0.002)
+    return False
 
 
 def stderr_here(terminal: Terminal) -> bool:
