@@ -21,12 +21,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTER = ROOT / "docs" / "create-docker-images.md"
-TAGS = ("stockdata:", "stockweb:", "stockkube/", "localhost:15104/")
+TAGS = ("stockdata:", "stockweb:", "stockkube/stockdata", "stockkube/stockweb", "localhost:15104/")
 
 
 def verify(*args: str, state: Path) -> subprocess.Popen[str]:
     """`python -m guiderunner verify ARGS` with its own XDG state (records, claims stay shared)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_STATE_HOME": str(state)}
+    # docs/run-in-ci.md runs `runner` itself, as ./dev main lets it: this Python's runner.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return subprocess.Popen(
         [sys.executable, "-m", "guiderunner", "verify", "--no-cache", *args],
         cwd=ROOT,
@@ -83,8 +85,8 @@ def at_once(runs: int, apart: float) -> None:
 
 
 def jobs() -> None:
-    """`verify -j 1` then `-j 2` over the guide's English pages."""
-    pages = sorted(str(p) for p in (ROOT / "docs").glob("*.md"))
+    """`verify -j 1` then `-j 2` over the guide's English pages that have steps."""
+    pages = sorted(str(p) for p in (ROOT / "docs").glob("*.md") if "```console" in p.read_text())
     with tempfile.TemporaryDirectory() as scratch:
         for count in (1, 2):
             begun = time.monotonic()
