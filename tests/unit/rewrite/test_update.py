@@ -206,7 +206,9 @@ def test_status_only_commands_and_errors_are_untouched(page, runner):
 def test_a_service_output_is_updated_under_its_command(page, runner):
     text = (
         '<!-- runner: service=s ready="^ready" -->\n```console\n'
-        "$ echo ready; echo second; sleep 60\nready\nwrong\n...\n```\n\n<!-- runner: stop=s -->\n"
+        # One write, so that the stop cannot come between the two lines on a loaded machine.
+        "$ printf 'ready\\nsecond\\n'; sleep 60\nready\nwrong\n...\n```\n\n"
+        "<!-- runner: stop=s -->\n"
     )
     path = page(text)
     run = runner("update", path)
