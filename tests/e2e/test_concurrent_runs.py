@@ -79,7 +79,7 @@ $ docker run -d --name {name}-web -p 127.0.0.1:{port}:5000 {REGISTRY_TAG} 2>&1 |
         done = runner("verify", "--no-cache", page(text))
         assert done.status == 0, done.out
     finally:
-        docker("rm", "-f", holder)
+        docker("rm", "-f", "-v", holder)  # the registry image declares a volume
     assert not exists("container", f"{name}-web")
 
 

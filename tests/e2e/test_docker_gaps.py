@@ -209,3 +209,27 @@ $ docker system prune -af --volumes > /dev/null 2>&1; echo $?
         assert exists(kind, user), f"the user's {kind} was pruned"
     for tag in (f"{user}:1", f"{user}:built", BASE_TAG):
         assert exists("image", tag), f"the user's image {tag} was pruned"
+
+
+@pytest.mark.parametrize("builder", ["legacy", "buildkit"])
+def test_a_build_leaves_no_untagged_image(engine, page, runner, name, builder):
+    """A build without -t leaves its image untagged: the page made it, the page removes it."""
+    before = set(docker("images", "-q", "--no-trunc", "--filter", "dangling=true").stdout.split())
+    text = f"""
+```dockerfile title="Dockerfile"
+FROM {BASE_TAG}
+RUN echo {name} second > /second
+```
+
+```console
+$ docker build -t {name}:1 . > /dev/null 2>&1 && echo built
+built
+$ sed -i 's/second/{builder}/' Dockerfile && docker build . > /dev/null 2>&1 && echo untagged
+untagged
+```
+"""
+    done = runner("verify", "--no-cache", "--builder", builder, page(text))
+    assert done.status == 0, done.out
+    after = set(docker("images", "-q", "--no-trunc", "--filter", "dangling=true").stdout.split())
+    assert after - before == set()
+    assert not exists("image", f"{name}:1")

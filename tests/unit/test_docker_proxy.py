@@ -25,7 +25,7 @@ from guiderunner.run.docker import made_images
 from guiderunner.run.docker import scope as docker_scope
 from guiderunner.run.docker import watch as docker_watch
 from guiderunner.run.docker.api import Engine
-from guiderunner.run.docker.made_images import UnnamedWatch
+from guiderunner.run.docker.made_images import BuildWatch, UnnamedWatch
 from guiderunner.run.docker.owned import DockerOwnership, Removal
 from guiderunner.run.docker.proxy import DockerProxy
 from guiderunner.run.docker.record import LABEL, RecordWriter, TagChange, read_record
@@ -278,6 +278,9 @@ def test_the_tags_a_call_may_move(target: str, refs: tuple[str, ...], tmp_path: 
     watch = recorder.watch("POST", target)
     if isinstance(watch, UnnamedWatch):  # a commit: its image may be untagged, read in its answer
         assert watch.named == refs
+    elif isinstance(watch, BuildWatch):  # a build: its tags, and the untagged images it names
+        assert isinstance(watch.tags, docker_watch.TagWatch)
+        assert watch.tags.refs == refs
     else:
         assert (watch.refs if isinstance(watch, docker_watch.TagWatch) else ()) == refs
 

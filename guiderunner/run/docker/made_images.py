@@ -1,5 +1,7 @@
 """Images a call makes under names it does not give beforehand: load, import, commit, pull -a.
 
+And a build's untagged images (BuildWatch).
+
 `docker load` learns its tags from the archive, `docker pull -a` from the registry, and
 `docker import` and `docker commit` without a repository make an image with no tag at all. So
 the watch notes every tag and image id on the engine before the call, and after it writes into
@@ -12,6 +14,7 @@ loses what it made from the record (its tags are known only after it), not the r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -27,6 +30,16 @@ class Recorder(Protocol):
 
     def add(self, kind: str, name: str) -> None:
         """Record one object the page made."""
+
+
+class Watched(Protocol):
+    """A watch another one wraps (watch.Watch, said again here: watch.py imports this module)."""
+
+    def before(self, body: object) -> object:
+        """Before the call."""
+
+    def after(self, status: int, answer: object) -> None:
+        """After the call."""
 
 
 LOADED = "Loaded image: "
@@ -116,3 +129,52 @@ class UnnamedWatch:
                 if (ref := normal_ref(str(tag))) is not None:
                     tags[ref] = str(image.get("Id"))
         return tags, ids
+
+
+BUILT = re.compile(r"^(?: ---> |Successfully built |sha256:)([0-9a-f]{12,64})$", re.M)
+"""The legacy builder names each image it makes (every step's, each stage's last, the result;
+with `-q`, only the result)."""
+
+
+@dataclass(slots=True)
+class BuildWatch:
+    """Build: its tags as TagWatch records them, and the images it leaves with no tag.
+
+    A build without `-t` leaves its result untagged, and the legacy builder leaves each earlier
+    stage's last image so. Only images the build's own answer names are taken (`---> id`,
+    BuildKit's `aux` ID), and only those still untagged and on top (no image built on them).
+    """
+
+    recorder: Recorder
+    tags: Watched
+    """The build's tags, watched as any tag move is (watch.TagWatch)."""
+    needs_body: bool = False
+
+    _existing: set[str] = field(default_factory=set)
+
+    def before(self, body: object) -> object:
+        """Record each tag's image; note every image there is (a cache hit names one not made)."""
+        reply = self.recorder.engine.call("GET", "/images/json", {"all": "1"})
+        images = reply.data if isinstance(reply.data, list) else []
+        self._existing = {str(i.get("Id")) for i in images if isinstance(i, dict)}
+        return self.tags.before(body)
+
+    def after(self, status: int, answer: object) -> None:
+        """Record the tags, then each untagged image the build named."""
+        self.tags.after(status, answer)
+        named: set[str] = set()
+        for item in answer if isinstance(answer, list) else []:
+            if isinstance(item, dict):
+                named |= set(BUILT.findall(str(item.get("stream") or "")))
+                aux = item.get("aux")
+                if isinstance(aux, dict) and str(aux.get("ID", "")).startswith("sha256:"):
+                    named.add(str(aux["ID"]).removeprefix("sha256:"))
+        if not named:
+            return
+        engine = self.recorder.engine
+        reply = engine.call("GET", "/images/json", {"filters": '{"dangling": ["true"]}'})
+        for image in reply.data if isinstance(reply.data, list) else []:
+            full = str(image.get("Id", "")) if isinstance(image, dict) else ""
+            made = full not in self._existing
+            if made and any(full.removeprefix("sha256:").startswith(s) for s in named):
+                self.recorder.add("image", full)

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from guiderunner.run.docker.api import Engine, normal_ref
 from guiderunner.run.docker.claims import Claims
-from guiderunner.run.docker.made_images import UnnamedWatch, unnamed_kind
+from guiderunner.run.docker.made_images import BuildWatch, UnnamedWatch, unnamed_kind
 from guiderunner.run.docker.record import LABEL, RecordWriter
 from guiderunner.run.docker.scope import VERSIONED, scoped
 
@@ -70,6 +70,8 @@ class Recorder:
         if (push := IMAGE_PUSH.match(path)) and (ref := normal_ref(push[1], _one(query, "tag"))):
             return PushWatch(self, ref)
         refs = _moved_refs(path, query)
+        if path == "/build":
+            return BuildWatch(self, TagWatch(self, self._claimed(refs)))
         return TagWatch(self, self._claimed(refs)) if refs else None
 
     def claim(self, keys: list[str]) -> None:
