@@ -6,6 +6,7 @@ benchmark from rotting as the runner changes under it.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,8 @@ from tests.conftest import ROOT
 def test_the_benchmark_runs_in_short_mode(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--short", "--out", str(tmp_path)],
+        # The shells it compares with (plain bash, prysk's, byexample's) keep a history in HOME.
+        env={**os.environ, "HOME": str(tmp_path / "home")},
         capture_output=True,
         text=True,
         timeout=240,
