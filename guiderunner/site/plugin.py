@@ -34,7 +34,7 @@ from guiderunner.settings import (
 )
 from guiderunner.site.additions import stale_notice, stemmed_search
 from guiderunner.site.badge import relabel
-from guiderunner.site.console import finish_html, present
+from guiderunner.site.console import finish_html, present, shown_blocks
 from guiderunner.site.error_page import root_error_page, translated_error_page
 from guiderunner.site.markup import (
     insert_after_title,
@@ -96,7 +96,11 @@ def _present_console(markdown: str, page: Page, config: MkDocsConfig) -> str:
     try:
         return present(markdown, runs, strings_of(config.extra).console, placeholders)
     except GuideError as error:
-        raise PluginError(f"{page.file.src_uri}:{error.line}: {error.message}") from None
+        raise _page_error(page, error) from None
+
+
+def _page_error(page: Page, error: GuideError) -> PluginError:
+    return PluginError(f"{page.file.src_uri}:{error.line}: {error.message}")
 
 
 def _runner_setting(config: MkDocsConfig, key: str) -> Any:
@@ -170,7 +174,15 @@ class RunnerPlugin(BasePlugin[RunnerConfig]):  # type: ignore[no-untyped-call]
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        """Run the page's Markdown through MARKDOWN_STEPS."""
+        """Run the page's Markdown through MARKDOWN_STEPS, once it is known to parse.
+
+        The steps insert lines under the title, so a bad directive found after them would be
+        named by a line the author's file does not have: the page as written is parsed first.
+        """
+        try:
+            shown_blocks(markdown)
+        except GuideError as error:
+            raise _page_error(page, error) from None
         for step in MARKDOWN_STEPS:
             markdown = step(markdown, page, config)
         return markdown
