@@ -144,7 +144,7 @@ def cited_paths() -> list[str]:
 def shown_commands() -> list[str]:
     """Every `runner ...` command the page shows, synopses with [choices] or `|` left out."""
     found = [a or b for a, b in SHOWN.findall(PAGE.read_text(encoding="utf-8"))]
-    return sorted({c.split("  #")[0].strip() for c in found if not re.search(r"[[|]|\.\.\.", c)})
+    return sorted({c.split("  #")[0].strip() for c in found if not re.search(r"[\[|]|\.\.\.", c)})
 
 
 @pytest.mark.parametrize("path", cited_paths())
