@@ -233,3 +233,71 @@ untagged
     after = set(docker("images", "-q", "--no-trunc", "--filter", "dangling=true").stdout.split())
     assert after - before == set()
     assert not exists("image", f"{name}:1")
+
+
+def all_image_ids() -> set[str]:
+    return set(docker("images", "-a", "-q", "--no-trunc").stdout.split())
+
+
+MULTI_STAGE = """
+```dockerfile title="Dockerfile"
+FROM {base} AS build
+RUN echo {name} {stamp} > /made
+RUN cp /made /made.2
+FROM build AS test
+RUN cat /made.2
+FROM {base}
+COPY --from=build /made.2 /made
+```
+"""
+
+
+def test_a_legacy_multi_stage_build_leaves_none_of_its_layers(engine, page, runner, name):
+    """The legacy builder makes an image per step; once the page's tag is gone, its stages'
+    layers must go too (each new one is the page's), not stay behind as dangling images."""
+    before = all_image_ids()
+    stamp = time.time_ns()  # layers no earlier run has: all of them are this page's
+    text = MULTI_STAGE.format(base=BASE_TAG, name=name, stamp=stamp) + (
+        f"\n```console\n$ docker build -t {name}:1 . > /dev/null 2>&1 && echo built\nbuilt\n"
+        f"$ docker build --target test -t {name}:test . > /dev/null 2>&1 && echo test\ntest\n"
+        "```\n"
+    )
+    done = runner("verify", "--no-cache", "--builder", "legacy", page(text))
+    assert done.status == 0, done.out
+    left = all_image_ids() - before
+    assert left == set(), f"{len(left)} images of the page's build stayed"
+
+
+def test_the_users_own_legacy_build_cache_outlives_a_page_that_reuses_it(
+    engine, page, runner, name, tmp_path
+):
+    """Layers that existed before the page (the user's cache) are not the page's to remove,
+    even when the page's build reuses them and its own layers are built on top."""
+    stamp = time.time_ns()
+    dockerfile = MULTI_STAGE.format(base=BASE_TAG, name=name, stamp=stamp)
+    body = dockerfile.split('```dockerfile title="Dockerfile"\n')[1].split("```")[0]
+    (tmp_path / "user").mkdir()
+    (tmp_path / "user" / "Dockerfile").write_text(body)
+    env = {**os.environ, "DOCKER_BUILDKIT": "0"}
+    built = subprocess.run(
+        ["docker", "build", "-q", "--target", "build", "-t", f"{name}-user:1", "."],
+        cwd=tmp_path / "user",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    try:
+        before = all_image_ids()
+        text = dockerfile + (
+            f"\n```console\n$ docker build -t {name}:1 . > /dev/null 2>&1 && echo built\n"
+            "built\n```\n"
+        )
+        done = runner("verify", "--no-cache", "--builder", "legacy", page(text))
+        assert done.status == 0, done.out
+        after = all_image_ids()
+        assert before - after == set(), "the user's cached layers were removed"
+        assert after - before == set(), "the page's own layers stayed"
+    finally:
+        docker("rmi", f"{name}-user:1")

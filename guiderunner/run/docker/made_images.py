@@ -138,11 +138,14 @@ with `-q`, only the result)."""
 
 @dataclass(slots=True)
 class BuildWatch:
-    """Build: its tags as TagWatch records them, and the images it leaves with no tag.
+    """Build: its tags as TagWatch records them, and every image it made.
 
-    A build without `-t` leaves its result untagged, and the legacy builder leaves each earlier
-    stage's last image so. Only images the build's own answer names are taken (`---> id`,
-    BuildKit's `aux` ID), and only those still untagged and on top (no image built on them).
+    The legacy builder makes an image per step and names each (`---> id`); a build without
+    `-t` leaves its result untagged (BuildKit names it in its `aux` ID). Each image the answer
+    names that did not exist before the build is the page's, recorded in the order the build
+    made it, parents first: once the page's tags are gone, they are removed children first
+    (owned.py), so no stage's layers stay behind as dangling images. An image that existed
+    before (a cache hit on the user's layers) is never recorded.
     """
 
     recorder: Recorder
@@ -154,27 +157,29 @@ class BuildWatch:
 
     def before(self, body: object) -> object:
         """Record each tag's image; note every image there is (a cache hit names one not made)."""
-        reply = self.recorder.engine.call("GET", "/images/json", {"all": "1"})
-        images = reply.data if isinstance(reply.data, list) else []
-        self._existing = {str(i.get("Id")) for i in images if isinstance(i, dict)}
+        self._existing = set(self._images())
         return self.tags.before(body)
 
     def after(self, status: int, answer: object) -> None:
-        """Record the tags, then each untagged image the build named."""
+        """Record the tags, then each image the build named and made, parents first."""
         self.tags.after(status, answer)
-        named: set[str] = set()
+        named: list[str] = []
         for item in answer if isinstance(answer, list) else []:
             if isinstance(item, dict):
-                named |= set(BUILT.findall(str(item.get("stream") or "")))
+                named += BUILT.findall(str(item.get("stream") or ""))
                 aux = item.get("aux")
                 if isinstance(aux, dict) and str(aux.get("ID", "")).startswith("sha256:"):
-                    named.add(str(aux["ID"]).removeprefix("sha256:"))
+                    named.append(str(aux["ID"]).removeprefix("sha256:"))
         if not named:
             return
-        engine = self.recorder.engine
-        reply = engine.call("GET", "/images/json", {"filters": '{"dangling": ["true"]}'})
-        for image in reply.data if isinstance(reply.data, list) else []:
-            full = str(image.get("Id", "")) if isinstance(image, dict) else ""
-            made = full not in self._existing
-            if made and any(full.removeprefix("sha256:").startswith(s) for s in named):
-                self.recorder.add("image", full)
+        made = [full for full in self._images() if full not in self._existing]
+        for short in dict.fromkeys(named):
+            for full in made:
+                if full.removeprefix("sha256:").startswith(short):
+                    self.recorder.add("image", full)
+
+    def _images(self) -> list[str]:
+        """Every image id on the engine, layers included."""
+        reply = self.recorder.engine.call("GET", "/images/json", {"all": "1"})
+        images = reply.data if isinstance(reply.data, list) else []
+        return [str(i.get("Id")) for i in images if isinstance(i, dict)]

@@ -8,8 +8,9 @@
 and after a SIGKILL, in a fresh process: `remove_recorded(record_path)`.
 
 Removal order: containers (forced, with their anonymous volumes), networks, volumes, then tags,
-each tag deleted (`noprune`: layers stay as build cache) or, when the page moved a tag that
-existed before it, put back on the image it named, then untagged images the page made.
+each tag deleted (`noprune`: layers that are not the page's stay) or, when the page moved a tag
+that existed before it, put back on the image it named, then the images the page made and left
+untagged (a build's new layers among them, children first).
 Besides the record, objects carrying the session label are removed too: that covers a create
 whose answer came after the runner died. A volume goes only while it is the one the page made
 (its label or recorded creation time). What cannot be removed is named in a warning on stderr
@@ -139,7 +140,7 @@ def remove_recorded(record_path: Path) -> Removal:
     for change in recorded.tags:
         done, problem = _restore_tag(engine, change)
         _tally(f"tag {change.ref}", problem if problem or done else None, removed, failed)
-    for image in recorded.images:
+    for image in reversed(recorded.images):  # a build's layers: children before parents
         _tally(f"image {image}", _remove_image(engine, image), removed, failed)
     if not failed:
         record_path.unlink(missing_ok=True)
@@ -227,9 +228,18 @@ def _remove_image(engine: Engine, image: str) -> str | None:
         reply = engine.call("DELETE", f"/images/{quote(image, safe=':')}", {"noprune": "1"})
     except EngineError as error:
         return f": {error}"
-    if reply.status == http.client.NOT_FOUND:
-        return None
+    if reply.status == http.client.NOT_FOUND or (
+        reply.status == http.client.CONFLICT and _has_children(engine, image)
+    ):
+        return None  # gone, or somebody built on it since: theirs too now
     return "" if reply.status in GONE else f": {_reason(reply.status, reply.data)}"
+
+
+def _has_children(engine: Engine, image: str) -> bool:
+    """Is some image built on this one (a layer of somebody else's build)?"""
+    reply = engine.call("GET", "/images/json", {"all": "1"})
+    images = reply.data if isinstance(reply.data, list) else []
+    return any(isinstance(i, dict) and i.get("ParentId") == image for i in images)
 
 
 def _restore_tag(engine: Engine, change: TagChange) -> tuple[bool, str]:
