@@ -70,6 +70,7 @@ def page_options(
     from guiderunner.run.lifecycle import PageOptions
     from guiderunner.run.seams import Extensions
     from guiderunner.run.secrets import SecretMask, secret_values
+    from guiderunner.store.cache import probe_memo
 
     given = {name: settings.placeholders[name] for name in settings.placeholders}
     known = {**os.environ, **settings.env, **given, **_as_variables(given)}
@@ -85,7 +86,7 @@ def page_options(
         extensions=Extensions(
             environment=(scratch_home,),
             output_filters=(mask,),
-            docker_environment=(BuilderLayer(settings.builder),),
+            docker_environment=(BuilderLayer(settings.builder, probe_memo(os.environ)),),
             listeners=tuple(listeners),
         ),
     )
