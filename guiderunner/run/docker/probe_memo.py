@@ -89,7 +89,7 @@ def keep(memo: Path, key: str, answer: Answer) -> None:
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 json.dump(entries, out)
-            os.replace(name, memo)
+            Path(name).replace(memo)
         finally:
             Path(name).unlink(missing_ok=True)
 
