@@ -100,7 +100,12 @@ def _as_variables(values: Mapping[str, str]) -> dict[str, str]:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    """The settings: the given or nearest mkdocs.yml, then the environment, then the options."""
+    """The settings: the given or nearest mkdocs.yml, then the environment, then the options.
+
+    The parsed mkdocs.yml is kept in the runner's cache folder while its text is unchanged.
+    """
+    from guiderunner.store.cache import cache_dir
+
     config = args.config
     if config is not None and not config.is_file():
         raise UsageError(f"no such configuration file: {config}")
@@ -111,6 +116,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         timeout=args.timeout,
         given=_assignments(args.set),
         builder=getattr(args, "builder", None),
+        memo=cache_dir(os.environ),
     )
 
 

@@ -42,7 +42,7 @@ from guiderunner.run.box.preflight import DEFAULT_HOST, check_machine, engine_an
 from guiderunner.run.box.processes import kill_session
 from guiderunner.run.box.workspace import scratch_workspace
 from guiderunner.run.docker import ownership as docker
-from guiderunner.run.docker.claims import WAITING
+from guiderunner.run.docker.wait_clock import WAITING
 from guiderunner.run.page_secrets import learn_literal_secrets, learn_secrets
 from guiderunner.run.seams import EnvironmentLayer, Extensions
 from guiderunner.run.secrets import SecretMask

@@ -186,7 +186,6 @@ def page_weights(pages: Iterable[str], durations: Mapping[str, float]) -> dict[s
     return {p: known.get(p, fallback) for p in pages}
 
 
-
 def _median_low(values: list[int]) -> int:
     """statistics.median_low, imported here: planning a run without shards does not need it."""
     import statistics
