@@ -5,7 +5,7 @@ the common case, with the runner's cache folder warm), against a fake engine tha
 connections and a fake `docker` first on PATH that logs every call. What a start-up must not
 pay for: the Docker proxy and HTTP (the page never calls Docker), the second Markdown parser,
 PyYAML once mkdocs.yml was read, the client probes once they were asked, `-j`, shards' statistics,
-and every other sub-command.
+the alignment of a failed step's output, and every other sub-command.
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ NEVER = (
     "http.client",
     "concurrent.futures",
     "guiderunner.run.side_by_side",
+    "guiderunner.match.align",
+    "guiderunner.match.hunks",
     "pickle",
     "statistics",
     "platform",
