@@ -6,6 +6,7 @@ the median over the runs, in milliseconds. The phases overlap where one calls an
 (`page start` holds the Docker ownership, the environment, the box and the shell).
 
     python bench/startup_split.py --runs 9
+    python bench/startup_split.py --checkout ../old   # the same split of another checkout
 """
 
 from __future__ import annotations
@@ -67,14 +68,14 @@ sys.stderr.write(json.dumps(spent) + "\\n")
 """
 
 
-def split(runs: int) -> dict[str, float]:
-    """Median milliseconds of each phase over `runs` fresh interpreters."""
+def split(runs: int, checkout: Path) -> dict[str, float]:
+    """Median milliseconds of each phase over `runs` fresh interpreters of `checkout`."""
     found: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         (work / "page.md").write_text(PAGE, encoding="utf-8")
         (work / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
-        env = environment(HERE.parent, work)
+        env = environment(checkout, work)
         argv = [sys.executable, "-c", PROBE, json.dumps(PHASES)]
         for index in range(runs + 1):
             done = subprocess.run(
@@ -92,7 +93,9 @@ def split(runs: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
-    medians = split(parser.parse_args().runs)
+    parser.add_argument("--checkout", type=Path, default=HERE.parent)
+    args = parser.parse_args()
+    medians = split(args.runs, args.checkout.resolve())
     for name in ("imports (cli, verify, the run)", *(p[0] for p in PHASES), "the command, in all"):
         print(f"{medians.get(name, 0.0):7.1f} ms  {name}")
 
