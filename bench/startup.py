@@ -4,8 +4,12 @@ Pairs alternate (runner then prysk, prysk then runner, ...) so a burst of load o
 hits both alike; the figure is the median of each tool and the ratio of the medians.
 
     python bench/startup.py                       # 15 pairs, this checkout
-    python bench/startup.py --checkout ../main    # another checkout's runner (the "before")
+    python bench/startup.py --checkout ../main    # another checkout's runner
+    python bench/startup.py --before ../old       # this one and the "before", in the same rounds
     python bench/startup.py --imports             # also: what `-X importtime` says verify imports
+
+Both run as installed console scripts (`runner`, `prysk`), the page's mkdocs.yml and the
+runner's cache folder warm from one untimed run each, as a reader's second run finds them.
 """
 
 from __future__ import annotations
@@ -46,56 +50,78 @@ def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
     return took
 
 
-def pairs(checkout: Path, count: int) -> tuple[list[float], list[float]]:
+def runner_command() -> list[str]:
+    """The `runner` console script beside this Python, as prysk is run by its own script.
+
+    Its `from guiderunner.cli import entry` finds the checkout first on PYTHONPATH. Without
+    the script (a checkout not installed), `python -m guiderunner`, which pays for runpy too.
+    """
+    script = Path(sys.executable).with_name("runner")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "guiderunner"]
+
+
+def rounds(checkouts: list[Path], count: int) -> tuple[list[list[float]], list[float]]:
+    """Wall times of each checkout's runner and of prysk, in `count` rounds of rotated order."""
     prysk = Path(sys.executable).with_name("prysk")
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         (work / "page.md").write_text(PAGE, encoding="utf-8")
         (work / "one.t").write_text(TEST, encoding="utf-8")
         (work / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
-        env = environment(checkout, work)
-        runner = [sys.executable, "-m", "guiderunner", "verify", "--no-cache", "page.md"]
-        checks = [str(prysk), "-q", "one.t"]
-        timed(runner, work, env), timed(checks, work, env)  # warm the page cache of both
-        ours: list[float] = []
+        runner = [*runner_command(), "verify", "--no-cache", "page.md"]
+        runs: list[tuple[list[str], dict[str, str], list[float]]] = [
+            (runner, environment(checkout, work / f"cache-{n}"), [])
+            for n, checkout in enumerate(checkouts)
+        ]
         theirs: list[float] = []
+        runs.append(([str(prysk), "-q", "one.t"], environment(checkouts[0], work), theirs))
+        for argv, env, _ in runs:
+            timed(argv, work, env)  # warm the page cache, mkdocs.yml's and the runner's cache
         for index in range(count):
-            order = [(runner, ours), (checks, theirs)]
-            for argv, times in order if index % 2 == 0 else reversed(order):
+            shift = index % len(runs)
+            for argv, env, times in runs[shift:] + runs[:shift]:
                 times.append(timed(argv, work, env))
-    return ours, theirs
+    return [times for _, _, times in runs[:-1]], theirs
 
 
 def imports(checkout: Path) -> list[str]:
-    """The modules `runner verify` of a one-command page imports, slowest first (cumulative)."""
+    """The modules a warm `runner verify` of a one-command page imports, slowest first."""
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         (work / "page.md").write_text(PAGE, encoding="utf-8")
         (work / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
         env = environment(checkout, work)
         argv = [sys.executable, "-X", "importtime", "-m", "guiderunner", "verify", "--no-cache"]
-        done = subprocess.run(
-            [*argv, "page.md"], cwd=work, env=env, capture_output=True, text=True, check=False
-        )
+        for _ in range(2):  # the second start is the one measured: its cache folder is warm
+            done = subprocess.run(
+                [*argv, "page.md"], cwd=work, env=env, capture_output=True, text=True, check=False
+            )
     rows = [line.split("|") for line in done.stderr.splitlines() if line.startswith("import time:")]
+    top = sum(int(r[1]) for r in rows[1:] if not r[2].startswith("  "))
     ours = [(int(r[1]), r[2].strip()) for r in rows[1:] if r[2].strip().startswith("guiderunner")]
-    return [f"{us / 1000:7.1f} ms  {name}" for us, name in sorted(ours, reverse=True)]
+    lines = [f"{us / 1000:7.1f} ms  {name}" for us, name in sorted(ours, reverse=True)]
+    return [f"{top / 1000:7.1f} ms  every import (importtime's own cost included)", *lines]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checkout", type=Path, default=HERE.parent)
+    parser.add_argument(
+        "--before", type=Path, help="another checkout timed in the same rounds (the before)"
+    )
     parser.add_argument("--pairs", type=int, default=15)
     parser.add_argument("--imports", action="store_true")
     args = parser.parse_args()
-    ours, theirs = pairs(args.checkout.resolve(), args.pairs)
-    runner_ms, prysk_ms = statistics.median(ours) * 1000, statistics.median(theirs) * 1000
-    print(f"checkout {args.checkout.resolve()}, {args.pairs} alternating pairs, median:")
-    print(f"  runner verify  {runner_ms:6.0f} ms")
+    checkouts = [args.checkout.resolve(), *([args.before.resolve()] if args.before else [])]
+    ours, theirs = rounds(checkouts, args.pairs)
+    prysk_ms = statistics.median(theirs) * 1000
+    print(f"{args.pairs} rounds, order rotated each round, median wall time:")
+    for checkout, times in zip(checkouts, ours, strict=True):
+        runner_ms = statistics.median(times) * 1000
+        print(f"  runner verify  {runner_ms:6.0f} ms  {runner_ms / prysk_ms:5.2f}x  {checkout}")
     print(f"  prysk          {prysk_ms:6.0f} ms")
-    print(f"  ratio          {runner_ms / prysk_ms:6.2f}x")
     if args.imports:
-        print("\n".join(imports(args.checkout.resolve())[:15]))
+        print("\n".join(imports(args.checkout.resolve())[:16]))
 
 
 if __name__ == "__main__":

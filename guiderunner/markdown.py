@@ -8,6 +8,7 @@ the same way, because they all read it here.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -15,8 +16,6 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
-from mdit_py_plugins.deflist import deflist_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
 
 __all__ = [
     "DIRECTIVE",
@@ -36,14 +35,25 @@ DIRECTIVE = re.compile(r"^\s*<!--\s*runner:(?P<body>.*)$", re.MULTILINE)
 # skipped, which keeps long pages fast. Inline tokens still carry their source text. It knows
 # admonitions, as the site does, so a fence inside one is found where the reader sees it.
 _blocks = MarkdownIt("commonmark").disable(["inline", "text_join"]).use(admon_plugin)
-# Prose as the site renders it: the extensions mkdocs.yml turns on.
-_prose = (
-    MarkdownIt("commonmark")
-    .enable("table")
-    .use(front_matter_plugin)
-    .use(admon_plugin)
-    .use(deflist_plugin)
-)
+
+
+@functools.cache
+def _prose() -> MarkdownIt:
+    """Prose as the site renders it: the extensions mkdocs.yml turns on.
+
+    Built on first use: `runner verify` reads only the block structure, and does not pay for
+    this second parser and its plugins.
+    """
+    from mdit_py_plugins.deflist import deflist_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    return (
+        MarkdownIt("commonmark")
+        .enable("table")
+        .use(front_matter_plugin)
+        .use(admon_plugin)
+        .use(deflist_plugin)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +77,12 @@ def block_tokens(text: str) -> list[Token]:
 
 def prose_tokens(text: str) -> list[Token]:
     """The page's tokens with inline parsing and the site's extensions: what i18n reads."""
-    return _prose.parse(text)
+    return _prose().parse(text)
 
 
 def inline_tokens(text: str) -> list[Token]:
     """The inline tokens of one line of Markdown (text, code, links, breaks)."""
-    return _prose.parseInline(text)[0].children or []
+    return _prose().parseInline(text)[0].children or []
 
 
 def directive_lines(text: str) -> tuple[tuple[int, int], ...]:
@@ -94,7 +104,7 @@ def headings(text: str) -> tuple[Heading, ...]:
     >>> [h.title for h in headings("# Title\n```\n# not a heading\n```\nSub\n---\n")]
     ['Title', 'Sub']
     """
-    tokens = _prose.parse(text)
+    tokens = _prose().parse(text)
     return tuple(
         Heading(opener.map[0] + 1, opener.map[1], int(opener.tag[1:]), inline.content.strip())
         for opener, inline in itertools.pairwise(tokens)

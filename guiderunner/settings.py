@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from guiderunner.config_memo import remembered
 from guiderunner.errors import UsageError, not_utf8
 from guiderunner.setting_values import (
     choice,
@@ -185,10 +186,11 @@ def load_settings(
     timeout: str | float | None = None,
     given: Mapping[str, str] | None = None,
     builder: str | None = None,
+    memo: Path | None = None,
 ) -> Settings:
-    """Resolve the settings: mkdocs.yml < environment (RUNNER_*) < arguments."""
+    """Resolve the settings: mkdocs.yml (parsed once per text: `memo`) < RUNNER_* < arguments."""
     env = dict(os.environ if environ is None else environ)
-    entry, docs = _runner_entry(config) if config is not None else ({}, "docs")
+    entry, docs = _runner_entry(config, memo) if config is not None else ({}, "docs")
     root = config.parent if config is not None else Path.cwd()
     chosen_sample = sample or env.get("RUNNER_SAMPLE") or entry.get("sample")
     return Settings(
@@ -251,9 +253,9 @@ def _builder(
     return DEFAULT_BUILDER
 
 
-def _runner_entry(config: Path) -> tuple[dict[str, Any], str]:
+def _runner_entry(config: Path, memo: Path | None) -> tuple[dict[str, Any], str]:
     try:
-        data = load_yaml(config.read_text(encoding="utf-8"), str(config))
+        data = remembered(config.read_text(encoding="utf-8"), str(config), memo, load_yaml)
     except OSError as error:
         raise UsageError(f"cannot read {config}: {error.strerror}") from None
     except UnicodeDecodeError as error:

@@ -15,7 +15,9 @@ from tests.conftest import ROOT
 
 RUNNER = ROOT / "guiderunner"
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"errors", "model", "markdown", "settings", "setting_values", "closing"}),
+    frozenset(
+        {"errors", "model", "markdown", "settings", "setting_values", "config_memo", "closing"}
+    ),
     frozenset({"parse"}),
     frozenset({"plan"}),
     frozenset({"run", "toolchain"}),

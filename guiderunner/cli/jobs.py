@@ -14,8 +14,6 @@ from dataclasses import dataclass, replace
 from guiderunner.cli.shards import Scale
 from guiderunner.model import PageResult, Plan
 from guiderunner.run.lifecycle import PageOptions
-from guiderunner.run.side_by_side import Heard, longest_first, side_by_side
-from guiderunner.store.durations import load_durations
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +54,13 @@ def _side_by_side(
     *,
     results: list[PageResult],
 ) -> None:
-    """Run verify's pages on `jobs` workers; `results` gets every page's result in page order."""
+    """Run verify's pages on `jobs` workers; `results` gets every page's result in page order.
+
+    Its modules are imported here: `-j 1` (the default) forks nothing and needs none of them.
+    """
+    from guiderunner.run.side_by_side import Heard, longest_first, side_by_side
+    from guiderunner.store.durations import load_durations
+
     running = {plan.path for plan in plans}
     entries: list[tuple[Plan, PageResult | None, bool]] = []  # plan, settled result, deferred
     for plan in plans:

@@ -70,6 +70,7 @@ def page_options(
     from guiderunner.run.lifecycle import PageOptions
     from guiderunner.run.seams import Extensions
     from guiderunner.run.secrets import SecretMask, secret_values
+    from guiderunner.store.cache import probe_memo
 
     given = {name: settings.placeholders[name] for name in settings.placeholders}
     known = {**os.environ, **settings.env, **given, **_as_variables(given)}
@@ -85,7 +86,7 @@ def page_options(
         extensions=Extensions(
             environment=(scratch_home,),
             output_filters=(mask,),
-            docker_environment=(BuilderLayer(settings.builder),),
+            docker_environment=(BuilderLayer(settings.builder, probe_memo(os.environ)),),
             listeners=tuple(listeners),
         ),
     )
@@ -99,7 +100,12 @@ def _as_variables(values: Mapping[str, str]) -> dict[str, str]:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    """The settings: the given or nearest mkdocs.yml, then the environment, then the options."""
+    """The settings: the given or nearest mkdocs.yml, then the environment, then the options.
+
+    The parsed mkdocs.yml is kept in the runner's cache folder while its text is unchanged.
+    """
+    from guiderunner.store.cache import cache_dir
+
     config = args.config
     if config is not None and not config.is_file():
         raise UsageError(f"no such configuration file: {config}")
@@ -110,6 +116,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         timeout=args.timeout,
         given=_assignments(args.set),
         builder=getattr(args, "builder", None),
+        memo=cache_dir(os.environ),
     )
 
 

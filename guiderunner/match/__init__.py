@@ -14,9 +14,7 @@ import re
 import time
 from collections.abc import Sequence
 
-from guiderunner.match.align import Budget, align
 from guiderunner.match.fit import fits
-from guiderunner.match.hunks import unified
 from guiderunner.match.show import render
 from guiderunner.model import (
     LinePattern,
@@ -79,6 +77,9 @@ def compare(
     """
     if fits(expected, actual):
         return ()
+    from guiderunner.match.align import Budget, align  # only a failure is aligned
+    from guiderunner.match.hunks import unified
+
     edits = align(expected, actual, Budget(deadline=deadline))
     if all(edit.op == "keep" for edit in edits):
         return ()

@@ -9,7 +9,8 @@ Entering a PageRun, in this order:
    killed with SIGKILL;
 4. starts the page's DockerOwnership (every page when an engine answers: a `sh build.sh` may
    run containers without saying `docker`): a forwarding socket that records each object the
-   page creates (guiderunner.run.docker.owned);
+   page creates (guiderunner.run.docker.owned); for a page that does not say `docker`, the
+   socket now and the proxy at its first connection (guiderunner.run.docker.on_demand);
 5. builds the shell's environment (`page_environment`, the only place that does);
 6. makes the page's box (guiderunner.run.box.namespace): the shell and the services run in
    a PID and mount namespace of their own, the proxy over the engine's sockets;
@@ -41,7 +42,7 @@ from guiderunner.run.box.preflight import DEFAULT_HOST, check_machine, engine_an
 from guiderunner.run.box.processes import kill_session
 from guiderunner.run.box.workspace import scratch_workspace
 from guiderunner.run.docker import ownership as docker
-from guiderunner.run.docker.claims import WAITING
+from guiderunner.run.docker.wait_clock import WAITING
 from guiderunner.run.page_secrets import learn_literal_secrets, learn_secrets
 from guiderunner.run.seams import EnvironmentLayer, Extensions
 from guiderunner.run.secrets import SecretMask
@@ -282,7 +283,9 @@ class PageRun(Closing):
         Entered before the cleanup of processes is registered, so it is left after them: no
         docker client of the page is mid-call while the page's objects are removed.
         """
-        factory = self.options.extensions.docker or docker.ProxyOwnership
+        factory = self.options.extensions.docker or (
+            docker.ProxyOwnership if self.plan.uses_docker else docker.OnDemandProxy
+        )
         private = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="runner-docker-")))
         path = record.docker_record(self.options.record, self.nonce)
         if self._session is not None:

@@ -34,6 +34,7 @@ from guiderunner.run.tools import TOOLS, tool_versions
 CACHE_NAME = "guiderunner"
 VERIFIED_FILE = "verified.json"
 TOOLS_FILE = "tools.json"
+PROBES_FILE = "docker-clients.json"
 TOOLS_TTL = 15 * 60.0  # seconds: a daemon upgraded without its client shows up this late at most
 
 
@@ -56,6 +57,11 @@ def cache_dir(environ: Mapping[str, str]) -> Path:
     """`${XDG_CACHE_HOME:-~/.cache}/guiderunner`."""
     base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / CACHE_NAME
+
+
+def probe_memo(environ: Mapping[str, str]) -> Path:
+    """Where the Docker clients' answers are kept between runs (run.docker.probe_memo)."""
+    return cache_dir(environ) / PROBES_FILE
 
 
 # --- hashes ----------------------------------------------------------------------------------

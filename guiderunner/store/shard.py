@@ -18,7 +18,6 @@ sum can differ between machines. A page with no history counts as the median of 
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeGuard
@@ -183,8 +182,15 @@ def page_weights(pages: Iterable[str], durations: Mapping[str, float]) -> dict[s
     """
     known = {p: _millis(durations[p]) for p in pages if _valid(durations.get(p))}
     ran = sorted(w for p, w in known.items() if durations[p] > 0)
-    fallback = statistics.median_low(ran) if ran else DEFAULT_WEIGHT_MS
+    fallback = _median_low(ran) if ran else DEFAULT_WEIGHT_MS
     return {p: known.get(p, fallback) for p in pages}
+
+
+def _median_low(values: list[int]) -> int:
+    """statistics.median_low, imported here: planning a run without shards does not need it."""
+    import statistics
+
+    return statistics.median_low(values)
 
 
 def _valid(value: object) -> TypeGuard[float]:

@@ -27,7 +27,6 @@ from typing import Any
 from guiderunner.run.box.namespace import remove_layers
 from guiderunner.run.box.processes import kill_session, process_start, session_processes
 from guiderunner.run.box.workspace import PREFIX as WORKSPACE_PREFIX
-from guiderunner.run.docker.claims import claims_folder, drop_dead
 
 STATE_NAME = "stockkube-runner"
 RECORD = "leftovers.json"
@@ -122,6 +121,8 @@ def reset(folder: Path) -> list[str]:
         for path in sorted(folder.glob(docker_record(folder, "*").name)):
             if path not in pointed:
                 done += _docker_lines(path)
+    from guiderunner.run.docker.claims import claims_folder, drop_dead  # only reset drops claims
+
     if dropped := drop_dead(claims_folder()):
         done.append(f"let go of {dropped} claim(s) on Docker names and ports held by dead runs")
     return done

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import select
 import shlex
 import shutil
 import signal
@@ -188,11 +189,33 @@ class Box(Closing):
         init = self._init
         if init is None or self._started is None or _start_time(init) != self._started:
             return  # never made, or already gone (its number may be another process's now)
+        handle = _pidfd(init)  # before the kill: it names this process, not a later namesake
         with contextlib.suppress(OSError):
             os.kill(init, signal.SIGKILL)
+        if handle is not None:
+            _wait_readable(handle)  # the kernel says when it has exited: no polling interval
+            return
         deadline = time.monotonic() + WAIT
         while _running(init) and time.monotonic() < deadline:
             time.sleep(0.002)
+
+
+def _pidfd(pid: int) -> int | None:
+    """A pidfd of `pid` (Linux 5.3 and later), None where there is none."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+
+
+def _wait_readable(handle: int) -> None:
+    """Wait until the pidfd's process has exited (and its namespace is empty), WAIT at most."""
+    try:
+        waiting = select.poll()
+        waiting.register(handle, select.POLLIN)
+        waiting.poll(WAIT * 1000)
+    finally:
+        os.close(handle)
 
 
 def _fstab_field(text: str) -> str:

@@ -14,8 +14,9 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
+from guiderunner.run.docker.on_demand import DEFAULT_HOST, unforwardable
+
 TIMEOUT = 60.0  # seconds for one engine call; removing a running container waits for its stop
-DEFAULT_HOST = "unix:///var/run/docker.sock"
 
 
 class EngineError(Exception):
@@ -37,10 +38,9 @@ class Engine:
             EngineError: DOCKER_HOST names a scheme the proxy cannot forward (ssh://, TLS).
         """
         host = os.environ.get("DOCKER_HOST") or DEFAULT_HOST
-        if os.environ.get("DOCKER_TLS_VERIFY") or not host.startswith(("unix://", "tcp://")):
-            raise EngineError(
-                f"cannot forward to DOCKER_HOST={host} (only unix:// and plain tcp://)"
-            )
+        refused = unforwardable(os.environ, DEFAULT_HOST)
+        if refused is not None:
+            raise EngineError(refused)
         return cls(host)
 
     def connect(self, timeout: float | None = None) -> socket.socket:

@@ -16,7 +16,9 @@ beside the workspace, in the page's scratch folder (guiderunner.run.box.workspac
 Dockerfile's `COPY . .` never carries the link into an image, and it goes with the page.
 
 What each client can do is asked once per process (`docker --version`, `docker buildx
-version`: about 60 ms each), keyed on the binary and where it looks for plugins.
+version`: 15 to 60 ms each), keyed on the binary and where it looks for plugins; with a memo
+file (guiderunner.run.docker.probe_memo), once per PROBE_TTL across runs while neither the
+binary nor its plugins change.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guiderunner.errors import MissingPiece
+from guiderunner.run.docker import probe_memo
 from guiderunner.settings import Builder
 
 BUILDX_DEFAULT_MAJOR = 23
@@ -83,8 +86,11 @@ def builder_variables(builder: Builder) -> dict[str, str]:
     return {"DOCKER_BUILDKIT": "1" if builder == "buildkit" else "0"}
 
 
-def docker_clients(env: Mapping[str, str]) -> tuple[Client, ...]:
-    """Every `docker` on env's PATH, in order, each binary once (`/bin` may be `/usr/bin`)."""
+def docker_clients(env: Mapping[str, str], memo: Path | None = None) -> tuple[Client, ...]:
+    """Every `docker` on env's PATH, in order, each binary once (`/bin` may be `/usr/bin`).
+
+    `memo`: the file that keeps the answers between runs (None: asked once per process).
+    """
     found: list[Client] = []
     seen: set[str] = set()
     for folder in env.get("PATH", "").split(os.pathsep):
@@ -98,7 +104,7 @@ def docker_clients(env: Mapping[str, str]) -> tuple[Client, ...]:
         stat = candidate.stat()
         plugins = tuple(env.get(name, "") for name in PLUGIN_VARIABLES)
         key = (real, stat.st_size, stat.st_mtime_ns, _plugin_folder(env))
-        version, buildx = _probe(str(candidate), plugins, key)
+        version, buildx = _probe(str(candidate), plugins, key, memo)
         found.append(Client(str(candidate), version, buildx))
     return tuple(found)
 
@@ -145,10 +151,12 @@ class BuilderLayer:
 
     builder: Builder
     """The builder every `docker build` of the page uses."""
+    memo: Path | None = None
+    """Where the clients' answers are kept between runs (guiderunner.run.docker.probe_memo)."""
 
     def __call__(self, workspace: Path, env: Mapping[str, str]) -> Mapping[str, str]:
         """`DOCKER_BUILDKIT`, and PATH when the chosen client is not the first `docker` on it."""
-        clients = docker_clients(env)
+        clients = docker_clients(env, self.memo)
         chosen = choose_client(self.builder, clients)
         variables = builder_variables(self.builder)
         if chosen != clients[0]:
@@ -161,17 +169,34 @@ class BuilderLayer:
         return variables
 
 
-def _probe(path: str, plugins: tuple[str, ...], key: tuple[object, ...]) -> tuple[str | None, bool]:
-    """(version, buildx works) of one binary, asked once per process for each key."""
+def _probe(
+    path: str, plugins: tuple[str, ...], key: tuple[object, ...], memo: Path | None
+) -> tuple[str | None, bool]:
+    """(version, buildx works) of one binary, asked once per process for each key.
+
+    With a memo file, an answer kept there for the same binary and plugins is taken instead.
+    """
+    if key not in _PROBED and memo is not None:
+        kept_key = probe_memo.memo_key(key[:-1], str(key[-1]))
+        kept = probe_memo.recall(memo, kept_key)
+        if kept is None:
+            kept = _asked(path, plugins)
+            probe_memo.keep(memo, kept_key, kept)
+        _PROBED[key] = kept
     if key not in _PROBED:
-        env = {**os.environ, **dict(zip(PLUGIN_VARIABLES, plugins, strict=True))}
-        env = {k: v for k, v in env.items() if v}
-        said = _run([path, "--version"], env)
-        found = VERSION.search(said or "")
-        version = found[1] if found else None
-        buildx = version is not None and _run([path, "buildx", "version"], env) is not None
-        _PROBED[key] = (version, buildx)
+        _PROBED[key] = _asked(path, plugins)
     return _PROBED[key]
+
+
+def _asked(path: str, plugins: tuple[str, ...]) -> tuple[str | None, bool]:
+    """Ask the binary itself: its version, then whether `buildx` runs."""
+    env = {**os.environ, **dict(zip(PLUGIN_VARIABLES, plugins, strict=True))}
+    env = {k: v for k, v in env.items() if v}
+    said = _run([path, "--version"], env)
+    found = VERSION.search(said or "")
+    version = found[1] if found else None
+    buildx = version is not None and _run([path, "buildx", "version"], env) is not None
+    return version, buildx
 
 
 _PROBED: dict[tuple[object, ...], tuple[str | None, bool]] = {}

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from guiderunner.run.box.processes import process_start
+from guiderunner.run.docker.wait_clock import WAITING
 
 WAIT = float(os.environ.get("RUNNER_CLAIM_WAIT") or 600)
 """Seconds a call waits for a name another run holds (the step's own timeout may come first)."""
@@ -48,41 +49,6 @@ def claims_folder(environ: dict[str, str] | os._Environ[str] = os.environ) -> Pa
     """Where claims live: shared by every run of this user on this machine (`RUNNER_CLAIMS`)."""
     chosen = environ.get("RUNNER_CLAIMS")
     return Path(chosen) if chosen else Path(tempfile.gettempdir()) / f"runner-claims-{os.getuid()}"
-
-
-class WaitClock:
-    """Seconds this process's runs have spent waiting for other runs' claims.
-
-    Waits in progress included: a step's own timeout does not count them (run.shell.session
-    takes `waited`).
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._done = 0.0
-        self._since: dict[int, float] = {}
-
-    def start(self) -> None:
-        """The calling thread begins to wait."""
-        with self._lock:
-            self._since[threading.get_ident()] = time.monotonic()
-
-    def stop(self) -> None:
-        """The calling thread waits no more."""
-        with self._lock:
-            began = self._since.pop(threading.get_ident(), None)
-            if began is not None:
-                self._done += time.monotonic() - began
-
-    def waited(self) -> float:
-        """Seconds waited so far; a wait in progress counts up to now."""
-        now = time.monotonic()
-        with self._lock:
-            return self._done + sum(now - began for began in self._since.values())
-
-
-WAITING = WaitClock()
-"""The process's one clock of claim waits."""
 
 
 @dataclass(slots=True)

@@ -27,7 +27,6 @@ from typing import Any
 from guiderunner.errors import MissingPiece
 from guiderunner.model import Plan
 from guiderunner.run.docker.builder import chosen_client
-from guiderunner.run.docker.images_used import images_used
 from guiderunner.settings import Builder
 
 STAND_IN_LABEL = "io.stockkube.stand-in"
@@ -94,6 +93,8 @@ def page_fingerprint(
     """The fingerprint of a page run with this builder, from this environment, now."""
     if not plan.uses_docker:
         return Fingerprint()
+    from guiderunner.run.docker.images_used import images_used  # a Docker page's only
+
     try:
         docker = chosen_client(builder, environ).path
     except MissingPiece:

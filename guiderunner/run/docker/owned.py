@@ -24,8 +24,8 @@ import http.client
 import json
 import secrets
 import shutil
+import socket
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,13 +34,12 @@ from urllib.parse import quote
 from guiderunner.closing import Closing
 from guiderunner.run.docker.api import Engine, EngineError
 from guiderunner.run.docker.claims import Claims, claims_folder
+from guiderunner.run.docker.on_demand import socket_place
 from guiderunner.run.docker.proxy import DockerProxy
 from guiderunner.run.docker.record import LABEL, Recorded, RecordWriter, TagChange, read_record
 from guiderunner.run.docker.watch import Recorder
 
 GONE = (http.client.OK, http.client.NO_CONTENT, http.client.CREATED, http.client.NOT_FOUND)
-SOCKET_NAME = "docker.sock"
-MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes on Linux, 104 on macOS
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +55,14 @@ class Removal:
 class DockerOwnership(Closing):
     """A page's Docker ownership: the proxy while the page runs, the removal when it ends."""
 
-    def __init__(self, directory: Path, record_path: Path, *, label: bool = True) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        record_path: Path,
+        *,
+        label: bool = True,
+        listener: socket.socket | None = None,
+    ) -> None:
         """Prepare; nothing starts before `__enter__`.
 
         Args:
@@ -64,12 +70,15 @@ class DockerOwnership(Closing):
                 socket there would show in `ls` and in a `docker build .` context).
             record_path: where the record is written; a leftover record there is cleaned first.
             label: put the session label on created containers, networks and volumes.
+            listener: the page's socket, already bound and listening (its maker removes it
+                and its folder): run.docker.on_demand.
         """
-        self.socket_path = directory / SOCKET_NAME
         self._short_dir: Path | None = None
-        if len(str(self.socket_path)) > MAX_SOCKET_PATH:  # bind() would refuse it
-            self._short_dir = Path(tempfile.mkdtemp(prefix="runner-docker-"))
-            self.socket_path = self._short_dir / SOCKET_NAME
+        if listener is not None:
+            self.socket_path = Path(listener.getsockname())
+        else:
+            self.socket_path, self._short_dir = socket_place(directory)
+        self._listener = listener
         self.record_path = record_path
         self.label = label
         self.removal = Removal()
@@ -86,9 +95,15 @@ class DockerOwnership(Closing):
             claims_folder(), engine.host, writer.session, str(self.record_path), remove_recorded
         )
         recorder = Recorder(engine, writer, self.label, self._claims)
-        self._proxy = DockerProxy(self.socket_path, engine, recorder)
+        self._proxy = DockerProxy(self.socket_path, engine, recorder, self._listener)
         self._proxy.start()
         return self
+
+    def adopt(self, client: socket.socket) -> None:
+        """Serve a connection accepted before the proxy started (run.docker.on_demand)."""
+        if self._proxy is None:
+            raise RuntimeError("the proxy has not started")
+        self._proxy.adopt(client)
 
     def environment(self) -> dict[str, str]:
         """The variables that send the page's docker clients through the proxy."""

@@ -44,11 +44,19 @@ BAD_GATEWAY = (
 class DockerProxy:
     """Listens on a Unix socket and forwards each connection to the engine, watching creates."""
 
-    def __init__(self, path: Path, engine: Engine, recorder: Recorder | None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        engine: Engine,
+        recorder: Recorder | None,
+        listener: socket.socket | None = None,
+    ) -> None:
+        """`listener`: a socket already bound to `path` and listening (run.docker.on_demand)."""
         self.path = path
         self.engine = engine
         self.recorder = recorder
-        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._bound = listener is not None
+        self._listener = listener or socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._live: set[socket.socket] = set()
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
@@ -60,10 +68,15 @@ class DockerProxy:
 
     def start(self) -> None:
         """Bind the socket (only this user may connect) and accept in a background thread."""
-        self._listener.bind(str(self.path))
-        self.path.chmod(0o600)
-        self._listener.listen(128)
+        if not self._bound:
+            self._listener.bind(str(self.path))
+            self.path.chmod(0o600)
+            self._listener.listen(128)
         self._spawn(self._accept_loop)
+
+    def adopt(self, client: socket.socket) -> None:
+        """Serve a connection accepted before the proxy started (run.docker.on_demand)."""
+        self._spawn(self._serve, client)
 
     def stop(self) -> None:
         """Stop accepting, cut every live connection, wait for the threads, remove the socket."""
