@@ -75,3 +75,22 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
     outcome = yield
     _fail_skips_under_ci(outcome.get_result())
+
+
+ENGINE_GROUP = "engine"
+"""Under `pytest -n`, the tests that use the shared Docker engine run one at a time on one worker
+(xdist's loadgroup): several of them compare the engine's whole state before and after a run."""
+
+
+def _uses_engine(item: pytest.Item) -> bool:
+    """Marked `docker`, or an end-to-end module that calls the docker client itself."""
+    if item.get_closest_marker("docker"):
+        return True
+    path = Path(str(item.fspath))
+    return "e2e" in path.parts and "docker" in path.read_text(encoding="utf-8")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if _uses_engine(item):
+            item.add_marker(pytest.mark.xdist_group(ENGINE_GROUP))

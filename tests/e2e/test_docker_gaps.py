@@ -214,10 +214,11 @@ $ docker system prune -af --volumes > /dev/null 2>&1; echo $?
 @pytest.mark.parametrize("builder", ["legacy", "buildkit"])
 def test_a_build_leaves_no_untagged_image(engine, page, runner, name, builder):
     """A build without -t leaves its image untagged: the page made it, the page removes it."""
-    before = set(docker("images", "-q", "--no-trunc", "--filter", "dangling=true").stdout.split())
+    before = all_image_ids(name)
     text = f"""
 ```dockerfile title="Dockerfile"
 FROM {BASE_TAG}
+LABEL made-by={name}
 RUN echo {name} second > /second
 ```
 
@@ -230,23 +231,27 @@ untagged
 """
     done = runner("verify", "--no-cache", "--builder", builder, page(text))
     assert done.status == 0, done.out
-    after = set(docker("images", "-q", "--no-trunc", "--filter", "dangling=true").stdout.split())
-    assert after - before == set()
+    assert all_image_ids(name) - before == set()
     assert not exists("image", f"{name}:1")
 
 
-def all_image_ids() -> set[str]:
-    return set(docker("images", "-a", "-q", "--no-trunc").stdout.split())
+def all_image_ids(name: str) -> set[str]:
+    """Every image on the engine with layers of the test's own (its label): other tests may
+    build beside it, and their images are not this page's."""
+    listed = docker("images", "-a", "-q", "--no-trunc", "--filter", f"label=made-by={name}")
+    return set(listed.stdout.split())
 
 
 MULTI_STAGE = """
 ```dockerfile title="Dockerfile"
 FROM {base} AS build
+LABEL made-by={name}
 RUN echo {name} {stamp} > /made
 RUN cp /made /made.2
 FROM build AS test
 RUN cat /made.2
 FROM {base}
+LABEL made-by={name}
 COPY --from=build /made.2 /made
 ```
 """
@@ -255,7 +260,7 @@ COPY --from=build /made.2 /made
 def test_a_legacy_multi_stage_build_leaves_none_of_its_layers(engine, page, runner, name):
     """The legacy builder makes an image per step; once the page's tag is gone, its stages'
     layers must go too (each new one is the page's), not stay behind as dangling images."""
-    before = all_image_ids()
+    before = all_image_ids(name)
     stamp = time.time_ns()  # layers no earlier run has: all of them are this page's
     text = MULTI_STAGE.format(base=BASE_TAG, name=name, stamp=stamp) + (
         f"\n```console\n$ docker build -t {name}:1 . > /dev/null 2>&1 && echo built\nbuilt\n"
@@ -264,7 +269,7 @@ def test_a_legacy_multi_stage_build_leaves_none_of_its_layers(engine, page, runn
     )
     done = runner("verify", "--no-cache", "--builder", "legacy", page(text))
     assert done.status == 0, done.out
-    left = all_image_ids() - before
+    left = all_image_ids(name) - before
     assert left == set(), f"{len(left)} images of the page's build stayed"
 
 
@@ -289,14 +294,14 @@ def test_the_users_own_legacy_build_cache_outlives_a_page_that_reuses_it(
     )
     assert built.returncode == 0, built.stderr
     try:
-        before = all_image_ids()
+        before = all_image_ids(name)
         text = dockerfile + (
             f"\n```console\n$ docker build -t {name}:1 . > /dev/null 2>&1 && echo built\n"
             "built\n```\n"
         )
         done = runner("verify", "--no-cache", "--builder", "legacy", page(text))
         assert done.status == 0, done.out
-        after = all_image_ids()
+        after = all_image_ids(name)
         assert before - after == set(), "the user's cached layers were removed"
         assert after - before == set(), "the page's own layers stayed"
     finally:
