@@ -45,7 +45,11 @@ class Channel:
         self._pending = bytearray()
         self._output = bytearray()
         self._statuses: list[tuple[int, int]] = []  # ($?, command number), from the FIFO
-        self._ended = False
+        self._end: tuple[int, int] | None = None  # ($?, number) of the end marker taken
+        self._resync = True  # the number to expect is not known: ends must be in the FIFO
+        self._open = True  # a line went in since the last end: an end marker may come
+        self._probed = False  # an empty line was typed to have the prompt's status written
+        self._drain = False  # the FIFO may hold statuses of prompts already taken
         self._in_prompt = False  # between the end marker and the next typed line
         self._typed = False  # a line was typed since the end marker
         self.echo: Callable[[bytes], None] | None = None
@@ -95,7 +99,11 @@ class Channel:
             self.wait_prompt(deadline)
             self._output.clear()
             self._finish_prompt()
-        self._in_prompt, self._typed, self._ended = False, True, False
+        self._in_prompt, self._typed, self._end, self._probed = False, True, None, False
+        self._open = True
+        if self._drain:  # statuses of prompts already taken (PS1's gate: run.shell.markers)
+            self._read_statuses()
+            self._statuses.clear()
         self._may_edit = (self._may_edit and not at_prompt) or bool(modes.EDITING_ON.search(line))
         self._quiet_since = time.monotonic()
         try:
@@ -169,8 +177,7 @@ class Channel:
         assert self._terminal is not None
         fd, marker_deadline = self._terminal.fd, None
         while True:
-            if self._ended and self._statuses:
-                self._ended = False
+            if self._end is not None:
                 return self._done()
             now = time.monotonic()
             if self._statuses and marker_deadline is None:
@@ -180,9 +187,9 @@ class Channel:
             limit = min(deadline, marker_deadline or deadline)
             if now >= limit:
                 return TIMEOUT
-            # The FIFO is watched once the end marker is in (the status precedes it: no double
-            # wake-up), or when prompts are not marked (stderr elsewhere); read at a stall too.
-            watched = [fd, self._status_fd] if self._ended or not self._prompt_marked else [fd]
+            # The FIFO is watched when prompts are not marked (stderr elsewhere) or an empty line
+            # was typed to have the status written; it is read at a stall too.
+            watched = [fd, self._status_fd] if self._probed or not self._prompt_marked else [fd]
             ready = select.select(watched, [], [], min(limit - now, STALL))[0]
             if not ready:
                 self._read_statuses()
@@ -197,11 +204,15 @@ class Channel:
                 self._read_statuses()
             if fd in ready and self._read_terminal(fd):
                 return MORE
-            if self._ended and not self._statuses:
-                self._read_statuses()  # written before the end marker: there already
 
     def _done(self) -> Event:
-        status, self._number = self._statuses.pop(0)
+        end = self._end if self._end is not None else self._statuses.pop(0)
+        if end[1] != self._number + 1 or self._probed:
+            self._drain = True  # a prompt of the same number forked (markers: the gate)
+        status, self._number = end
+        self._end, self._resync, self._open = None, False, False
+        if self._statuses:
+            self._statuses = [pair for pair in self._statuses if pair[1] > end[1]]
         if self._typed:  # no end marker came (stderr elsewhere): what follows is prompt
             self._typed, self._in_prompt = False, True
         return Event(Event.DONE, status)
@@ -210,13 +221,27 @@ class Channel:
         with contextlib.suppress(BlockingIOError):
             self._statuses += markers.parse_statuses(os.read(self._status_fd, 4096))
 
-    def _genuine(self, kind: bytes, number: int) -> bool:
-        """Bash's own marker now, not one replayed from a file (run.shell.markers)?"""
+    def _genuine(self, kind: bytes, status: bytes | None, number: int) -> bool:
+        """Bash's own marker now, not one replayed from a file (run.shell.markers)?
+
+        An end marker is taken when it carries the next command number, the one no earlier
+        prompt had; else (nothing ran, or the number is not known) only with its status in the
+        FIFO, same number, which PS1's gate writes for such prompts.
+        """
         if kind != b"1":
             return number == self._number if kind == b"2" else self._in_prompt
-        if not any(pending == number for _, pending in self._statuses):
-            self._read_statuses()
-        return markers.claim(self._statuses, number)
+        if not self._open:  # the end of this line is in: a second marker (a prompt prefix)
+            return False
+        if number == self._number + 1 and not self._resync and status is not None:
+            self._end = (int(status), number)
+        else:
+            if not any(pending == number for _, pending in self._statuses):
+                self._read_statuses()
+            if not markers.claim(self._statuses, number):
+                return False
+            self._end = self._statuses.pop(0)
+        self._open = False
+        return True
 
     def _read_terminal(self, fd: int) -> bool:
         """Take what the terminal shows; True when it holds a continuation prompt (PS2)."""
@@ -242,10 +267,10 @@ class Channel:
         for match in self._marker.finditer(self._pending):
             self._take(self._pending[start : match.start()])
             start = match.end()
-            if not self._genuine(match[1], int(match[2])):
+            if not self._genuine(match[1], match[2], int(match[3])):
                 continue
             if match[1] == b"1":
-                self._typed, self._ended, self._in_prompt = False, True, True
+                self._typed, self._in_prompt = False, True
             elif match[1] == b"3":
                 self._in_prompt, self._prompt_marked = False, True  # the prompt is all in
             else:
@@ -289,10 +314,16 @@ class Channel:
             return False
         if known and more_lines:
             return True
+        if known and not self._probed:  # its prompt went elsewhere: an empty line, see markers
+            self._probed = self._drain = True
+            self._terminal.type_line(b"", deadline)
+            self._quiet_since = time.monotonic()
+            return False
         self._armed.add((group, tuple(argv)))
         self._rearmed = True
         self._output.clear()
         self._typed = False  # what the new shell shows until its first end marker is not output
+        self._resync = self._open = True
         # Outside the rcfile: `set +o emacs` inside `.` would not outlast it.
         rearm = f"set +o emacs +o vi; . {shlex.quote(str(self.rcfile))}"
         self._terminal.type_line(rearm.encode(), deadline)

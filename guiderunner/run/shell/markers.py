@@ -55,24 +55,43 @@ def rcfile_text(fifo: Path, token: str) -> str:
     r"""The rcfile's text.
 
     Bash decodes a prompt's backslash escapes before it expands it, so `\#` (the command
-    number) and the hook's `\n`, `\e` and `\a` reach printf already decoded.
+    number), `\!` (the history number) and the hook's `\n`, `\e` and `\a` reach the expansion
+    already decoded; a bare `!` would become the history number, so the gate has none. Its
+    state lives in PS1's own elements 1 to 5 (element 0, the prompt, is what `$PS1` shows):
+    1 and 2 the numbers at the last prompt, 3 "always fork", 4 "fork once", 5 scratch; index
+    6 is never set, so the gate is empty when it picks it. `${#PS1}` is the prompt's length
+    as written here: any other (a prefix) makes the hook print the end marker before it.
 
     >>> "PROMPT_COMMAND" in rcfile_text(Path("/f"), "t"), "\\#" in rcfile_text(Path("/f"), "t")
     (False, True)
     """
     mark = f"\\e]777;{token};"
-    end = (
-        f'$({{ printf "%d %d\\n" "$?" "\\#" >|{shlex.quote(str(fifo))}; '
-        f'printf "{mark}1;\\#\\a" >&3; }} 3>&2 2>&-)'
+    hook = (
+        f'{{ s=$?; printf "%d %d\\n" $s "\\#" >|{shlex.quote(str(fifo))}; '
+        f'printf "{mark}1;%d;\\#\\a" $s >&3; }} 3>&2 2>&-'
     )
-    ps1 = shlex.quote(end + "\\$ " + mark + "3;\\#\\a")
-    ps2 = shlex.quote(mark + "2;\\#\\a")
-    return f"PS1={ps1}\nPS2={ps2}\nunset HISTFILE\n"
+    gate = (
+        "PS1[5]=PS1[1]==\\#, PS1[3]|=PS1[5]&&PS1[2]==\\!, "
+        "PS1[5]|=PS1[3]||PS1[4]||${#PS1}-SIZE, PS1[4]=0, PS1[1]=\\#, PS1[2]=\\!, PS1[5]?0:6"
+    )
+    ps1 = f"{mark}1;$?;\\#\\a${{PS1[{gate}]:+$({hook})}}\\$ {mark}3;\\#\\a"
+    size = 0
+    while len(ps1.replace("SIZE", str(size))) != size:  # a fixed point: the digits count
+        size = len(ps1.replace("SIZE", str(size)))
+    ps2 = mark + "2;\\#\\a"
+    state = "PS1[1]=-1 PS1[2]=-1 PS1[3]=0 PS1[4]=1 PS1[5]=0"
+    return (
+        f"PS1={shlex.quote(ps1.replace('SIZE', str(size)))}\n{state}\n"
+        f"PS2={shlex.quote(ps2)}\nunset HISTFILE\n"
+    )
 
 
 def marker_pattern(token: str) -> re.Pattern[bytes]:
-    """A marker of this session: group 1 its kind (1 end, 2 more, 3 prompt drawn), 2 the number."""
-    return re.compile(rb"\x1b\]777;" + token.encode() + rb";([123]);([0-9]+)\x07")
+    """A marker of this session: group 1 its kind (1 end, 2 more, 3 prompt drawn), 2 the
+    status (an end's `$?`, else None), 3 the number (`\\#`)."""
+    return re.compile(
+        rb"\x1b\]777;" + token.encode() + rb";([123]);(?:([0-9]+);)?([0-9]+)\x07"
+    )
 
 
 def parse_statuses(data: bytes) -> list[tuple[int, int]]:
@@ -95,7 +114,7 @@ def partial_marker_start(buffer: bytearray, start: int, token: str) -> int:
     3
     """
     prefix = b"\x1b]777;" + token.encode() + b";"
-    escape = buffer.rfind(b"\x1b", max(start, len(buffer) - len(prefix) - 12))
+    escape = buffer.rfind(b"\x1b", max(start, len(buffer) - len(prefix) - 24))
     if escape < 0:
         return len(buffer)
     tail = bytes(buffer[escape:])
