@@ -314,9 +314,9 @@ class Channel:
             return False
         if known and more_lines:
             return True
-        if known and not self._probed:  # its prompt went elsewhere: an empty line, see markers
+        if known and not self._probed:  # its prompts go elsewhere: two empty lines (markers)
             self._probed = self._drain = True
-            self._terminal.type_line(b"", deadline)
+            self._terminal.write(b"\n\n", deadline)
             self._quiet_since = time.monotonic()
             return False
         self._armed.add((group, tuple(argv)))

@@ -51,38 +51,43 @@ MORE = Event(Event.MORE, None)
 TIMEOUT = Event(Event.TIMEOUT, None)
 
 
-def rcfile_text(fifo: Path, token: str) -> str:
-    r"""The rcfile's text.
+STICKY = 1 << 62
+"""PS1[1] from the second empty line in a row on: every prompt forks from then on."""
 
-    Bash decodes a prompt's backslash escapes before it expands it, so `\#` (the command
-    number), `\!` (the history number) and the hook's `\n`, `\e` and `\a` reach the expansion
-    already decoded; a bare `!` would become the history number, so the gate has none. Its
-    state lives in PS1's own elements 1 to 5 (element 0, the prompt, is what `$PS1` shows):
-    1 and 2 the numbers at the last prompt, 3 "always fork", 4 "fork once", 5 scratch; index
-    6 is never set, so the gate is empty when it picks it. `${#PS1}` is the prompt's length
-    as written here: any other (a prefix) makes the hook print the end marker before it.
+
+def rcfile_text(fifo: Path, token: str) -> str:
+    r"""The rcfile's text: PS1, its gate's state, PS2.
+
+    Bash decodes a prompt's backslash escapes before it expands it (and `${x@P}` does the
+    same), so `\#` (the command number), `\!` (the history number) and the hook's `\n`, `\e`
+    and `\a` reach the expansion decoded; a bare `!` would become the history number, and
+    `<(` or `<<` would be taken for a redirection: the gate has none of them. Its state is
+    PS1's own elements (element 0, the prompt, is what `$PS1` shows): 1 the number at the
+    last prompt (or ONCE, or STICKY), 2 and 3 the history and command numbers at the last
+    forking prompt, 7 the forking part, expanded only when the gate picks index 0 (index 6
+    is never set). `${#PS1}` is the prompt's length as written here: any other (a prefix)
+    forks, so that the hook's end marker comes before the prefix.
 
     >>> "PROMPT_COMMAND" in rcfile_text(Path("/f"), "t"), "\\#" in rcfile_text(Path("/f"), "t")
     (False, True)
     """
     mark = f"\\e]777;{token};"
     hook = (
-        f'{{ s=$?; printf "%d %d\\n" $s "\\#" >|{shlex.quote(str(fifo))}; '
-        f'printf "{mark}1;%d;\\#\\a" $s >&3; }} 3>&2 2>&-'
+        f'{{ s=$? n=$((\\#+1)); printf "%d %d\\n" $s $n >|{shlex.quote(str(fifo))}; }} 2>&-; '
+        f'{{ printf "{mark}1;%d;%d\\a" $s $n >&3; }} 3>&2 2>&-'
     )
-    gate = (
-        "PS1[5]=PS1[1]==\\#, PS1[3]|=PS1[5]&&PS1[2]==\\!, "
-        "PS1[5]|=PS1[3]||PS1[4]||${#PS1}-SIZE, PS1[4]=0, PS1[1]=\\#, PS1[2]=\\!, PS1[5]?0:6"
-    )
-    ps1 = f"{mark}1;$?;\\#\\a${{PS1[{gate}]:+$({hook})}}\\$ {mark}3;\\#\\a"
+    again = f"PS1[3]==\\#&&PS1[2]==\\!||PS1[1]=={STICKY}"  # `\\#` is one less in `@P`
+    slow = f"${{PS1[{again}?(PS1[1]={STICKY},6):(PS1[1]=\\#+1,PS1[3]=\\#,PS1[2]=\\!,6)]-}}$({hook})"
+    gate = "${PS1[PS1[1]<\\#&&${#PS1}==SIZE?(PS1[1]=\\#,6):0]:+${PS1[7]@P}}"
+    ps1 = f"{mark}1;$?;\\#\\a{gate}\\$ {mark}3;\\#\\a"
     size = 0
     while len(ps1.replace("SIZE", str(size))) != size:  # a fixed point: the digits count
         size = len(ps1.replace("SIZE", str(size)))
-    ps2 = mark + "2;\\#\\a"
-    state = "PS1[1]=-1 PS1[2]=-1 PS1[3]=0 PS1[4]=1 PS1[5]=0"
+    ps2 = "2;\\#\\a"
+    state = f"PS1[1]={STICKY - 1} PS1[2]=-1 PS1[3]=-1 PS1[7]={shlex.quote(slow)}"
     return (
         f"PS1={shlex.quote(ps1.replace('SIZE', str(size)))}\n{state}\n"
-        f"PS2={shlex.quote(ps2)}\nunset HISTFILE\n"
+        f"PS2={shlex.quote(mark + ps2)}\nunset HISTFILE\n"
     )
 
 
