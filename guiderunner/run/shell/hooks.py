@@ -24,6 +24,7 @@ from guiderunner.run.shell.terminal import Terminal, cmdline, interactive_bash
 MARKER_GRACE = 0.25  # seconds the end marker may trail the status (stderr elsewhere: none)
 PROMPT_WAIT = 0.05  # seconds the prompt may trail the end marker
 STALL = 0.25  # seconds without a byte before the foreground job is looked at
+RELAY_WAIT = 1.0  # seconds a marker may take through a pipe before bash is asked again
 
 
 class Channel:
@@ -314,7 +315,12 @@ class Channel:
             return False
         if known and more_lines:
             return True
-        if known and not self._probed:  # its prompts go elsewhere: two empty lines (markers)
+        target = modes.stderr_target(self._terminal) if known and not self._probed else None
+        if target is not None and target != self._terminal.tty:
+            # Its prompts go elsewhere: two empty lines have PS1 fork from now on (markers);
+            # through a pipe (a `tee`), the marker may only be late: a second first.
+            if modes.relayed(target) and time.monotonic() - self._quiet_since < RELAY_WAIT:
+                return False
             self._probed = self._drain = True
             self._terminal.write(b"\n\n", deadline)
             self._quiet_since = time.monotonic()

@@ -11,6 +11,7 @@ nothing changed.
 
 from __future__ import annotations
 
+import os
 import re
 import termios
 import time
@@ -82,8 +83,25 @@ def stderr_here(terminal: Terminal) -> bool:
 
     When it does not (`exec 2>log`), the status in the FIFO is the end: no marker will come.
     """
+    return stderr_target(terminal) in (None, terminal.tty)
+
+
+def stderr_target(terminal: Terminal) -> str | None:
+    """Where the foreground bash's stderr goes (`/dev/pts/N`, `pipe:[...]`, a path, `closed`).
+
+    None when that cannot be told (no foreground job, or the process is gone).
+    """
     group = terminal.foreground()
+    if group is None:
+        return None
     try:
-        return group is None or str(Path(f"/proc/{group}/fd/2").readlink()) == terminal.tty
+        return os.readlink(f"/proc/{group}/fd/2")
+    except FileNotFoundError:
+        return "closed" if os.path.exists(f"/proc/{group}/fd") else None
     except OSError:
-        return True
+        return None
+
+
+def relayed(target: str) -> bool:
+    """Could what bash writes there still reach the terminal, later (`exec 2> >(tee log)`)?"""
+    return target.startswith(("pipe:", "socket:"))
