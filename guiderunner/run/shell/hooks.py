@@ -104,6 +104,7 @@ class Channel:
         self._open = True
         if self._drain:  # statuses of prompts already taken (PS1's gate: run.shell.markers)
             self._read_statuses()
+            self._drain = bool(self._statuses)  # none: PS1 forks no more, until it shows
             self._statuses.clear()
         self._may_edit = (self._may_edit and not at_prompt) or bool(modes.EDITING_ON.search(line))
         self._quiet_since = time.monotonic()
@@ -207,9 +208,10 @@ class Channel:
                 return MORE
 
     def _done(self) -> Event:
+        by_marker = self._end is not None
         end = self._end if self._end is not None else self._statuses.pop(0)
-        if end[1] != self._number + 1 or self._probed:
-            self._drain = True  # a prompt of the same number forked (markers: the gate)
+        if not by_marker or self._probed or end[1] == self._number:
+            self._drain = True  # PS1 forked, and may go on doing so (markers: the gate)
         status, self._number = end
         self._end, self._resync, self._open = None, False, False
         if self._statuses:
@@ -232,6 +234,7 @@ class Channel:
         if kind != b"1":
             return number == self._number if kind == b"2" else self._in_prompt
         if not self._open:  # the end of this line is in: a second marker (a prompt prefix)
+            self._drain = True
             return False
         if number == self._number + 1 and not self._resync and status is not None:
             self._end = (int(status), number)
