@@ -24,6 +24,7 @@ from guiderunner.run.shell.terminal import Terminal, cmdline, interactive_bash
 MARKER_GRACE = 0.25  # seconds the end marker may trail the status (stderr elsewhere: none)
 PROMPT_WAIT = 0.05  # seconds the prompt may trail the end marker
 STALL = 0.25  # seconds without a byte before the foreground job is looked at
+_DONE: dict[int, Event] = {}  # one DONE event per status (0-255): not one object per command
 RELAY_WAIT = 1.0  # seconds a marker may take through a pipe before bash is asked again
 
 
@@ -121,6 +122,8 @@ class Channel:
         again, the prompt is all in once bash reads its next line (/proc).
         """
         assert self._terminal is not None
+        if not self._in_prompt:
+            return  # the usual case: PS1's last marker came with its end marker
         fd, end = self._terminal.fd, time.monotonic() + PROMPT_WAIT
         while self._in_prompt and self._prompt_marked and (left := end - time.monotonic()) > 0:
             if select.select([fd], [], [], left)[0]:
@@ -218,7 +221,8 @@ class Channel:
             self._statuses = [pair for pair in self._statuses if pair[1] > end[1]]
         if self._typed:  # no end marker came (stderr elsewhere): what follows is prompt
             self._typed, self._in_prompt = False, True
-        return Event(Event.DONE, status)
+        event = _DONE.get(status)
+        return event if event is not None else _DONE.setdefault(status, Event(Event.DONE, status))
 
     def _read_statuses(self) -> None:
         with contextlib.suppress(BlockingIOError):
@@ -258,38 +262,44 @@ class Channel:
         if not chunk:
             raise ShellGone()
         self._quiet_since = time.monotonic()
-        if not self._pending and b"\x1b" not in chunk:
+        if self._pending:  # a marker was cut at the end of the last read
+            chunk = bytes(self._pending + chunk)
+            self._pending.clear()
+        elif b"\x1b" not in chunk:
             self._take(chunk)  # plain output, the usual chunk: no marker to look for
             return False
-        self._pending += chunk
-        return self._scan()
+        return self._scan(chunk)
 
-    def _scan(self) -> bool:
+    def _scan(self, data: bytes) -> bool:
         """Route what arrived between the markers; True when PS2 came (a line is wanted)."""
         more = False
         start = 0
-        for match in self._marker.finditer(self._pending):
-            self._take(self._pending[start : match.start()])
-            start = match.end()
-            if not self._genuine(match[1], match[2], int(match[3])):
+        for match in self._marker.finditer(data):
+            begin, end = match.span()
+            if begin > start:
+                self._take(data[start:begin])
+            start = end
+            kind, status, number = match.groups()
+            if not self._genuine(kind, status, int(number)):
                 continue
-            if match[1] == b"1":
+            if kind == b"1":
                 self._typed, self._in_prompt = False, True
-            elif match[1] == b"3":
+            elif kind == b"3":
                 self._in_prompt, self._prompt_marked = False, True  # the prompt is all in
             else:
                 more = True
-        keep = markers.partial_marker_start(self._pending, start, self._token)
-        self._take(self._pending[start:keep])
-        del self._pending[:keep]
+        if start < len(data):  # else the usual case: it ends with a marker
+            keep = markers.partial_marker_start(data, start, self._token)
+            self._take(data[start:keep])
+            self._pending += data[keep:]
         return more
 
-    def _take(self, piece: bytes | bytearray) -> None:
+    def _take(self, piece: bytes) -> None:
         if not self._typed or self._in_prompt or not piece:
             return  # a prompt, or what bash printed before a line was typed
         self._output += piece
         if self.echo is not None:
-            self.echo(bytes(piece))
+            self.echo(piece)
 
     # --- a shell without the hooks --------------------------------------------------------
 

@@ -112,17 +112,17 @@ def parse_statuses(data: bytes) -> list[tuple[int, int]]:
     return pairs
 
 
-def partial_marker_start(buffer: bytearray, start: int, token: str) -> int:
+def partial_marker_start(buffer: bytes, start: int, token: str) -> int:
     r"""Where a marker cut at the end of what has arrived begins (else the end).
 
-    >>> partial_marker_start(bytearray(b"out\x1b]77"), 0, "t")
+    >>> partial_marker_start(b"out\x1b]77", 0, "t")
     3
     """
     prefix = b"\x1b]777;" + token.encode() + b";"
     escape = buffer.rfind(b"\x1b", max(start, len(buffer) - len(prefix) - 24))
     if escape < 0:
         return len(buffer)
-    tail = bytes(buffer[escape:])
+    tail = buffer[escape:]
     if prefix.startswith(tail) or (tail.startswith(prefix) and b"\x07" not in tail):
         return escape
     return len(buffer)

@@ -11,8 +11,10 @@ nothing changed.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
+import struct
 import termios
 import time
 from pathlib import Path
@@ -24,15 +26,23 @@ _ON = termios.ICANON
 
 
 def typing_modes(fd: int) -> bool:
-    """Echo off and canonical input on for the terminal (`fd`: either side); True if changed."""
-    attributes = termios.tcgetattr(fd)
-    local = attributes[3]
-    wanted = (local & ~_OFF) | _ON
-    if wanted == local:
+    """Echo off and canonical input on for the terminal (`fd`: either side); True if changed.
+
+    The check reads the raw `struct termios` (TCGETS into a buffer of its own: the local
+    modes are its fourth 32-bit word); `tcgetattr`, which builds a list of 7 items and 32
+    control characters, is only asked when something must change.
+    """
+    fcntl.ioctl(fd, termios.TCGETS, _RAW)
+    if _LOCAL.unpack_from(_RAW, _LOCAL_AT)[0] & (_OFF | _ON) == _ON:
         return False
-    attributes[3] = wanted
+    attributes = termios.tcgetattr(fd)
+    attributes[3] = (attributes[3] & ~_OFF) | _ON
     termios.tcsetattr(fd, termios.TCSANOW, attributes)
     return True
+
+
+_RAW = bytearray(64)  # struct termios is 60 bytes on Linux
+_LOCAL, _LOCAL_AT = struct.Struct("=I"), 12  # c_lflag, after c_iflag, c_oflag and c_cflag
 
 
 EDITING_OFF = "set +o emacs +o vi; history -d -1 2>/dev/null"
