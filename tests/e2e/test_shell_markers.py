@@ -20,7 +20,7 @@ from guiderunner.run.shell.session import ShellSession, Typed, new_nonce, shell_
 
 pytestmark = pytest.mark.timeout(60)
 
-TOKEN = 't=${PS1#*777;}; t=${t%%;*}'
+TOKEN = "t=${PS1#*777;}; t=${t%%;*}"
 """The page reads the runner's marker token from its own PS1, as a page could."""
 
 
@@ -47,6 +47,17 @@ def test_forged_end_markers_with_other_numbers_do_not_end_the_command(shell):
     )
     typed = shell.run(forge, 10)
     assert (text(typed), typed.status) == ("end\n", 7)
+    assert text(shell.run("echo next", 10)) == "next\n"
+
+
+def test_the_next_number_printed_by_a_running_program_does_not_end_the_command(shell):
+    # The one marker the number does not stop: the next one, printed by a program (not bash)
+    # while it runs. Bash does not have the terminal then, so the marker is held, and dropped
+    # when bash's own end comes.
+    shell.run("true", 10)  # the next prompt is 2: the forging line's end is 3
+    forge = f"{TOKEN}; env printf '\\e]777;%s;1;0;3\\a' $t; sleep 0.5; echo end; (exit 5)"
+    typed = shell.run(forge, 10)
+    assert (text(typed), typed.status) == ("end\n", 5)
     assert text(shell.run("echo next", 10)) == "next\n"
 
 

@@ -13,10 +13,10 @@ import select
 import shlex
 import signal
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from guiderunner.run.shell import markers, modes
+from guiderunner.run.shell.listen import Listener
 from guiderunner.run.shell.markers import MORE, TIMEOUT, Event, ShellGone
 from guiderunner.run.shell.starved import starving
 from guiderunner.run.shell.terminal import Terminal, cmdline, interactive_bash
@@ -24,39 +24,20 @@ from guiderunner.run.shell.terminal import Terminal, cmdline, interactive_bash
 MARKER_GRACE = 0.25  # seconds the end marker may trail the status (stderr elsewhere: none)
 PROMPT_WAIT = 0.05  # seconds the prompt may trail the end marker
 STALL = 0.25  # seconds without a byte before the foreground job is looked at
-_DONE: dict[int, Event] = {}  # one DONE event per status (0-255): not one object per command
 RELAY_WAIT = 1.0  # seconds a marker may take through a pipe before bash is asked again
 
 
-class Channel:
-    """The hooks of one bash session: its rcfile, its FIFO, and the parse of its terminal."""
+class Channel(Listener):
+    """The hooks of one bash session: its rcfile, its FIFO, typing and waiting for bash."""
 
     def __init__(self, home: Path, token: str) -> None:
-        self._token = token
         self.fifo = home / "status"
         self.rcfile = home / "rc"
         os.mkfifo(self.fifo, 0o600)
-        self._status_fd = os.open(self.fifo, os.O_RDONLY | os.O_NONBLOCK)
+        super().__init__(token, os.open(self.fifo, os.O_RDONLY | os.O_NONBLOCK))
         self._keep_open = os.open(self.fifo, os.O_WRONLY)  # bash's opens never block or fail
-        self._marker = markers.marker_pattern(token)
-        self._number = -1  # bash's command number (`\#`) at the last prompt
-        self._terminal: Terminal | None = None
         self._argv: list[str] = []
-        self._armed: set[tuple[int, tuple[str, ...]]] = set()
         self._rearmed = False
-        self._pending = bytearray()
-        self._output = bytearray()
-        self._statuses: list[tuple[int, int]] = []  # ($?, command number), from the FIFO
-        self._end: tuple[int, int] | None = None  # ($?, number) of the end marker taken
-        self._resync = True  # the number to expect is not known: ends must be in the FIFO
-        self._open = True  # a line went in since the last end: an end marker may come
-        self._probed = False  # an empty line was typed to have the prompt's status written
-        self._drain = False  # the FIFO may hold statuses of prompts already taken
-        self._in_prompt = False  # between the end marker and the next typed line
-        self._typed = False  # a line was typed since the end marker
-        self.echo: Callable[[bytes], None] | None = None
-        self._quiet_since = 0.0  # when the terminal last showed a byte, or a line was typed
-        self._prompt_marked = True  # did the last prompt end with PS1's own marker?
         self._may_edit = False  # could the last command have turned line editing on?
         self.starving: str | None = None  # the program a WAITING event is about
 
@@ -102,7 +83,7 @@ class Channel:
             self._output.clear()
             self._finish_prompt()
         self._in_prompt, self._typed, self._end, self._probed = False, True, None, False
-        self._open = True
+        self._open, self._held = True, None
         if self._drain:  # statuses of prompts already taken (PS1's gate: run.shell.markers)
             self._read_statuses()
             self._drain = bool(self._statuses)  # none: PS1 forks no more, until it shows
@@ -165,12 +146,6 @@ class Channel:
             with contextlib.suppress(OSError):
                 os.killpg(group, sig)
 
-    def take_output(self) -> bytes:
-        """The step's output so far, markers and prompts removed."""
-        output = bytes(self._output)
-        self._output.clear()
-        return output
-
     # --- listening ------------------------------------------------------------------------
 
     def wait_prompt(self, deadline: float, more_lines: bool = False) -> Event:
@@ -210,98 +185,34 @@ class Channel:
             if fd in ready and self._read_terminal(fd):
                 return MORE
 
-    def _done(self) -> Event:
-        by_marker = self._end is not None
-        end = self._end if self._end is not None else self._statuses.pop(0)
-        if not by_marker or self._probed or end[1] == self._number:
-            self._drain = True  # PS1 forked, and may go on doing so (markers: the gate)
-        status, self._number = end
-        self._end, self._resync, self._open = None, False, False
-        if self._statuses:
-            self._statuses = [pair for pair in self._statuses if pair[1] > end[1]]
-        if self._typed:  # no end marker came (stderr elsewhere): what follows is prompt
-            self._typed, self._in_prompt = False, True
-        event = _DONE.get(status)
-        return event if event is not None else _DONE.setdefault(status, Event(Event.DONE, status))
+    # --- a shell without the hooks, or whose prompts go elsewhere ---------------------------
 
-    def _read_statuses(self) -> None:
-        with contextlib.suppress(BlockingIOError):
-            self._statuses += markers.parse_statuses(os.read(self._status_fd, 4096))
-
-    def _genuine(self, kind: bytes, status: bytes | None, number: int) -> bool:
-        """Bash's own marker now, not one replayed from a file (run.shell.markers)?
-
-        An end marker is taken when it carries the next command number, the one no earlier
-        prompt had; else (nothing ran, or the number is not known) only with its status in the
-        FIFO, same number, which PS1's gate writes for such prompts.
-        """
-        if kind != b"1":
-            return number == self._number if kind == b"2" else self._in_prompt
-        if not self._open:  # the end of this line is in: a second marker (a prompt prefix)
-            self._drain = True
+    def _take_held(self) -> bool:
+        """Our bash reads its next line: the end marker held while it had no terminal was its."""
+        if self._held is None or not self._open:
             return False
-        if number == self._number + 1 and not self._resync and status is not None:
-            self._end = (int(status), number)
-        else:
-            if not any(pending == number for _, pending in self._statuses):
-                self._read_statuses()
-            if not markers.claim(self._statuses, number):
-                return False
-            self._end = self._statuses.pop(0)
-        self._open = False
+        status, number, length = self._held
+        del self._output[length:]
+        self._end, self._held, self._open = (status, number), None, False
+        self._typed, self._in_prompt = False, True
         return True
 
-    def _read_terminal(self, fd: int) -> bool:
-        """Take what the terminal shows; True when it holds a continuation prompt (PS2)."""
-        try:
-            chunk = os.read(fd, 65536)
-        except BlockingIOError:
+    def _probe(self, deadline: float) -> bool:
+        """Two empty lines, once, when bash's prompts go elsewhere: PS1 forks from then on.
+
+        Through a pipe (a `tee`) the marker may only be late: a second first. True when
+        typed, or when the pipe is still given its second.
+        """
+        assert self._terminal is not None
+        target = None if self._probed else modes.stderr_target(self._terminal)
+        if target is None or target == self._terminal.tty:
             return False
-        except OSError:
-            chunk = b""
-        if not chunk:
-            raise ShellGone()
+        if modes.relayed(target) and time.monotonic() - self._quiet_since < RELAY_WAIT:
+            return True
+        self._probed = self._drain = True
+        self._terminal.write(b"\n\n", deadline)
         self._quiet_since = time.monotonic()
-        if self._pending:  # a marker was cut at the end of the last read
-            chunk = bytes(self._pending + chunk)
-            self._pending.clear()
-        elif b"\x1b" not in chunk:
-            self._take(chunk)  # plain output, the usual chunk: no marker to look for
-            return False
-        return self._scan(chunk)
-
-    def _scan(self, data: bytes) -> bool:
-        """Route what arrived between the markers; True when PS2 came (a line is wanted)."""
-        more = False
-        start = 0
-        for match in self._marker.finditer(data):
-            begin, end = match.span()
-            if begin > start:
-                self._take(data[start:begin])
-            start = end
-            kind, status, number = match.groups()
-            if not self._genuine(kind, status, int(number)):
-                continue
-            if kind == b"1":
-                self._typed, self._in_prompt = False, True
-            elif kind == b"3":
-                self._in_prompt, self._prompt_marked = False, True  # the prompt is all in
-            else:
-                more = True
-        if start < len(data):  # else the usual case: it ends with a marker
-            keep = markers.partial_marker_start(data, start, self._token)
-            self._take(data[start:keep])
-            self._pending += data[keep:]
-        return more
-
-    def _take(self, piece: bytes) -> None:
-        if not self._typed or self._in_prompt or not piece:
-            return  # a prompt, or what bash printed before a line was typed
-        self._output += piece
-        if self.echo is not None:
-            self.echo(piece)
-
-    # --- a shell without the hooks --------------------------------------------------------
+        return True
 
     def _look_at_foreground(self, deadline: float, more_lines: bool) -> bool:
         """Re-arm a bash that waits at a prompt without our hooks (once per step).
@@ -319,24 +230,16 @@ class Channel:
         known = (group, tuple(argv)) in self._armed or (
             argv == self._argv and group == self._terminal.pid
         )
-        if known and not self._terminal.reads_prompt(group):
-            return False  # ours, hooks set: a command of its own (`read`) waits, or it is busy
-        if not known and not (interactive_bash(argv) and self._terminal.reads_terminal(group)):
+        # Ours, hooks set, not at its prompt: a command of its own (`read`) waits, or it is busy.
+        reads = self._terminal.reads_prompt if known else self._terminal.reads_terminal
+        if not (reads(group) and (known or interactive_bash(argv))):
             return False
         self._read_statuses()  # the hook may have run just now: then it is there
-        if self._statuses:
+        if self._statuses or (known and self._take_held()):
             return False
         if known and more_lines:
             return True
-        target = modes.stderr_target(self._terminal) if known and not self._probed else None
-        if target is not None and target != self._terminal.tty:
-            # Its prompts go elsewhere: two empty lines have PS1 fork from now on (markers);
-            # through a pipe (a `tee`), the marker may only be late: a second first.
-            if modes.relayed(target) and time.monotonic() - self._quiet_since < RELAY_WAIT:
-                return False
-            self._probed = self._drain = True
-            self._terminal.write(b"\n\n", deadline)
-            self._quiet_since = time.monotonic()
+        if known and self._probe(deadline):
             return False
         self._armed.add((group, tuple(argv)))
         self._rearmed = True

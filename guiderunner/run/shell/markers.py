@@ -1,23 +1,42 @@
 r"""The runner's hooks in the page's bash: two prompts, and how their markers are read back.
 
-The rcfile sets only PS1 and PS2; nothing else of the runner's is in the shell:
+The rcfile sets only PS1 and PS2; no function, no PROMPT_COMMAND, no variable of the runner's:
 
-- `PS1` starts with a command substitution, run when bash draws its prompt after a command:
-  it writes `$? N` to a FIFO that only the runner reads (N is bash's command number, `\#`),
-  then `ESC ] 777 ; token ; 1 ; N BEL` on bash's stderr, where the prompt goes; the visible
-  prompt is the plain `\$ `, followed by `...;3;N BEL`: the prompt is all drawn.
+- `PS1` is `ESC ] 777 ; token ; 1 ; $? ; N BEL` (N is bash's command number, `\#`), a gate,
+  the visible `\$ `, then `...;3;N BEL`: the prompt is all drawn. Prompt expansion does
+  parameter and arithmetic expansion without a fork, so the usual command costs bash no more
+  than a reader's prompt (issue 24: a fork per prompt was 0.5 ms a command).
 - `PS2` is `ESC ] 777 ; token ; 2 ; N BEL`: bash wants a continuation line of command N.
 
-Why there: a command substitution runs in a subshell, which does not inherit the page's DEBUG
-or ERR trap (bash passes them on only under `set -T` / `set -E`), so a page's
-`trap '...' DEBUG` fires on its own commands alone, as in a reader's bash, and
-`PROMPT_COMMAND` stays what a reader's bash has (unset). The hook's stderr is closed, so
-`set -x` traces nothing of it, and `$?`, `$_` and `PIPESTATUS` are the parent's, untouched.
-The marker goes where the prompt goes, so it stays in order with output that a page pipes
-through `tee`. A page that sends bash's stderr to a file finds its prompts there, as a reader
-does, each with an (invisible) marker; printing that file back replays them, so an end
-marker counts only when the FIFO holds the status written with it, same N (hooks.Channel).
-The cost is one fork per prompt (bench/README.md has the figures).
+Forgery and replays. The runner takes an end marker without more ado only when it carries the
+next command number, N + 1 after a prompt numbered N, which no earlier prompt had: a marker
+replayed from a file (a page that sends bash's stderr to a log and prints it back, a `script`
+transcript) carries an old number and ends nothing. A page that prints a marker with another
+number (a future one) ends nothing either. Reading the token from `$PS1` and printing the next
+number on purpose does end the command early: before, that took a write to the FIFO named in
+`$PS1` as well, so the guarantee is against accidents, not a page that means it.
+
+The gate forks, in a command substitution, only when the fast marker is not enough. Its fast
+path is one compare and one assignment (state in PS1's own elements 1 to 7; `$PS1` is still
+the prompt); otherwise `${PS1[7]@P}` runs the hook, which writes `$? N` to a FIFO only the
+runner reads, then prints the end marker on stderr. It forks:
+
+- when the number did not move (an empty line, a comment, a syntax error): such an end
+  counts only with its status in the FIFO, same N, so an old marker cannot pass for it;
+- at start, and after the runner re-arms a shell (`. RCFILE`): the number is not known yet;
+- when the page put a prefix on PS1 (`(venv) $PS1`, seen by PS1's length): the hook's
+  marker then comes before the prefix, which is prompt, not output;
+- from two empty lines in a row on (same command and history numbers): the runner types
+  them when bash reads its next line without a marker and its stderr (/proc/PID/fd/2) is
+  not the terminal (`exec 2>/dev/null`, `2>log`, `2>&-`): the status comes from the FIFO
+  from then on, as before issue 24. The cost: two more prompts where stderr goes, once.
+
+Why prompts: a command substitution runs in a subshell, which does not inherit the page's
+DEBUG or ERR trap (bash passes them on only under `set -T` / `set -E`), and prompt expansion
+runs no command in the page's shell, so a page's `trap '...' DEBUG` fires on its own commands
+alone, and `PROMPT_COMMAND` stays what a reader's bash has (unset). The hook's stderr is
+closed, so `set -x` traces nothing of it; `$?`, `$_` and `PIPESTATUS` are untouched. The
+marker goes where the prompt goes, so it stays in order with output piped through `tee`.
 """
 
 from __future__ import annotations
@@ -92,11 +111,11 @@ def rcfile_text(fifo: Path, token: str) -> str:
 
 
 def marker_pattern(token: str) -> re.Pattern[bytes]:
-    """A marker of this session: group 1 its kind (1 end, 2 more, 3 prompt drawn), 2 the
-    status (an end's `$?`, else None), 3 the number (`\\#`)."""
-    return re.compile(
-        rb"\x1b\]777;" + token.encode() + rb";([123]);(?:([0-9]+);)?([0-9]+)\x07"
-    )
+    r"""A marker of this session: groups kind (1 end, 2 more, 3 drawn), status, number (`\#`).
+
+    The status is an end's `$?` (None for the others).
+    """
+    return re.compile(rb"\x1b\]777;" + token.encode() + rb";([123]);(?:([0-9]+);)?([0-9]+)\x07")
 
 
 def parse_statuses(data: bytes) -> list[tuple[int, int]]:

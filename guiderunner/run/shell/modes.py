@@ -12,7 +12,6 @@ nothing changed.
 from __future__ import annotations
 
 import fcntl
-import os
 import re
 import struct
 import termios
@@ -104,10 +103,11 @@ def stderr_target(terminal: Terminal) -> str | None:
     group = terminal.foreground()
     if group is None:
         return None
+    fds = Path(f"/proc/{group}/fd")
     try:
-        return os.readlink(f"/proc/{group}/fd/2")
+        return str((fds / "2").readlink())
     except FileNotFoundError:
-        return "closed" if os.path.exists(f"/proc/{group}/fd") else None
+        return "closed" if fds.exists() else None
     except OSError:
         return None
 
