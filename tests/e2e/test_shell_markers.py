@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 
 from guiderunner.run.box.processes import kill_session
+from guiderunner.run.shell.hooks import STALL
+from guiderunner.run.shell.interact import enter_script, restore_script, save_script
+from guiderunner.run.shell.relay import drain, write_all
 from guiderunner.run.shell.session import ShellSession, Typed, new_nonce, shell_environment
 
 pytestmark = pytest.mark.timeout(60)
@@ -153,3 +156,21 @@ def test_dollar_underscore_status_and_pipestatus_survive_every_hook(shell):
 def test_the_pages_view_of_ps1_is_the_prompt(shell):
     typed = shell.run('case "$PS1" in *"\\\\$ "*) echo prompt;; esac; declare -F | wc -l', 10)
     assert text(typed) == "prompt\n0\n"
+
+
+def test_a_shell_handed_to_a_person_comes_back_in_step_at_once(shell, tmp_path):
+    # What run.shell.interact does, without the person: commands typed straight into the
+    # terminal move bash's command number on behind the runner's back.
+    state = tmp_path / "state"
+    assert shell.run(save_script(state), 10).status == 0
+    write_all(shell.terminal_fd, enter_script().encode() + b"\n")
+    for command in ("true", "cd /", "echo by hand", "set +o emacs"):
+        write_all(shell.terminal_fd, command.encode() + b"\n")
+    time.sleep(0.3)
+    drain(shell.terminal_fd, 0.1)
+    started = time.monotonic()
+    restored = shell.run(restore_script(state), 10)
+    assert (restored.status, restored.error) == (0, None)
+    assert time.monotonic() - started < STALL  # its end came with its status: no re-arm
+    assert text(shell.run("pwd; false", 10)) == "/\n"
+    assert shell.run("false", 10).status == 1

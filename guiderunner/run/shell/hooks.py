@@ -1,8 +1,10 @@
-"""How the runner hears from the page's bash: the prompt hooks' markers and the `$?` FIFO.
+"""How the runner talks with the page's bash: typing lines, waiting for its prompts.
 
-The hooks are run.shell.markers. `Channel.wait_prompt` turns the terminal stream and the FIFO
-into events; the bytes between a typed line and the next end marker are the command's output;
-the prompt that follows is taken in before the next line is typed.
+The hooks are run.shell.markers, the stream's parse run.shell.listen. `Channel.wait_prompt`
+turns the terminal stream and the FIFO into events; the bytes between a typed line and the
+next end marker are the command's output; the prompt that follows is taken in before the
+next line is typed. A bash whose prompts go elsewhere is asked for its status with two empty
+lines, once (`_probe`); one without the hooks is re-armed.
 """
 
 from __future__ import annotations

@@ -72,6 +72,8 @@ TIMEOUT = Event(Event.TIMEOUT, None)
 
 STICKY = 1 << 62
 """PS1[1] from the second empty line in a row on: every prompt forks from then on."""
+ONCE = STICKY - 1
+"""PS1[1] when the runner does not know bash's command number: the next prompt forks."""
 
 
 def rcfile_text(fifo: Path, token: str) -> str:
@@ -103,7 +105,7 @@ def rcfile_text(fifo: Path, token: str) -> str:
     while len(ps1.replace("SIZE", str(size))) != size:  # a fixed point: the digits count
         size = len(ps1.replace("SIZE", str(size)))
     ps2 = "2;\\#\\a"
-    state = f"PS1[1]={STICKY - 1} PS1[2]=-1 PS1[3]=-1 PS1[7]={shlex.quote(slow)}"
+    state = f"PS1[1]={ONCE} PS1[2]=-1 PS1[3]=-1 PS1[7]={shlex.quote(slow)}"
     return (
         f"PS1={shlex.quote(ps1.replace('SIZE', str(size)))}\n{state}\n"
         f"PS2={shlex.quote(mark + ps2)}\nunset HISTFILE\n"

@@ -2,11 +2,11 @@ r"""The page's shell: one interactive bash on a pseudo-terminal, typed into like
 
 A command is typed line by line; each line waits for bash to ask for the next. Bash says
 where it is through its prompts (run.shell.markers): `PS2` prints an invisible sequence with a
-per-session token; `PS1` starts with a command substitution that writes `$?` to a FIFO only
-the runner reads, then prints the end sequence. No `PROMPT_COMMAND`, function or variable of
-the runner's: a page's DEBUG trap does not fire on the hook, `set -x` does not trace it, and
-`$?`, `$_` and `PIPESTATUS` survive it. The output is what the terminal shows between the
-typed line and the end sequence (the prompt is not output); the status comes from the FIFO.
+per-session token; `PS1` prints the end sequence with `$?` and the command number, and forks
+a hook that writes them to a FIFO only when the sequence alone cannot be trusted. No
+`PROMPT_COMMAND`, function or variable of the runner's: a page's DEBUG trap does not fire on
+the hook, `set -x` does not trace it, and `$?`, `$_` and `PIPESTATUS` survive it. The output
+is what the terminal shows between the typed line and the end sequence (not the prompt).
 The terminal is a reader's: TERM=xterm-256color, history expansion on, echo and line editing
 turned off again before each typed line (run.shell.modes); a program left reading the
 terminal with no line to type fails within a second (run.shell.starved). A line longer than
