@@ -174,3 +174,13 @@ def test_a_shell_handed_to_a_person_comes_back_in_step_at_once(shell, tmp_path):
     assert time.monotonic() - started < STALL  # its end came with its status: no re-arm
     assert text(shell.run("pwd; false", 10)) == "/\n"
     assert shell.run("false", 10).status == 1
+
+
+def test_a_nested_bash_that_exits_gives_its_status_to_the_first(shell):
+    assert shell.run("bash", 20).status == 0
+    assert text(shell.run("echo inside; false", 10)) == "inside\n"
+    started = time.monotonic()
+    typed = shell.run("exit 3", 10)
+    assert (typed.status, typed.error) == (3, None)
+    assert time.monotonic() - started < STALL  # the first bash's own next number: at once
+    assert text(shell.run("echo outside", 10)) == "outside\n"

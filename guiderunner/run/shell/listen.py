@@ -30,6 +30,8 @@ class Listener:
         self._terminal: Terminal | None = None
         self._armed: set[tuple[int, tuple[str, ...]]] = set()  # (group, argv) of bash re-armed
         self._number = -1  # bash's command number (`\#`) at the last prompt
+        self._numbers: dict[int | None, int] = {}  # the same, per bash (a nested one, exited)
+        self._group: int | None = -1  # the bash whose end marker was taken, -1: not known
         self._pending = bytearray()  # a marker cut at the end of the last read
         self._output = bytearray()
         self._statuses: list[tuple[int, int]] = []  # ($?, command number), from the FIFO
@@ -57,6 +59,9 @@ class Listener:
         if not by_marker or self._probed or end[1] == self._number:
             self._drain = True  # PS1 forked, and may go on doing so (markers: the gate)
         status, self._number = end
+        if self._group == -1 and self._terminal is not None:
+            self._group = self._terminal.foreground()
+        self._numbers[self._group], self._group = end[1], -1
         self._end, self._resync, self._open = None, False, False
         if self._statuses:
             self._statuses = [pair for pair in self._statuses if pair[1] > end[1]]
@@ -81,12 +86,15 @@ class Listener:
         if not self._open:  # the end of this line is in: a second marker (a prompt prefix)
             self._drain = True
             return False
-        if number == self._number + 1 and not self._resync and status is not None:
-            if not self._bash_has_the_terminal():
-                self._held = (int(status), number, len(self._output))
-                return False
-            self._end = (int(status), number)
+        group = self._prompting_bash() if status is not None and not self._resync else -1
+        if group is None and number == self._number + 1:
+            self._held = (int(status or 0), number, len(self._output))
+            return False
+        self._group = group  # whose end it is, when known (else -1: asked in `_done`)
+        if group != -1 and number == self._numbers.get(group, self._number) + 1:
+            self._end = (int(status or 0), number)
         else:
+            self._group = -1
             if not any(pending == number for _, pending in self._statuses):
                 self._read_statuses()
             if not markers.claim(self._statuses, number):
@@ -95,15 +103,18 @@ class Listener:
         self._open = False
         return True
 
-    def _bash_has_the_terminal(self) -> bool:
-        """Is a bash of ours the foreground job, as it is when it draws its prompt?
+    def _prompting_bash(self) -> int | None:
+        """The bash of ours that has the terminal, as it has when it draws its prompt.
 
-        A program printing a marker while it runs has the terminal: its marker is held, and
-        taken only if bash is then found reading its next line (`_look_at_foreground`).
+        None when a program has it: a marker printed while it runs is held, and taken only if
+        bash is then found reading its next line (hooks: `_take_held`). Bash's own number
+        counts for each bash: after a nested one exits, the first is in front again.
         """
         assert self._terminal is not None
         group = self._terminal.foreground()
-        return group == self._terminal.pid or any(group == armed for armed, _ in self._armed)
+        if group == self._terminal.pid or any(group == armed for armed, _ in self._armed):
+            return group
+        return None
 
     def _read_terminal(self, fd: int) -> bool:
         """Take what the terminal shows; True when it holds a continuation prompt (PS2)."""
