@@ -112,9 +112,9 @@ class Listener:
         """
         assert self._terminal is not None
         group = self._terminal.foreground()
-        if group == self._terminal.pid or any(group == armed for armed, _ in self._armed):
-            return group
-        return None
+        if group == self._terminal.pid:
+            return group  # the usual case: the first bash
+        return group if any(group == armed for armed, _ in self._armed) else None
 
     def _read_terminal(self, fd: int) -> bool:
         """Take what the terminal shows; True when it holds a continuation prompt (PS2)."""
