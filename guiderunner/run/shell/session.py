@@ -208,19 +208,15 @@ class ShellSession(Closing):
 
     def _run(self, text: str, timeout: float) -> Typed:
         channel = self._live()
-        base, paused_at = time.monotonic() + timeout, self._paused()
-
-        def deadline() -> float:
-            return base + self._paused() - paused_at
-
         lines = text.split("\n")
+        last, base = len(lines), time.monotonic() + timeout - self._paused()
         channel.start_command()
         event = TIMEOUT
         for number, line in enumerate(lines, 1):
-            if not channel.type_line(line, deadline()):
+            if not channel.type_line(line, base + self._paused()):
                 event = TIMEOUT
                 break
-            event = self._wait_prompt(channel, deadline, more_lines=number < len(lines))
+            event = self._wait_prompt(channel, base, more_lines=number < last)
             if event.kind == Event.TIMEOUT:
                 break
         if event.kind == Event.TIMEOUT:
@@ -240,12 +236,14 @@ class ShellSession(Closing):
             return self._result(0)  # blank or comments only: nothing ran, bash keeps the old `$?`
         return self._result(event.status)
 
-    @staticmethod
-    def _wait_prompt(channel: Channel, deadline: Callable[[], float], *, more_lines: bool) -> Event:
-        """Wait for bash's prompt; a deadline that moved on while waiting is waited for again."""
+    def _wait_prompt(self, channel: Channel, base: float, *, more_lines: bool) -> Event:
+        """Wait for bash's prompt; a deadline that moved on while waiting is waited for again.
+
+        The deadline is `base` plus the time spent waiting outside the page (`paused`).
+        """
         while True:
-            event = channel.wait_prompt(deadline(), more_lines=more_lines)
-            if event.kind != Event.TIMEOUT or time.monotonic() >= deadline():
+            event = channel.wait_prompt(base + self._paused(), more_lines=more_lines)
+            if event.kind != Event.TIMEOUT or time.monotonic() >= base + self._paused():
                 return event
 
     def _live(self) -> Channel:
