@@ -9,21 +9,24 @@ The rcfile sets only PS1 and PS2; no function, no PROMPT_COMMAND, no variable of
 - `PS2` is `ESC ] 777 ; token ; 2 ; N BEL`: bash wants a continuation line of command N.
 
 Forgery and replays. The runner takes an end marker without more ado only when it carries the
-next command number, N + 1 after a prompt numbered N, which no earlier prompt had: a marker
-replayed from a file (a page that sends bash's stderr to a log and prints it back, a `script`
-transcript) carries an old number and ends nothing. A page that prints a marker with another
-number (a future one) ends nothing either. Reading the token from `$PS1` and printing the next
-number on purpose does end the command early: before, that took a write to the FIFO named in
-`$PS1` as well, so the guarantee is against accidents, not a page that means it.
+next command number of the bash that has the terminal, N + 1 after its prompt numbered N,
+which no earlier prompt had: a marker replayed from a file (a page that sends bash's stderr to
+a log and prints it back, a `script` transcript) carries an old number and ends nothing; one
+with another number (a future one) neither. The next number printed by a program while it
+runs is held (bash does not have the terminal, `tcgetpgrp`) and dropped unless bash is then
+found reading its next line. What does end a command early: the page reads the token from
+`$PS1` and prints the next number from bash itself (`printf` builtin); before issue 24 that
+also took a write to the FIFO named in `$PS1`. The guarantee is against accidents.
 
 The gate forks, in a command substitution, only when the fast marker is not enough. Its fast
 path is one compare and one assignment (state in PS1's own elements 1 to 7; `$PS1` is still
-the prompt); otherwise `${PS1[7]@P}` runs the hook, which writes `$? N` to a FIFO only the
+the prompt, `declare -p PS1` shows an array); otherwise `${PS1[7]@P}` runs the hook, which writes `$? N` to a FIFO only the
 runner reads, then prints the end marker on stderr. It forks:
 
 - when the number did not move (an empty line, a comment, a syntax error): such an end
   counts only with its status in the FIFO, same N, so an old marker cannot pass for it;
-- at start, and after the runner re-arms a shell (`. RCFILE`): the number is not known yet;
+- at start, after the runner re-arms a shell (`. RCFILE`) and after a person had the shell
+  (run.shell.interact sets `ONCE`): the number is not known;
 - when the page put a prefix on PS1 (`(venv) $PS1`, seen by PS1's length): the hook's
   marker then comes before the prefix, which is prompt, not output;
 - from two empty lines in a row on (same command and history numbers): the runner types
