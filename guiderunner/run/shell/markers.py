@@ -20,8 +20,8 @@ also took a write to the FIFO named in `$PS1`. The guarantee is against accident
 
 The gate forks, in a command substitution, only when the fast marker is not enough. Its fast
 path is one compare and one assignment (state in PS1's own elements 1 to 7; `$PS1` is still
-the prompt, `declare -p PS1` shows an array); otherwise `${PS1[7]@P}` runs the hook, which writes `$? N` to a FIFO only the
-runner reads, then prints the end marker on stderr. It forks:
+the prompt, `declare -p PS1` shows an array); otherwise `${PS1[7]@P}` runs the hook, which
+writes `$? N` to a FIFO only the runner reads, then prints the end marker on stderr. It forks:
 
 - when the number did not move (an empty line, a comment, a syntax error): such an end
   counts only with its status in the FIFO, same N, so an old marker cannot pass for it;
