@@ -16,6 +16,9 @@ variants, from the bare prompt up to the runner's hook (guiderunner.run.shell.ho
 - end in PS1:      the end marker carried by PS1, printed by the hook only when PS1 will not
                    bring it (PS1 or PROMPT_COMMAND changed, stderr elsewhere): one write less,
                    but more tests and redirections in the hook (measured: not kept)
+- fork per prompt: issue 22's hook, a command substitution at the start of PS1 (FIFO, marker)
+- runner:          this checkout's rcfile (guiderunner.run.shell.markers): `$?` and the
+                   command number in PS1's end marker, and a gate that forks only when needed
 """
 
 from __future__ import annotations
@@ -26,12 +29,17 @@ import os
 import select
 import signal
 import subprocess
+import sys
 import tempfile
 import termios
 import time
 from pathlib import Path
 
-MARKER = b"\x1b]777;tok;3\x07"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from guiderunner.run.shell.markers import rcfile_text
+
+MARKER = b"\x1b]777;tok;3"  # the prompt is drawn (the runner's carries the number after it)
 M = r"\e]777;tok;"
 PROMPTS = f"PS1='\\$ {M}3\\a'\nPS2='{M}2\\a'\nset +o history\n"
 END = f"{M}1\\a"
@@ -40,6 +48,8 @@ END_IN_PS1 = (
     f'${{PS1-}} == "{END}"* && -t 3 ]] || printf "{END}"; }} 3>&2 2>&-'
 )
 OLD = f'{{ printf "%d\\n" "$?" >|FIFO; printf "{M}1\\a"; }} 2>&-'
+FORK = f'$({{ printf "%d %d\\n" "$?" "\\#" >|FIFO; printf "{M}1;\\#\\a" >&3; }} 3>&2 2>&-)'
+RUNNER = "the runner's rcfile"
 VARIANTS = {
     "bare": f"PS1='{M}3\\a'\n",
     "status in PS1": f"PS1='{M}1;$?\\a\\$ {M}3\\a'\nPS2='{M}2\\a'\nset +o history\n",
@@ -49,6 +59,8 @@ VARIANTS = {
     "fixed fd": "exec 87>FIFO\n" + PROMPTS + f"PROMPT_COMMAND='{OLD.replace('>|FIFO', '>&87')}'\n",
     "end in PS1": f"PS1='{M}1\\a\\$ {M}3\\a'\nPS2='{M}2\\a'\nset +o history\n"
     f"PROMPT_COMMAND='{END_IN_PS1}'\n",
+    "fork per prompt": f"PS1='{FORK}\\$ {M}3\\a'\nPS2='{M}2\\a'\nset +o history\n",
+    "runner": RUNNER,
 }
 
 
@@ -68,7 +80,7 @@ def _sized(text: str) -> str:
     return text.replace("SIZE", str(size))
 
 
-def run(rcfile_text: str, n: int) -> tuple[float, float, float]:
+def run(variant: str, n: int) -> tuple[float, float, float]:
     """Wall, Python CPU and bash CPU per command, in microseconds, for one rcfile."""
     with tempfile.TemporaryDirectory() as folder:
         fifo = f"{folder}/status"
@@ -76,7 +88,8 @@ def run(rcfile_text: str, n: int) -> tuple[float, float, float]:
         reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
         writer = os.open(fifo, os.O_WRONLY)
         rcfile = Path(folder, "rc")
-        rcfile.write_text(_sized(rcfile_text.replace("FIFO", fifo)), encoding="utf-8")
+        text = rcfile_text(Path(fifo), "tok") if variant == RUNNER else variant
+        rcfile.write_text(_sized(text.replace("FIFO", fifo)), encoding="utf-8")
         master, slave = os.openpty()
         attributes = termios.tcgetattr(slave)
         attributes[3] &= ~termios.ECHO

@@ -1,8 +1,10 @@
-"""How the runner hears from the page's bash: the prompt hooks' markers and the `$?` FIFO.
+"""How the runner talks with the page's bash: typing lines, waiting for its prompts.
 
-The hooks are run.shell.markers. `Channel.wait_prompt` turns the terminal stream and the FIFO
-into events; the bytes between a typed line and the next end marker are the command's output;
-the prompt that follows is taken in before the next line is typed.
+The hooks are run.shell.markers, the stream's parse run.shell.listen. `Channel.wait_prompt`
+turns the terminal stream and the FIFO into events; the bytes between a typed line and the
+next end marker are the command's output; the prompt that follows is taken in before the
+next line is typed. A bash whose prompts go elsewhere is asked for its status with two empty
+lines, once (`_probe`); one without the hooks is re-armed.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ import select
 import shlex
 import signal
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from guiderunner.run.shell import markers, modes
+from guiderunner.run.shell.listen import Listener
 from guiderunner.run.shell.markers import MORE, TIMEOUT, Event, ShellGone
 from guiderunner.run.shell.starved import starving
 from guiderunner.run.shell.terminal import Terminal, cmdline, interactive_bash
@@ -24,33 +26,20 @@ from guiderunner.run.shell.terminal import Terminal, cmdline, interactive_bash
 MARKER_GRACE = 0.25  # seconds the end marker may trail the status (stderr elsewhere: none)
 PROMPT_WAIT = 0.05  # seconds the prompt may trail the end marker
 STALL = 0.25  # seconds without a byte before the foreground job is looked at
+RELAY_WAIT = 1.0  # seconds a marker may take through a pipe before bash is asked again
 
 
-class Channel:
-    """The hooks of one bash session: its rcfile, its FIFO, and the parse of its terminal."""
+class Channel(Listener):
+    """The hooks of one bash session: its rcfile, its FIFO, typing and waiting for bash."""
 
     def __init__(self, home: Path, token: str) -> None:
-        self._token = token
         self.fifo = home / "status"
         self.rcfile = home / "rc"
         os.mkfifo(self.fifo, 0o600)
-        self._status_fd = os.open(self.fifo, os.O_RDONLY | os.O_NONBLOCK)
+        super().__init__(token, os.open(self.fifo, os.O_RDONLY | os.O_NONBLOCK))
         self._keep_open = os.open(self.fifo, os.O_WRONLY)  # bash's opens never block or fail
-        self._marker = markers.marker_pattern(token)
-        self._number = -1  # bash's command number (`\#`) at the last prompt
-        self._terminal: Terminal | None = None
         self._argv: list[str] = []
-        self._armed: set[tuple[int, tuple[str, ...]]] = set()
         self._rearmed = False
-        self._pending = bytearray()
-        self._output = bytearray()
-        self._statuses: list[tuple[int, int]] = []  # ($?, command number), from the FIFO
-        self._ended = False
-        self._in_prompt = False  # between the end marker and the next typed line
-        self._typed = False  # a line was typed since the end marker
-        self.echo: Callable[[bytes], None] | None = None
-        self._quiet_since = 0.0  # when the terminal last showed a byte, or a line was typed
-        self._prompt_marked = True  # did the last prompt end with PS1's own marker?
         self._may_edit = False  # could the last command have turned line editing on?
         self.starving: str | None = None  # the program a WAITING event is about
 
@@ -95,7 +84,12 @@ class Channel:
             self.wait_prompt(deadline)
             self._output.clear()
             self._finish_prompt()
-        self._in_prompt, self._typed, self._ended = False, True, False
+        self._in_prompt, self._typed, self._end, self._probed = False, True, None, False
+        self._open, self._held = True, None
+        if self._drain:  # statuses of prompts already taken (PS1's gate: run.shell.markers)
+            self._read_statuses()
+            self._drain = bool(self._statuses)  # none: PS1 forks no more, until it shows
+            self._statuses.clear()
         self._may_edit = (self._may_edit and not at_prompt) or bool(modes.EDITING_ON.search(line))
         self._quiet_since = time.monotonic()
         try:
@@ -111,6 +105,8 @@ class Channel:
         again, the prompt is all in once bash reads its next line (/proc).
         """
         assert self._terminal is not None
+        if not self._in_prompt:
+            return  # the usual case: PS1's last marker came with its end marker
         fd, end = self._terminal.fd, time.monotonic() + PROMPT_WAIT
         while self._in_prompt and self._prompt_marked and (left := end - time.monotonic()) > 0:
             if select.select([fd], [], [], left)[0]:
@@ -152,12 +148,6 @@ class Channel:
             with contextlib.suppress(OSError):
                 os.killpg(group, sig)
 
-    def take_output(self) -> bytes:
-        """The step's output so far, markers and prompts removed."""
-        output = bytes(self._output)
-        self._output.clear()
-        return output
-
     # --- listening ------------------------------------------------------------------------
 
     def wait_prompt(self, deadline: float, more_lines: bool = False) -> Event:
@@ -169,8 +159,7 @@ class Channel:
         assert self._terminal is not None
         fd, marker_deadline = self._terminal.fd, None
         while True:
-            if self._ended and self._statuses:
-                self._ended = False
+            if self._end is not None:
                 return self._done()
             now = time.monotonic()
             if self._statuses and marker_deadline is None:
@@ -180,9 +169,9 @@ class Channel:
             limit = min(deadline, marker_deadline or deadline)
             if now >= limit:
                 return TIMEOUT
-            # The FIFO is watched once the end marker is in (the status precedes it: no double
-            # wake-up), or when prompts are not marked (stderr elsewhere); read at a stall too.
-            watched = [fd, self._status_fd] if self._ended or not self._prompt_marked else [fd]
+            # The FIFO is watched when prompts are not marked (stderr elsewhere) or an empty line
+            # was typed to have the status written; it is read at a stall too.
+            watched = [fd, self._status_fd] if self._probed or not self._prompt_marked else [fd]
             ready = select.select(watched, [], [], min(limit - now, STALL))[0]
             if not ready:
                 self._read_statuses()
@@ -197,72 +186,35 @@ class Channel:
                 self._read_statuses()
             if fd in ready and self._read_terminal(fd):
                 return MORE
-            if self._ended and not self._statuses:
-                self._read_statuses()  # written before the end marker: there already
 
-    def _done(self) -> Event:
-        status, self._number = self._statuses.pop(0)
-        if self._typed:  # no end marker came (stderr elsewhere): what follows is prompt
-            self._typed, self._in_prompt = False, True
-        return Event(Event.DONE, status)
+    # --- a shell without the hooks, or whose prompts go elsewhere ---------------------------
 
-    def _read_statuses(self) -> None:
-        with contextlib.suppress(BlockingIOError):
-            self._statuses += markers.parse_statuses(os.read(self._status_fd, 4096))
-
-    def _genuine(self, kind: bytes, number: int) -> bool:
-        """Bash's own marker now, not one replayed from a file (run.shell.markers)?"""
-        if kind != b"1":
-            return number == self._number if kind == b"2" else self._in_prompt
-        if not any(pending == number for _, pending in self._statuses):
-            self._read_statuses()
-        return markers.claim(self._statuses, number)
-
-    def _read_terminal(self, fd: int) -> bool:
-        """Take what the terminal shows; True when it holds a continuation prompt (PS2)."""
-        try:
-            chunk = os.read(fd, 65536)
-        except BlockingIOError:
+    def _take_held(self) -> bool:
+        """Our bash reads its next line: the end marker held while it had no terminal was its."""
+        if self._held is None or not self._open:
             return False
-        except OSError:
-            chunk = b""
-        if not chunk:
-            raise ShellGone()
+        status, number, length = self._held
+        del self._output[length:]
+        self._end, self._held, self._open = (status, number), None, False
+        self._typed, self._in_prompt = False, True
+        return True
+
+    def _probe(self, deadline: float) -> bool:
+        """Two empty lines, once, when bash's prompts go elsewhere: PS1 forks from then on.
+
+        Through a pipe (a `tee`) the marker may only be late: a second first. True when
+        typed, or when the pipe is still given its second.
+        """
+        assert self._terminal is not None
+        target = None if self._probed else modes.stderr_target(self._terminal)
+        if target is None or target == self._terminal.tty:
+            return False
+        if modes.relayed(target) and time.monotonic() - self._quiet_since < RELAY_WAIT:
+            return True
+        self._probed = self._drain = True
+        self._terminal.write(b"\n\n", deadline)
         self._quiet_since = time.monotonic()
-        if not self._pending and b"\x1b" not in chunk:
-            self._take(chunk)  # plain output, the usual chunk: no marker to look for
-            return False
-        self._pending += chunk
-        return self._scan()
-
-    def _scan(self) -> bool:
-        """Route what arrived between the markers; True when PS2 came (a line is wanted)."""
-        more = False
-        start = 0
-        for match in self._marker.finditer(self._pending):
-            self._take(self._pending[start : match.start()])
-            start = match.end()
-            if not self._genuine(match[1], int(match[2])):
-                continue
-            if match[1] == b"1":
-                self._typed, self._ended, self._in_prompt = False, True, True
-            elif match[1] == b"3":
-                self._in_prompt, self._prompt_marked = False, True  # the prompt is all in
-            else:
-                more = True
-        keep = markers.partial_marker_start(self._pending, start, self._token)
-        self._take(self._pending[start:keep])
-        del self._pending[:keep]
-        return more
-
-    def _take(self, piece: bytes | bytearray) -> None:
-        if not self._typed or self._in_prompt or not piece:
-            return  # a prompt, or what bash printed before a line was typed
-        self._output += piece
-        if self.echo is not None:
-            self.echo(bytes(piece))
-
-    # --- a shell without the hooks --------------------------------------------------------
+        return True
 
     def _look_at_foreground(self, deadline: float, more_lines: bool) -> bool:
         """Re-arm a bash that waits at a prompt without our hooks (once per step).
@@ -280,19 +232,22 @@ class Channel:
         known = (group, tuple(argv)) in self._armed or (
             argv == self._argv and group == self._terminal.pid
         )
-        if known and not self._terminal.reads_prompt(group):
-            return False  # ours, hooks set: a command of its own (`read`) waits, or it is busy
-        if not known and not (interactive_bash(argv) and self._terminal.reads_terminal(group)):
+        # Ours, hooks set, not at its prompt: a command of its own (`read`) waits, or it is busy.
+        reads = self._terminal.reads_prompt if known else self._terminal.reads_terminal
+        if not (reads(group) and (known or interactive_bash(argv))):
             return False
         self._read_statuses()  # the hook may have run just now: then it is there
-        if self._statuses:
+        if self._statuses or (known and self._take_held()):
             return False
         if known and more_lines:
             return True
+        if known and self._probe(deadline):
+            return False
         self._armed.add((group, tuple(argv)))
         self._rearmed = True
         self._output.clear()
         self._typed = False  # what the new shell shows until its first end marker is not output
+        self._resync = self._open = True
         # Outside the rcfile: `set +o emacs` inside `.` would not outlast it.
         rearm = f"set +o emacs +o vi; . {shlex.quote(str(self.rcfile))}"
         self._terminal.type_line(rearm.encode(), deadline)

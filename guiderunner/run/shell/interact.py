@@ -29,6 +29,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from guiderunner.run.shell.markers import ONCE
 from guiderunner.run.shell.relay import ESCAPE_NAME, Ended, drain, relay, write_all
 from guiderunner.run.shell.session import ShellSession
 
@@ -79,10 +80,14 @@ def enter_script() -> str:
 
 
 def restore_script(state: Path) -> str:
-    """The command that gives the page's bash back to the runner, as it was saved."""
+    """The command that gives the page's bash back to the runner, as it was saved.
+
+    The person's commands moved bash's command number on: PS1's gate is told it is not known
+    (`ONCE`), so that the end of this command comes with its status in the FIFO.
+    """
     return (
         "unset -f exit logout; unset PS1 PS2 PROMPT_COMMAND IGNOREEOF; "
-        f". {shlex.quote(str(state))}; set +o emacs +o vi"
+        f". {shlex.quote(str(state))}; set +o emacs +o vi; PS1[1]={ONCE}"
     )
 
 

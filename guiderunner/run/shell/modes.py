@@ -11,7 +11,9 @@ nothing changed.
 
 from __future__ import annotations
 
+import fcntl
 import re
+import struct
 import termios
 import time
 from pathlib import Path
@@ -23,15 +25,23 @@ _ON = termios.ICANON
 
 
 def typing_modes(fd: int) -> bool:
-    """Echo off and canonical input on for the terminal (`fd`: either side); True if changed."""
-    attributes = termios.tcgetattr(fd)
-    local = attributes[3]
-    wanted = (local & ~_OFF) | _ON
-    if wanted == local:
+    """Echo off and canonical input on for the terminal (`fd`: either side); True if changed.
+
+    The check reads the raw `struct termios` (TCGETS into a buffer of its own: the local
+    modes are its fourth 32-bit word); `tcgetattr`, which builds a list of 7 items and 32
+    control characters, is only asked when something must change.
+    """
+    fcntl.ioctl(fd, termios.TCGETS, _RAW)
+    if _LOCAL.unpack_from(_RAW, _LOCAL_AT)[0] & (_OFF | _ON) == _ON:
         return False
-    attributes[3] = wanted
+    attributes = termios.tcgetattr(fd)
+    attributes[3] = (attributes[3] & ~_OFF) | _ON
     termios.tcsetattr(fd, termios.TCSANOW, attributes)
     return True
+
+
+_RAW = bytearray(64)  # struct termios is 60 bytes on Linux
+_LOCAL, _LOCAL_AT = struct.Struct("=I"), 12  # c_lflag, after c_iflag, c_oflag and c_cflag
 
 
 EDITING_OFF = "set +o emacs +o vi; history -d -1 2>/dev/null"
@@ -82,8 +92,26 @@ def stderr_here(terminal: Terminal) -> bool:
 
     When it does not (`exec 2>log`), the status in the FIFO is the end: no marker will come.
     """
+    return stderr_target(terminal) in (None, terminal.tty)
+
+
+def stderr_target(terminal: Terminal) -> str | None:
+    """Where the foreground bash's stderr goes (`/dev/pts/N`, `pipe:[...]`, a path, `closed`).
+
+    None when that cannot be told (no foreground job, or the process is gone).
+    """
     group = terminal.foreground()
+    if group is None:
+        return None
+    fds = Path(f"/proc/{group}/fd")
     try:
-        return group is None or str(Path(f"/proc/{group}/fd/2").readlink()) == terminal.tty
+        return str((fds / "2").readlink())
+    except FileNotFoundError:
+        return "closed" if fds.exists() else None
     except OSError:
-        return True
+        return None
+
+
+def relayed(target: str) -> bool:
+    """Could what bash writes there still reach the terminal, later (`exec 2> >(tee log)`)?"""
+    return target.startswith(("pipe:", "socket:"))

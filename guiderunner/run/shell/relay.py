@@ -3,7 +3,7 @@ r"""Bytes relayed between a person's terminal and a program's pty, until an esca
 The person's terminal is put in raw mode, so every key (Ctrl-C, Ctrl-Z, arrows) reaches the
 program on the other side instead of the runner, and it is put back as it was on the way out,
 whatever happens. One key, Ctrl-] (as in telnet), is kept: it ends the relay. The page shell's
-invisible markers (`ESC ] 777 ; token ; N BEL`, guiderunner.run.shell.hooks) never reach the
+invisible markers (`ESC ] 777 ; token ; ... BEL`, guiderunner.run.shell.markers) never reach the
 person's screen, even when a read cuts one in two.
 """
 
@@ -21,8 +21,11 @@ from collections.abc import Iterator
 
 ESCAPE_KEY = b"\x1d"  # Ctrl-]
 ESCAPE_NAME = "Ctrl-]"
-MARKER = re.compile(rb"\x1b\]777;[0-9a-f]*;[123]\x07")
-PARTIAL_MARKER = re.compile(rb"\x1b(\](7(7(7(;[0-9a-f]*(;[123]?)?)?)?)?)?)?\Z")
+MARKER = re.compile(rb"\x1b\]777;[0-9a-f]*;[123](?:;[0-9]+){0,2}\x07")
+"""The page bash's markers: kind, then the number (`2;N`, `3;N`) or the status and number."""
+PARTIAL_MARKER = re.compile(
+    rb"\x1b(\](7(7(7(;[0-9a-f]*(;([123](;[0-9]*(;[0-9]*)?)?)?)?)?)?)?)?)?\Z"
+)
 
 
 class Ended(enum.Enum):
@@ -42,6 +45,8 @@ class MarkerFilter:
     (b'a', b'b', b'c')
     >>> strip(b"[0m")
     b'\x1b[0m'
+    >>> strip(b"x\x1b]777;ab;1;130;4"), strip(b"2\x07y\x1b]777;ab;3;42\x07z")
+    (b'x', b'yz')
     """
 
     __slots__ = ("_held",)

@@ -2,11 +2,11 @@ r"""The page's shell: one interactive bash on a pseudo-terminal, typed into like
 
 A command is typed line by line; each line waits for bash to ask for the next. Bash says
 where it is through its prompts (run.shell.markers): `PS2` prints an invisible sequence with a
-per-session token; `PS1` starts with a command substitution that writes `$?` to a FIFO only
-the runner reads, then prints the end sequence. No `PROMPT_COMMAND`, function or variable of
-the runner's: a page's DEBUG trap does not fire on the hook, `set -x` does not trace it, and
-`$?`, `$_` and `PIPESTATUS` survive it. The output is what the terminal shows between the
-typed line and the end sequence (the prompt is not output); the status comes from the FIFO.
+per-session token; `PS1` prints the end sequence with `$?` and the command number, and forks
+a hook that writes them to a FIFO only when the sequence alone cannot be trusted. No
+`PROMPT_COMMAND`, function or variable of the runner's: a page's DEBUG trap does not fire on
+the hook, `set -x` does not trace it, and `$?`, `$_` and `PIPESTATUS` survive it. The output
+is what the terminal shows between the typed line and the end sequence (not the prompt).
 The terminal is a reader's: TERM=xterm-256color, history expansion on, echo and line editing
 turned off again before each typed line (run.shell.modes); a program left reading the
 terminal with no line to type fails within a second (run.shell.starved). A line longer than
@@ -208,19 +208,15 @@ class ShellSession(Closing):
 
     def _run(self, text: str, timeout: float) -> Typed:
         channel = self._live()
-        base, paused_at = time.monotonic() + timeout, self._paused()
-
-        def deadline() -> float:
-            return base + self._paused() - paused_at
-
         lines = text.split("\n")
+        last, base = len(lines), time.monotonic() + timeout - self._paused()
         channel.start_command()
         event = TIMEOUT
         for number, line in enumerate(lines, 1):
-            if not channel.type_line(line, deadline()):
+            if not channel.type_line(line, base + self._paused()):
                 event = TIMEOUT
                 break
-            event = self._wait_prompt(channel, deadline, more_lines=number < len(lines))
+            event = self._wait_prompt(channel, base, more_lines=number < last)
             if event.kind == Event.TIMEOUT:
                 break
         if event.kind == Event.TIMEOUT:
@@ -240,12 +236,14 @@ class ShellSession(Closing):
             return self._result(0)  # blank or comments only: nothing ran, bash keeps the old `$?`
         return self._result(event.status)
 
-    @staticmethod
-    def _wait_prompt(channel: Channel, deadline: Callable[[], float], *, more_lines: bool) -> Event:
-        """Wait for bash's prompt; a deadline that moved on while waiting is waited for again."""
+    def _wait_prompt(self, channel: Channel, base: float, *, more_lines: bool) -> Event:
+        """Wait for bash's prompt; a deadline that moved on while waiting is waited for again.
+
+        The deadline is `base` plus the time spent waiting outside the page (`paused`).
+        """
         while True:
-            event = channel.wait_prompt(deadline(), more_lines=more_lines)
-            if event.kind != Event.TIMEOUT or time.monotonic() >= deadline():
+            event = channel.wait_prompt(base + self._paused(), more_lines=more_lines)
+            if event.kind != Event.TIMEOUT or time.monotonic() >= base + self._paused():
                 return event
 
     def _live(self) -> Channel:
