@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 
 from guiderunner.i18n.model import Entry, Finding, Glossary, Term
-from guiderunner.i18n.terms import english_prose, french_prose, has_term, quoted, term_pattern
+from guiderunner.i18n.terms import english_prose, finds_term, french_prose, has_term, quoted
 
 
 def page_findings(
@@ -44,11 +44,7 @@ def rendering(word: str) -> str:
 def renderings_in(entry: Entry, term: Term, glossary: Glossary) -> list[str]:
     """The term's renderings (accepted or avoided) that a translation uses, in a stable order."""
     prose = french_prose(entry.msgid, entry.msgstr, term, glossary)
-    used = {
-        rendering(word)
-        for word in (*term.french, *term.avoid)
-        if re.search(term_pattern(word), prose, re.IGNORECASE)
-    }
+    used = {rendering(word) for word in (*term.french, *term.avoid) if finds_term(word, prose)}
     return sorted(used)
 
 

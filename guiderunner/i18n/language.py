@@ -19,7 +19,6 @@ shows outside its pages (`strings`, `badge`, `theme`: see guiderunner.site.strin
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ import yaml
 
 from guiderunner.errors import UsageError
 from guiderunner.i18n.model import Glossary, Term
-from guiderunner.i18n.terms import term_pattern
+from guiderunner.i18n.terms import finds_term
 
 
 def load_glossary(path: Path) -> Glossary:
@@ -70,11 +69,7 @@ def _terms(path: Path, item: object) -> list[Term]:
     found = [term]
     for context in _list(path, _dict(path, item).get("contexts")):
         inner = _term(path, context, TERM_KEYS - {"contexts"})
-        if not any(
-            re.search(term_pattern(word), phrase, re.IGNORECASE)
-            for word in term.english
-            for phrase in inner.english
-        ):
+        if not any(finds_term(word, phrase) for word in term.english for phrase in inner.english):
             raise UsageError(
                 f"{path}: context {inner.english[0]!r} of {term.english[0]!r} must contain "
                 f"one of {', '.join(repr(w) for w in term.english)}"
