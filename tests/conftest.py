@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import textwrap
 from collections.abc import Callable, Iterator
@@ -77,20 +78,31 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
     _fail_skips_under_ci(outcome.get_result())
 
 
-ENGINE_GROUP = "engine"
-"""Under `pytest -n`, the tests that use the shared Docker engine run one at a time on one worker
-(xdist's loadgroup): several of them compare the engine's whole state before and after a run."""
+PART_VARIABLE = "RUNNER_TEST_PART"
+"""`engine` or `others`: the half of the suite this pytest runs (./dev test runs both side by
+side). The tests that use the shared Docker engine stay together, one at a time, because several
+compare the engine's whole state before and after a run; the others run beside them."""
 
 
 def _uses_engine(item: pytest.Item) -> bool:
-    """Marked `docker`, or an end-to-end module that calls the docker client itself."""
+    """Marked `docker`, or a module that names docker at all (its pages may call it)."""
     if item.get_closest_marker("docker"):
         return True
-    path = Path(str(item.fspath))
-    return "e2e" in path.parts and "docker" in path.read_text(encoding="utf-8")
+    return "docker" in _module_text(Path(str(item.fspath))).lower()
+
+
+@functools.cache
+def _module_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        if _uses_engine(item):
-            item.add_marker(pytest.mark.xdist_group(ENGINE_GROUP))
+    part = os.environ.get(PART_VARIABLE)
+    if part not in ("engine", "others"):
+        return
+    wanted = part == "engine"
+    kept = [item for item in items if _uses_engine(item) == wanted]
+    dropped = [item for item in items if _uses_engine(item) != wanted]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = kept
