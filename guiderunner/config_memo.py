@@ -10,15 +10,13 @@ holding one is parsed each time, as are files with errors, whose message must na
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import math
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from guiderunner.memo_file import read_memo, write_memo
 
 
 def remembered(text: str, source: str, folder: Path | None, load: Callable[[str, str], Any]) -> Any:
@@ -28,13 +26,12 @@ def remembered(text: str, source: str, folder: Path | None, load: Callable[[str,
     digest = hashlib.sha256(text.encode()).hexdigest()
     name = hashlib.sha256(str(Path(source).resolve()).encode()).hexdigest()[:32]
     memo = folder / f"config-{name}.json"
-    with contextlib.suppress(OSError, ValueError):
-        kept = json.loads(memo.read_text(encoding="utf-8"))
-        if isinstance(kept, dict) and kept.get("sha256") == digest and "data" in kept:
-            return kept["data"]
+    kept = read_memo(memo)
+    if kept.get("sha256") == digest and "data" in kept:
+        return kept["data"]
     data = load(text, source)
     if _plain(data):
-        _write(memo, {"sha256": digest, "data": data})
+        write_memo(memo, {"sha256": digest, "data": data})
     return data
 
 
@@ -51,16 +48,3 @@ def _plain(value: object) -> bool:
     if isinstance(value, dict):
         return all(isinstance(k, str) and _plain(v) for k, v in value.items())
     return False
-
-
-def _write(memo: Path, content: dict[str, Any]) -> None:
-    """Write whole, then rename: a reader never sees half a file. A failure only costs time."""
-    with contextlib.suppress(OSError):
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=".config-", dir=memo.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(content, out)
-            Path(name).replace(memo)
-        finally:
-            Path(name).unlink(missing_ok=True)

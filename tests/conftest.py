@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -84,11 +85,16 @@ side). The tests that use the shared Docker engine stay together, one at a time,
 compare the engine's whole state before and after a run; the others run beside them."""
 
 
+DOCKER_WORD = re.compile(r"(?<![\w/.-])docker(?![\w.-])")
+"""The docker command as a word (not `create-docker-images`, `Dockerfile` or `DOCKER_HOST`)."""
+
+
 def _uses_engine(item: pytest.Item) -> bool:
-    """Marked `docker`, or a module that names docker at all (its pages may call it)."""
-    if item.get_closest_marker("docker"):
+    """Marked `docker`, named for Docker, or a module whose pages or code call `docker`."""
+    path = Path(str(item.fspath))
+    if item.get_closest_marker("docker") or "docker" in path.name:
         return True
-    return "docker" in _module_text(Path(str(item.fspath))).lower()
+    return DOCKER_WORD.search(_module_text(path)) is not None
 
 
 @functools.cache

@@ -16,7 +16,16 @@ from tests.conftest import ROOT
 RUNNER = ROOT / "guiderunner"
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset(
-        {"errors", "model", "markdown", "settings", "setting_values", "config_memo", "closing"}
+        {
+            "errors",
+            "model",
+            "markdown",
+            "settings",
+            "setting_values",
+            "config_memo",
+            "memo_file",
+            "closing",
+        }
     ),
     frozenset({"parse"}),
     frozenset({"plan"}),

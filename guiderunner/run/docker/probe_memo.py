@@ -12,12 +12,11 @@ an answer older than PROBE_TTL (a plugin that broke without changing on disk).
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 import time
 from pathlib import Path
+
+from guiderunner.memo_file import read_memo, write_memo
 
 PROBE_TTL = 15 * 60.0
 """Seconds an answer is trusted while nothing it depends on changed (as the tool versions)."""
@@ -69,7 +68,7 @@ def _content(path: Path) -> str | None:
 
 def recall(memo: Path, key: str) -> Answer | None:
     """The answer kept for `key`, if it is there and fresh."""
-    entry = _read(memo).get(key)
+    entry = read_memo(memo).get(key)
     if not isinstance(entry, list) or len(entry) != 3:
         return None
     version, buildx, asked = entry
@@ -81,27 +80,11 @@ def recall(memo: Path, key: str) -> Answer | None:
 
 def keep(memo: Path, key: str, answer: Answer) -> None:
     """Add an answer (written whole and renamed: a reader never sees half a file)."""
-    entries = {k: v for k, v in _read(memo).items() if isinstance(v, list) and _fresh_entry(v)}
+    entries = {k: v for k, v in read_memo(memo).items() if isinstance(v, list) and _fresh_entry(v)}
     entries[key] = [answer[0], answer[1], time.time()]
-    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=".probe-", dir=memo.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(entries, out)
-            Path(name).replace(memo)
-        finally:
-            Path(name).unlink(missing_ok=True)
+    write_memo(memo, entries)
 
 
 def _fresh_entry(entry: list[object]) -> bool:
     asked = entry[-1] if entry else None
     return isinstance(asked, int | float) and 0 <= time.time() - asked < PROBE_TTL
-
-
-def _read(memo: Path) -> dict[str, object]:
-    try:
-        loaded = json.loads(memo.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
