@@ -107,12 +107,45 @@ def build(context: Path, tag: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def image_ids() -> set[str]:
+    listed = subprocess.run(
+        ["docker", "images", "-a", "-q", "--no-trunc"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return set(listed.stdout.split())
+
+
 @pytest.fixture
 def tag() -> Iterator[str]:
-    """A name of our own for the image; removed afterwards whatever happened."""
+    """A name of our own for the image; it and every layer the build made (the build stage's
+    too, and those of a build that failed half-way) removed afterwards, whatever happened.
+    The engine's tests run one at a time, so an image that was not there before is ours."""
     name = f"stockkube-audit-test:{uuid.uuid4().hex[:12]}"
+    before = image_ids()
     yield name
     subprocess.run(["docker", "image", "rm", name], capture_output=True, check=False, timeout=120)
+    made = image_ids() - before
+    created = {
+        image: subprocess.run(
+            ["docker", "image", "inspect", "--format", "{{.Created}}", image],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        ).stdout
+        for image in made
+    }
+    for image in sorted(made, key=created.__getitem__, reverse=True):  # children first
+        subprocess.run(
+            ["docker", "image", "rm", "--no-prune", image],
+            capture_output=True,
+            check=False,
+            timeout=120,
+        )
+    assert image_ids() - before == set(), "the test's build left images behind"
 
 
 def test_an_advisory_warns_but_the_image_still_builds(tmp_path: Path, audit_source: str, tag: str):
