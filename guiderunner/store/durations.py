@@ -18,6 +18,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from guiderunner.memo_file import read_memo
+
 FILE = "durations.json"
 
 
@@ -25,7 +27,7 @@ def load_durations(folder: Path) -> dict[str, float]:
     """The recorded durations in seconds, by page; an unreadable record is an empty one."""
     return {
         page: float(seconds)
-        for page, seconds in _read(folder / FILE).items()
+        for page, seconds in read_memo(folder / FILE).items()
         if isinstance(seconds, int | float) and math.isfinite(seconds) and seconds > 0
     }
 
@@ -38,21 +40,13 @@ def record_durations(folder: Path, durations: Mapping[str, float]) -> None:
                 data[page] = round(seconds, 3)
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[dict[str, Any]]:
     """The record, locked against other runs, written back atomically on the way out."""
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / f".{FILE}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        data = _read(folder / FILE)
+        data = read_memo(folder / FILE)
         yield data
         temporary = folder / f".{FILE}.{os.getpid()}"
         temporary.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.fake_engine import fake_engine
 
 PAGE = "# One\n\n```console\n$ echo hello\nhello\n```\n"
 CONFIG = "site_name: lazy\nplugins:\n  - runner:\n      timeout: 30\n"
@@ -69,29 +68,10 @@ NEVER = (
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[tuple[str, list[bytes]]]:
-    """DOCKER_HOST of a fake engine that answers `200 OK` and keeps each request's first line."""
+    """DOCKER_HOST of a fake engine that answers `200 OK` and keeps each request."""
     path = tmp_path / "engine.sock"
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(str(path))
-    server.listen()
-    heard: list[bytes] = []
-
-    def serve() -> None:
-        while True:
-            try:
-                connection, _ = server.accept()
-            except OSError:
-                return
-            with connection:
-                heard.append(connection.recv(4096).split(b"\r\n", 1)[0])
-                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK")
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield f"unix://{path}", heard
-    server.shutdown(socket.SHUT_RDWR)
-    server.close()
-    thread.join(5)
+    with fake_engine(path) as heard:
+        yield f"unix://{path}", heard
 
 
 def verify(folder: Path, env: dict[str, str]) -> tuple[int, set[str]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,34 +11,16 @@ import pytest
 from guiderunner.errors import MissingPiece
 from guiderunner.run.docker import owned as owned_module
 from guiderunner.run.docker.ownership import OnDemandProxy as OnDemandOwnership
+from tests.fake_engine import fake_engine
 
 
 @pytest.fixture
 def engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bytes]]:
     """A fake engine on DOCKER_HOST that answers `200 OK` and keeps every request it got."""
     path = tmp_path / "engine.sock"
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(str(path))
-    server.listen()
-    heard: list[bytes] = []
-
-    def serve() -> None:
-        while True:
-            try:
-                connection, _ = server.accept()
-            except OSError:
-                return
-            with connection:
-                heard.append(connection.recv(4096))
-                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK")
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    monkeypatch.setenv("DOCKER_HOST", f"unix://{path}")
-    yield heard
-    server.shutdown(socket.SHUT_RDWR)
-    server.close()
-    thread.join(5)
+    with fake_engine(path) as heard:
+        monkeypatch.setenv("DOCKER_HOST", f"unix://{path}")
+        yield heard
 
 
 def call(sock_path: Path, request: bytes = b"GET /_ping HTTP/1.1\r\nHost: d\r\n\r\n") -> bytes:
