@@ -220,8 +220,8 @@ class Channel(Listener):
         """Re-arm a bash that waits at a prompt without our hooks (once per step).
 
         `exec bash` or a nested `bash` start a shell without them, and a page may overwrite PS1:
-        seen waiting for a line, it gets them back from a typed `. RCFILE`; what it printed
-        meanwhile is not output, and the step's status is 0. True when our own bash reads its
+        seen waiting for a line, it gets them back from a typed `. RCFILE`, which first records
+        `$?` and the prompt it shows (listen.py). True when our own bash reads its
         input while lines are left to type (stderr elsewhere: no PS2): the next line is due.
         """
         assert self._terminal is not None
@@ -245,11 +245,10 @@ class Channel(Listener):
             return False
         self._armed.add((group, tuple(argv)))
         self._rearmed = True
-        self._output.clear()
-        self._typed = False  # what the new shell shows until its first end marker is not output
+        self._keep_until_rearmed(self.rcfile.with_name("rearmed"))
         self._resync = self._open = True
         # Outside the rcfile: `set +o emacs` inside `.` would not outlast it.
-        rearm = f"set +o emacs +o vi; . {shlex.quote(str(self.rcfile))}"
+        rearm = f"{self._rearm_record()}; set +o emacs +o vi; . {shlex.quote(str(self.rcfile))}"
         self._terminal.type_line(rearm.encode(), deadline)
         self._quiet_since = time.monotonic()
         return False

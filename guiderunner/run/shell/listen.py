@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shlex
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from guiderunner.run.shell import markers
 from guiderunner.run.shell.markers import Event, ShellGone
@@ -46,6 +49,8 @@ class Listener:
         self._prompt_marked = True  # did the last prompt end with PS1's own marker?
         self._quiet_since = 0.0  # when the terminal last showed a byte, or a line was typed
         self.echo: Callable[[bytes], None] | None = None
+        self._rearm_state: Path | None = None  # where the re-arm line records $? and the prompt
+        self._before_rearm = b""  # what the step printed before bash was re-armed
 
     def take_output(self) -> bytes:
         """The step's output so far, markers and prompts removed."""
@@ -53,9 +58,42 @@ class Listener:
         self._output.clear()
         return output
 
+    def _keep_until_rearmed(self, state: Path) -> None:
+        """Bash lost our hooks (a page's `PS1=...`, `unset PS1`, a nested bash) and is re-armed.
+
+        What the step printed so far ends with the prompt bash showed without our markers; the
+        re-arm line records that prompt, as bash expands it, and the step's `$?` first
+        (`_rearm_record`), so that the step keeps its output and its status (`_rearmed_end`).
+        """
+        self._before_rearm, self._rearm_state = bytes(self._output), state
+        self._output.clear()
+        self._typed = False  # what the re-arm line shows until its end marker is not output
+
+    def _rearm_record(self) -> str:
+        """The shell words that record `$?` and the expanded prompt (bash 4.4+, `set -u` too)."""
+        assert self._rearm_state is not None
+        target = shlex.quote(str(self._rearm_state))
+        return f'printf "%s\\n%s" "$?" "${{PS1:+${{PS1@P}}}}" >| {target}'
+
+    def _rearmed_end(self, status: int) -> int:
+        """The re-armed step's output (its prompt cut off the end) and status, as recorded."""
+        state, self._rearm_state = self._rearm_state, None
+        assert state is not None
+        try:
+            recorded = state.read_bytes()
+            state.unlink()
+        except OSError:
+            return status  # nothing recorded: the old way, what it printed is not output
+        first, _, prompt = recorded.partition(b"\n")
+        shown = prompt.replace(b"\x01", b"").replace(b"\x02", b"").replace(b"\n", b"\r\n")
+        self._output[:0] = _without_prompt(self._before_rearm, shown)
+        return int(first) if first.isdigit() else status
+
     def _done(self) -> Event:
         by_marker = self._end is not None
         end = self._end if self._end is not None else self._statuses.pop(0)
+        if self._rearm_state is not None:
+            end = (self._rearmed_end(end[0]), end[1])
         if not by_marker or self._probed or end[1] == self._number:
             self._drain = True  # PS1 forked, and may go on doing so (markers: the gate)
         status, self._number = end
@@ -165,3 +203,21 @@ class Listener:
         self._output += piece
         if self.echo is not None:
             self.echo(piece)
+
+
+def _without_prompt(output: bytes, prompt: bytes) -> bytes:
+    r"""The output with the prompt that ends it cut off; its digits may have moved since.
+
+    The prompt was expanded again a moment after bash showed it: a clock (`\t`) or a counter
+    (`\#`) in it may read otherwise, so each run of digits matches any run of digits.
+
+    >>> _without_prompt(b"out\r\n12:00:59 $ ", b"12:01:00 $ ")
+    b'out\r\n'
+    >>> _without_prompt(b"out\r\n", b"$ ")
+    b'out\r\n'
+    """
+    if not prompt or output.endswith(prompt):
+        return output[: len(output) - len(prompt)]
+    parts = re.split(rb"[0-9]+", prompt)
+    found = re.search(rb"[0-9]+".join(map(re.escape, parts)) + rb"\Z", output)
+    return output[: found.start()] if found else output

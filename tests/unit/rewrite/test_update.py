@@ -205,8 +205,9 @@ def test_status_only_commands_and_errors_are_untouched(page, runner):
 
 def test_a_service_output_is_updated_under_its_command(page, runner):
     text = (
-        '<!-- runner: service=s ready="^ready" -->\n```console\n'
-        # One write, so that the stop cannot come between the two lines on a loaded machine.
+        '<!-- runner: service=s ready="second" -->\n```console\n'
+        # Ready once both lines are out: bash's printf writes a terminal line by line, so a
+        # stop right after `ready` may come before `second` (a reader's Ctrl-C would too).
         "$ printf 'ready\\nsecond\\n'; sleep 60\nready\nwrong\n...\n```\n\n"
         "<!-- runner: stop=s -->\n"
     )

@@ -8,6 +8,8 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from guiderunner.run.box import leftovers as record
 from guiderunner.run.box.workspace import PREFIX
 
@@ -21,6 +23,12 @@ def test_a_session_is_recorded_updated_and_forgotten(tmp_path):
     assert record.owner_alive(session)
     record.close_session(tmp_path, "abc")
     assert json.loads((tmp_path / record.RECORD).read_text())["sessions"] == {}
+
+
+@pytest.fixture(autouse=True)
+def _claims_of_our_own(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Claims are machine-wide: a dead run of another session would add a line to a reset's."""
+    monkeypatch.setenv("RUNNER_CLAIMS", str(tmp_path_factory.mktemp("claims")))
 
 
 def test_reset_leaves_a_live_session_alone(tmp_path):
