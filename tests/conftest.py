@@ -106,9 +106,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     part = os.environ.get(PART_VARIABLE)
     if part not in ("engine", "others"):
         return
-    wanted = part == "engine"
-    kept = [item for item in items if _uses_engine(item) == wanted]
-    dropped = [item for item in items if _uses_engine(item) != wanted]
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        (kept if _uses_engine(item) == (part == "engine") else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
     items[:] = kept

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from guiderunner.run.docker.api import Engine, normal_ref
 from guiderunner.run.docker.record import RecordWriter
@@ -40,6 +40,13 @@ class Watched(Protocol):
 
     def after(self, status: int, answer: object) -> None:
         """After the call."""
+
+
+def listed_images(engine: Engine) -> list[dict[str, Any]]:
+    """Every image on the engine as it lists them, layers included (`all=1`)."""
+    reply = engine.call("GET", "/images/json", {"all": "1"})
+    images = reply.data if isinstance(reply.data, list) else []
+    return [image for image in images if isinstance(image, dict)]
 
 
 LOADED = "Loaded image: "
@@ -118,12 +125,9 @@ class UnnamedWatch:
 
     def _snapshot(self) -> tuple[dict[str, str], set[str]]:
         """Every tag (fully spelled) with its image id, and every image id."""
-        reply = self.recorder.engine.call("GET", "/images/json", {"all": "1"})
         tags: dict[str, str] = {}
         ids: set[str] = set()
-        for image in reply.data if isinstance(reply.data, list) else []:
-            if not isinstance(image, dict):
-                continue
+        for image in listed_images(self.recorder.engine):
             ids.add(str(image.get("Id")))
             for tag in image.get("RepoTags") or []:
                 if (ref := normal_ref(str(tag))) is not None:
@@ -180,6 +184,4 @@ class BuildWatch:
 
     def _images(self) -> list[str]:
         """Every image id on the engine, layers included."""
-        reply = self.recorder.engine.call("GET", "/images/json", {"all": "1"})
-        images = reply.data if isinstance(reply.data, list) else []
-        return [str(i.get("Id")) for i in images if isinstance(i, dict)]
+        return [str(image.get("Id")) for image in listed_images(self.recorder.engine)]

@@ -34,6 +34,7 @@ from urllib.parse import quote
 from guiderunner.closing import Closing
 from guiderunner.run.docker.api import Engine, EngineError
 from guiderunner.run.docker.claims import Claims, claims_folder
+from guiderunner.run.docker.made_images import listed_images
 from guiderunner.run.docker.on_demand import socket_place
 from guiderunner.run.docker.proxy import DockerProxy
 from guiderunner.run.docker.record import LABEL, Recorded, RecordWriter, TagChange, read_record
@@ -252,9 +253,7 @@ def _remove_image(engine: Engine, image: str) -> str | None:
 
 def _has_children(engine: Engine, image: str) -> bool:
     """Is some image built on this one (a layer of somebody else's build)?"""
-    reply = engine.call("GET", "/images/json", {"all": "1"})
-    images = reply.data if isinstance(reply.data, list) else []
-    return any(isinstance(i, dict) and i.get("ParentId") == image for i in images)
+    return any(listed.get("ParentId") == image for listed in listed_images(engine))
 
 
 def _restore_tag(engine: Engine, change: TagChange) -> tuple[bool, str]:

@@ -82,8 +82,9 @@ class Listener:
         try:
             recorded = state.read_bytes()
             state.unlink()
-        except OSError:
-            return status  # nothing recorded: the old way, what it printed is not output
+        except OSError:  # nothing recorded (a bash without `@P`): compared as it came, prompt too
+            self._output[:0] = self._before_rearm
+            return status
         first, _, prompt = recorded.partition(b"\n")
         shown = prompt.replace(b"\x01", b"").replace(b"\x02", b"").replace(b"\n", b"\r\n")
         self._output[:0] = _without_prompt(self._before_rearm, shown)

@@ -127,9 +127,9 @@ class ShellSession(Closing):
         paused: Callable[[], float] | None = None,
     ) -> None:
         self.nonce = nonce or new_nonce()
+        """The cleanup marker (RUNNER_SESSION); not used to tell when a command ends."""
         self._paused = paused or (lambda: 0.0)
         """Seconds spent waiting outside the page (another run's claim): not in any timeout."""
-        """The cleanup marker (RUNNER_SESSION); not used to tell when a command ends."""
         self._cwd = cwd
         self._env = dict(env)
         self._box = box
