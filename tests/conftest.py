@@ -34,6 +34,15 @@ def _private_cache_and_state(
     monkeypatch.setenv("XDG_STATE_HOME", str(base / "state"))
 
 
+def own_home(folder: Path) -> dict[str, str]:
+    """This process's environment with a HOME of the test's own: a shell built directly (not
+    through a page's run, which has its scratch home) must not write `~/.lesshst` and the like
+    into the user's."""
+    home = folder / "home"
+    home.mkdir(exist_ok=True)
+    return {**os.environ, "HOME": str(home)}
+
+
 @pytest.fixture
 def page(tmp_path: Path) -> Callable[[str], Path]:
     """Write a guide page (dedented) into tmp_path and return its path."""

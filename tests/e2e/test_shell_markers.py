@@ -8,7 +8,6 @@ with bash's status, and leave no trace a reader's bash would not have.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from guiderunner.run.shell.hooks import STALL
 from guiderunner.run.shell.interact import enter_script, restore_script, save_script
 from guiderunner.run.shell.relay import drain, write_all
 from guiderunner.run.shell.session import ShellSession, Typed, new_nonce, shell_environment
+from tests.conftest import own_home
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -31,7 +31,9 @@ TOKEN = "t=${PS1#*777;}; t=${t%%;*}"
 def shell(tmp_path: Path) -> Iterator[ShellSession]:
     nonce = new_nonce()
     try:
-        with ShellSession(tmp_path, shell_environment(os.environ, {}, nonce), nonce) as session:
+        with ShellSession(
+            tmp_path, shell_environment(own_home(tmp_path), {}, nonce), nonce
+        ) as session:
             yield session
     finally:
         kill_session(nonce)

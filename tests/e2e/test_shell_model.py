@@ -21,6 +21,7 @@ from guiderunner.run.shell.session import (
     new_nonce,
     shell_environment,
 )
+from tests.conftest import own_home
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.timeout(60)
 @pytest.fixture
 def shell(tmp_path: Path) -> Iterator[ShellSession]:
     nonce = new_nonce()
-    env = shell_environment(os.environ, {}, nonce)
+    env = shell_environment(own_home(tmp_path), {}, nonce)
     try:
         with ShellSession(tmp_path, env, nonce) as session:
             yield session
@@ -279,7 +280,7 @@ def test_with_stderr_sent_away_commands_still_end_with_their_status(shell):
 def test_closing_the_shell_stops_a_background_job_that_dropped_the_environment(tmp_path):
     nonce = new_nonce()
     marker = f"sleep {os.getpid()}7"
-    with ShellSession(tmp_path, shell_environment(os.environ, {}, nonce), nonce) as shell:
+    with ShellSession(tmp_path, shell_environment(own_home(tmp_path), {}, nonce), nonce) as shell:
         shell.run(f"nohup env -i {marker} >/dev/null 2>&1 &", 10)
         assert wait_for(lambda: processes_running(marker))
     assert wait_for(lambda: not processes_running(marker))
