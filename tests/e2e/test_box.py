@@ -144,11 +144,17 @@ def test_a_runner_killed_with_sigkill_leaves_no_process_of_its_box(
     proc.kill()  # no cleanup of its own: the kernel ends the box when its terminal goes
     proc.wait()
     assert gone(unique)
-    assert layers() - before, "the box's layers wait for runner reset"
+    left = layers() - before
+    assert left, "the box's layers wait for runner reset"
     reset = start_runner(tmp_path, "reset")
     reset.communicate(timeout=60)
     assert reset.returncode == 0
-    assert not layers() - before
+    # Other tests' runs beside this one may have made layers since `before`: theirs go when
+    # they end; the killed run's would stay for ever. Wait (bounded) for all of them to go.
+    deadline = time.monotonic() + 60
+    while left & layers() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not left & layers()
 
 
 AROUND_THE_PROXY = """
