@@ -89,9 +89,13 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
 
 
 PART_VARIABLE = "RUNNER_TEST_PART"
-"""`engine` or `others`: the half of the suite this pytest runs (./dev test runs both side by
-side). The tests that use the shared Docker engine stay together, one at a time, because several
-compare the engine's whole state before and after a run; the others run beside them."""
+"""The parts of the suite this pytest runs, comma-separated (./dev test runs them side by side):
+`engine`, the tests that use the shared Docker engine, together and one at a time, because
+several compare the engine's whole state before and after a run; `own-engine`, the tests marked
+`own_engine`, which need an engine to themselves (tests/own_engine.py gives them a second one);
+`others`, all the rest, beside them."""
+
+PARTS = ("engine", "own-engine", "others")
 
 
 DOCKER_WORD = re.compile(r"(?<![\w/.-])docker(?![\w.-])")
@@ -111,14 +115,23 @@ def _module_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def _part_of(item: pytest.Item) -> str:
+    if item.get_closest_marker("own_engine"):
+        return "own-engine"
+    return "engine" if _uses_engine(item) else "others"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    part = os.environ.get(PART_VARIABLE)
-    if part not in ("engine", "others"):
+    asked = os.environ.get(PART_VARIABLE)
+    if not asked:
         return
+    parts = set(asked.split(","))
+    if not parts <= set(PARTS):
+        raise pytest.UsageError(f"{PART_VARIABLE}={asked}: the parts are {', '.join(PARTS)}")
     kept: list[pytest.Item] = []
     dropped: list[pytest.Item] = []
     for item in items:
-        (kept if _uses_engine(item) == (part == "engine") else dropped).append(item)
+        (kept if _part_of(item) in parts else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
     items[:] = kept

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, Run
 
-pytestmark = [pytest.mark.docker, pytest.mark.timeout(2400)]
+pytestmark = [pytest.mark.docker, pytest.mark.own_engine, pytest.mark.timeout(2400)]
 
 CHAPTER = ROOT / "docs" / "create-docker-images.md"
 CONFIG = ROOT / "mkdocs.yml"
@@ -62,12 +65,54 @@ def without_hidden_blocks(text: str) -> str:
     return re.sub(r"<!-- runner: hidden\n.*?\n-->\n", "", text, flags=re.S)
 
 
-def test_the_chapter_passes_and_leaves_nothing_behind(runner, tmp_path: Path):
-    before_docker, before_git = docker_objects(), git_status()
-    junit = tmp_path / "junit.xml"
-    run = runner("verify", "--config", CONFIG, "--junit", junit, CHAPTER)
-    assert run.status == 0, run.out
-    cases = ET.parse(junit).getroot().findall("testsuite/testcase")
+@dataclass(frozen=True)
+class ChapterRun:
+    """One whole run of the chapter, and the engine and checkout around it."""
+
+    run: Run
+    junit: Path
+    docker_before: set[str]
+    docker_after: set[str]
+    git_before: str
+    git_after: str
+    images_after: set[str]
+
+
+@pytest.fixture(scope="module")
+def chapter_run(tmp_path_factory: pytest.TempPathFactory) -> ChapterRun:
+    """The chapter verified once, for every test that needs it whole (a minute of the suite).
+
+    Its own cache and state folders (the suite's autouse ones are per test), so nothing of the
+    user's is read and the run is a real one.
+    """
+    base = tmp_path_factory.mktemp("chapter")
+    junit = base / "junit.xml"
+    env = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(base / "cache"),
+        "XDG_STATE_HOME": str(base / "state"),
+        "PYTHONPATH": str(ROOT),
+    }
+    docker_before, git_before = docker_objects(), git_status()
+    verify = ["verify", "--no-cache", "--config", str(CONFIG), "--junit", str(junit), str(CHAPTER)]
+    done = subprocess.run(
+        [sys.executable, "-m", "guiderunner", *verify],
+        cwd=base,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+    run = Run(done.returncode, done.stdout, done.stderr)
+    return ChapterRun(
+        run, junit, docker_before, docker_objects(), git_before, git_status(), page_images()
+    )
+
+
+def test_the_chapter_passes_and_leaves_nothing_behind(chapter_run: ChapterRun):
+    assert chapter_run.run.status == 0, chapter_run.run.out + chapter_run.run.err
+    cases = ET.parse(chapter_run.junit).getroot().findall("testsuite/testcase")
     names = [case.get("name", "") for case in cases]
     assert any("docker build -f src/StockData/Dockerfile" in name for name in names)
     assert any("start stockdata" in name for name in names)
@@ -78,9 +123,9 @@ def test_the_chapter_passes_and_leaves_nothing_behind(runner, tmp_path: Path):
     reasons = {str(case.find("skipped").get("message", "")) for case in skipped}  # type: ignore[union-attr]
     assert skipped
     assert all("Docker Hub" in why or "not verified here" in why for why in reasons), reasons
-    assert docker_objects() == before_docker
-    assert not page_images(), "the chapter's clean-up leaves none of its images"
-    assert git_status() == before_git
+    assert chapter_run.docker_after == chapter_run.docker_before
+    assert not chapter_run.images_after, "the chapter's clean-up leaves none of its images"
+    assert chapter_run.git_after == chapter_run.git_before
 
 
 def test_a_reader_who_sees_no_hidden_block_gets_the_same_result(runner, tmp_path: Path):
@@ -187,10 +232,10 @@ def test_a_broken_step_fails_at_its_line(runner, tmp_path: Path, original, mutan
 
 
 def test_a_chapter_missing_its_registry_tag_fails_on_a_machine_that_ran_it_before(
-    runner, tmp_path: Path
+    chapter_run: ChapterRun, runner, tmp_path: Path
 ):
     # A leftover tag of an earlier run must not stand in for the line the reader lacks.
-    assert runner("verify", "--no-cache", "--config", CONFIG, CHAPTER).status == 0
+    assert chapter_run.run.status == 0, chapter_run.run.out
     tag_line = '$ docker tag stockdata:1.0.0 "$REGISTRY/$ORG/stockdata:1.0.0"\n'
     text = CHAPTER.read_text(encoding="utf-8")
     assert text.count(tag_line) == 1
