@@ -28,6 +28,10 @@ from types import FrameType
 from guiderunner.toolchain import extra_engine, extras, images, netns
 from guiderunner.toolchain.errors import ToolchainError
 
+IMAGES = (*images.TAGS, images.BASE_TAG, *extras.TAGS)
+"""What the main toolchain holds and the tests use: the .NET stand-ins, the Debian base of the
+small test images, `registry:2` and the chiseled runtime."""
+
 CANNOT_START = 3
 """The exit status when the second engine did not start (the machine lacks something)."""
 
@@ -82,7 +86,7 @@ def main(arguments: list[str]) -> int:
     layout = extra_engine.EngineLayout(base, netns.Netns("rte", netns.free_number()))
     began = time.monotonic()
     try:
-        with extra_engine.running(layout, (*images.TAGS, *extras.TAGS)) as engine:
+        with extra_engine.running(layout, IMAGES) as engine:
             print(
                 f"own engine: ready in {time.monotonic() - began:.1f} s "
                 f"(images copied: {', '.join(engine.copied) or 'none'})",

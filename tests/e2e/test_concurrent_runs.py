@@ -19,7 +19,7 @@ from guiderunner.toolchain.images import BASE_TAG
 from tests.e2e.test_docker_gaps import start
 from tests.e2e.test_docker_leftovers import docker, engine, exists, free_port, name
 
-pytestmark = [pytest.mark.docker, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.docker, pytest.mark.own_engine, pytest.mark.timeout(300)]
 __all__ = ["engine", "name"]  # fixtures
 
 

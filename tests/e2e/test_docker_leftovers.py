@@ -20,7 +20,7 @@ from guiderunner.toolchain.extras import REGISTRY_TAG
 from guiderunner.toolchain.images import BASE_TAG
 from tests.e2e.test_verify import start_runner
 
-pytestmark = [pytest.mark.docker, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.docker, pytest.mark.own_engine, pytest.mark.timeout(300)]
 
 
 def docker(*args: str) -> subprocess.CompletedProcess[str]:
