@@ -24,6 +24,7 @@ LAYERS: tuple[frozenset[str], ...] = (
             "setting_values",
             "config_memo",
             "memo_file",
+            "token_memo",
             "closing",
         }
     ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from guiderunner.errors import GuideError
-from guiderunner.markdown import Token
+from guiderunner.markdown import BlockToken
 from guiderunner.model import Block, Notice, Span
 
 ATTRIBUTE = re.compile(r"""([A-Za-z_][\w-]*)=(?:"([^"]*)"|'([^']*)'|(\S+))""")
@@ -20,7 +20,7 @@ SHELLS = frozenset({"", "shell", "bash", "sh", "zsh"})
 """Script fences: their `$ ` lines are not run, and the author is told."""
 
 
-def fence_block(path: str, token: Token, span: Span, notices: list[Notice]) -> Block | None:
+def fence_block(path: str, token: BlockToken, span: Span, notices: list[Notice]) -> Block | None:
     """The block a fence makes: a session (commands), a file (a title), or nothing to run.
 
     A title is a caption (as in Docusaurus and Material), not a file, on a session fence, on a
@@ -94,7 +94,7 @@ def _prompt_notice(prompts: int, lang: str) -> str:
     return f"{prompts} {lines} in {fence} {verb} not run; use `console` to run them"
 
 
-def _check_closed(path: str, token: Token, span: Span) -> None:
+def _check_closed(path: str, token: BlockToken, span: Span) -> None:
     """A fence that runs to the end of its container was never closed.
 
     Its lines (from markdown-it's own map, so blockquotes, lists, form feeds and U+2028 count
@@ -105,7 +105,7 @@ def _check_closed(path: str, token: Token, span: Span) -> None:
         raise GuideError(path, span.start, f"code fence {token.markup} is never closed")
 
 
-def reject_indented_block(path: str, token: Token, span: Span) -> None:
+def reject_indented_block(path: str, token: BlockToken, span: Span) -> None:
     """An indented code block that holds a session fence would pass silently: refuse it."""
     if any(FENCE_LINE.match(line) for line in token.content.split("\n")):
         first = token.content.split("\n", 1)[0]

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from guiderunner.markdown import Token
+from guiderunner.markdown import BlockToken
 from guiderunner.model import Tab
 
 HEADER = re.compile(r"""^===(?P<new>!)?\+?\s+(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)')\s*$""")
@@ -30,7 +30,7 @@ class Header:
     """`===!`: this tab starts a set of its own."""
 
 
-def header(tokens: Sequence[Token], index: int) -> Header | None:
+def header(tokens: Sequence[BlockToken], index: int) -> Header | None:
     r"""The tab header that the paragraph opening at `index` is, if it is one.
 
     >>> from guiderunner.markdown import block_tokens

@@ -39,8 +39,8 @@ while IFS= read -r file; do __runner_parse "$file"; done
 """
 
 _RESERVED = frozenset(
-    "! [[ ]] { } case coproc do done elif else esac fi for function if in select then time"
-    " until while".split()
+    {"!", "[[", "]]", "{", "}", "case", "coproc", "do", "done", "elif", "else", "esac", "fi"}
+    | {"for", "function", "if", "in", "select", "then", "time", "until", "while"}
 )
 """bash's reserved words: a text holding one as a word is always asked about."""
 
@@ -98,7 +98,7 @@ class BashParser(Closing):
         return ["" if plainly_parses(text) else next(answers) for text in texts]
 
     def _asked(self, texts: Sequence[str]) -> list[str]:
-        """bash's answer to each text, one question for all of them."""
+        """Bash's answer to each text, one question for all of them."""
         if not texts:
             return []
         assert self._bash.stdin is not None

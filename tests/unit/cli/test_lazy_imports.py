@@ -120,8 +120,9 @@ def test_a_plain_page_loads_and_asks_only_what_it_uses(tmp_path, engine):
     assert (first_code, second_code) == (0, 0)
     for modules in (first, second):
         assert [m for root in NEVER for m in loaded_of(modules, root)] == []
-        assert "markdown_it" in modules  # the page is read, by the one Markdown reader
         assert "guiderunner.run.docker.on_demand" in modules  # its Docker is watched
+    assert "markdown_it" in first  # the page is read, by the one Markdown reader...
+    assert loaded_of(second, "markdown_it") == []  # ...and its tokens kept while unchanged
     assert "yaml" in first
     assert loaded_of(second, "yaml") == []  # mkdocs.yml unchanged: not parsed again
     assert "--version" in asked_first  # the clients were asked once...
