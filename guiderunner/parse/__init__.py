@@ -6,6 +6,7 @@ Which fences run is `guiderunner.parse.fences`; what a runner comment's words me
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -17,7 +18,6 @@ from guiderunner.parse.fences import FENCE_LINE, fence_block, reject_indented_bl
 from guiderunner.parse.options import block_options, options_of, split_words, stop_name
 from guiderunner.parse.tabs import TabSets, header
 
-WHEN = re.compile(r"^\s*<!--\s*runner:\s*when(?:\s+(?P<facts>.*))?$", re.MULTILINE)
 CONTENT_TOKENS = frozenset(
     {
         "fence",
@@ -32,6 +32,12 @@ CONTENT_TOKENS = frozenset(
         "table_open",
     }
 )
+
+
+@functools.cache
+def _when() -> re.Pattern[str]:
+    """A `runner: when` comment's first line (compiled at a page's first runner comment)."""
+    return re.compile(r"^\s*<!--\s*runner:\s*when(?:\s+(?P<facts>.*))?$", re.MULTILINE)
 
 
 Reader = Callable[[str], Sequence[BlockToken]]
@@ -94,7 +100,7 @@ def _items(
             continue
         tabs.other()
         directive = token.type == "html_block" and DIRECTIVE.match(token.content)
-        if directive and WHEN.match(token.content):
+        if directive and _when().match(token.content):
             pending.variants.append(_variant(path, token, span, read))
             continue
         if directive and pending.options is None:
@@ -152,7 +158,7 @@ def _variant(path: str, token: BlockToken, span: Span, read: Reader) -> Variant:
     """A `runner: when KEY=VALUE` comment and the console block it holds."""
     raw, close = _comment_lines(path, token, span)
     fence_at = next((i for i, line in enumerate(raw[1:close], 1) if FENCE_LINE.match(line)), None)
-    head = WHEN.match(raw[0])
+    head = _when().match(raw[0])
     assert head is not None
     text = " ".join([head["facts"] or "", *raw[1 : fence_at or close + 1]]).replace("-->", " ")
     facts = tuple(_fact(path, span.start, word) for word in split_words(path, span.start, text))

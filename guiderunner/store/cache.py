@@ -23,7 +23,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +49,8 @@ class Pass:
     @property
     def shown(self) -> str:
         """The time as a reader wants it: `2025-06-01 14:03 UTC`."""
+        from datetime import datetime  # a cached page's only
+
         return datetime.fromisoformat(self.at).strftime("%Y-%m-%d %H:%M UTC")
 
 
@@ -224,7 +225,7 @@ class VerifyCache:
         path = self.folder / VERIFIED_FILE
         entries = _read_json(path)
         if passed:
-            now = datetime.now(UTC).isoformat(timespec="seconds")
+            now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())  # ISO 8601, UTC
             key = verify_key(content, self.tools, environment)
             entries[entry_id(page, environment)] = {"key": key, "at": now}
         elif entries.pop(entry_id(page, environment), None) is None:
