@@ -10,10 +10,14 @@ import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from guiderunner.errors import GuideError
 from guiderunner.markdown import DIRECTIVE, BlockToken, block_tokens
-from guiderunner.model import Block, Guide, Notice, Span, StopMark, Variant
+from guiderunner.model import Block, Guide, Notice, Span
+
+if TYPE_CHECKING:
+    from guiderunner.model import StopMark, Variant
 from guiderunner.parse.fences import FENCE_LINE, fence_block, reject_indented_block
 from guiderunner.parse.options import block_options, options_of, split_words, stop_name
 from guiderunner.parse.tabs import TabSets, header
@@ -169,6 +173,8 @@ def _variant(path: str, token: BlockToken, span: Span, read: Reader) -> Variant:
     blocks = _inner_blocks(path, raw, fence_at, close, span, notices=[], read=read)
     if len(blocks) != 1 or blocks[0].kind != "console":
         raise GuideError(path, span.start, "a `when` comment holds one console block")
+    from guiderunner.model import Variant  # a page with `when` comments builds it
+
     return Variant(span=span, fence=blocks[0].span.start, facts=facts, body=blocks[0].body)
 
 
@@ -190,6 +196,8 @@ def _directive(
     option_lines = [head["body"], *raw[1 : fence_at if fence_at is not None else close + 1]]
     options = options_of(path, span.start, " ".join(option_lines).replace("-->", " "))
     if "stop" in options:
+        from guiderunner.model import StopMark  # a page with services builds it
+
         return [StopMark(span, stop_name(path, span.start, options))], None
     if "hidden" not in options:
         if fence_at is not None:

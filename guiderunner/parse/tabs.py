@@ -12,9 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from guiderunner.markdown import BlockToken
-from guiderunner.model import Tab
+
+if TYPE_CHECKING:
+    from guiderunner.model import Tab
 
 HEADER = re.compile(r"""^===(?P<new>!)?\+?\s+(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)')\s*$""")
 """`=== "Title"`, `===+ "Title"` (selected) or `===! "Title"` (starts a new set)."""
@@ -56,6 +59,8 @@ class TabSets:
         """A header: its content (the next code block) belongs to it."""
         if self._set is None or found.new_set:
             self._set = line
+        from guiderunner.model import Tab  # a page with content tabs builds it
+
         self._waiting = Tab(title=found.title, set_line=self._set)
 
     def content(self) -> Tab | None:
