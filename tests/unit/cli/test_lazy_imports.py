@@ -4,8 +4,10 @@ Structure, not timing: a fresh interpreter verifies a one-command page twice (th
 the common case, with the runner's cache folder warm), against a fake engine that counts its
 connections and a fake `docker` first on PATH that logs every call. What a start-up must not
 pay for: the Docker proxy and HTTP (the page never calls Docker), the second Markdown parser,
-PyYAML once mkdocs.yml was read, the client probes once they were asked, `-j`, shards' statistics,
-the alignment of a failed step's output, and every other sub-command.
+PyYAML once mkdocs.yml was read, markdown-it once the page's tokens were kept, the client probes
+once they were asked, `-j`, shards' statistics, the alignment of a failed step's output, the
+model classes of features the page does not use (model/features.py), `datetime`, the regular
+expressions only a failure or a directive needs, and every other sub-command.
 """
 
 from __future__ import annotations
@@ -35,9 +37,16 @@ VERIFY = """
 import json, sys
 from guiderunner.cli.main import main
 code = main(["verify", "--no-cache", "page.md"])
+import guiderunner.parse, guiderunner.report.text
+compiled = [f.cache_info().currsize for f in LAZY]
 with open(sys.argv[1], "w") as out:
-    json.dump({"code": code, "modules": sorted(sys.modules)}, out)
-"""
+    json.dump({"code": code, "modules": sorted(sys.modules), "compiled": compiled}, out)
+""".replace(
+    "LAZY",
+    "(guiderunner.parse._when, guiderunner.report.text._explains, "
+    "guiderunner.report.text._home_signs)",
+)
+"""A passing plain page compiles none of these patterns (each is built on first use)."""
 NEVER = (
     "guiderunner.run.docker.owned",
     "guiderunner.run.docker.proxy",
@@ -48,6 +57,7 @@ NEVER = (
     "guiderunner.run.side_by_side",
     "guiderunner.match.align",
     "guiderunner.match.hunks",
+    "guiderunner.model.features",
     "pickle",
     "statistics",
     "platform",
@@ -88,6 +98,7 @@ def verify(folder: Path, env: dict[str, str]) -> tuple[int, set[str]]:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     loaded = json.loads(report.read_text(encoding="utf-8"))
+    assert loaded["compiled"] == [0, 0, 0]  # no failure, no runner comment: none compiled
     return loaded["code"], set(loaded["modules"])
 
 
@@ -122,7 +133,9 @@ def test_a_plain_page_loads_and_asks_only_what_it_uses(tmp_path, engine):
         assert [m for root in NEVER for m in loaded_of(modules, root)] == []
         assert "guiderunner.run.docker.on_demand" in modules  # its Docker is watched
     assert "markdown_it" in first  # the page is read, by the one Markdown reader...
-    assert loaded_of(second, "markdown_it") == []  # ...and its tokens kept while unchanged
+    for unchanged in ("markdown_it", "mdit_py_plugins", "mdurl"):  # its tokens kept, so...
+        assert loaded_of(second, unchanged) == []  # ...no Markdown parser while it is unchanged
+    assert loaded_of(second, "datetime") == []  # PyYAML's: the cache stamps passes without it
     assert "yaml" in first
     assert loaded_of(second, "yaml") == []  # mkdocs.yml unchanged: not parsed again
     assert "--version" in asked_first  # the clients were asked once...
