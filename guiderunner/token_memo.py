@@ -15,8 +15,8 @@ and only those the last read used: it does not grow as the page is edited.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 from collections.abc import Sequence
+from importlib.machinery import PathFinder
 from pathlib import Path
 
 from guiderunner.markdown import BLOCK_READER, BlockToken, block_tokens
@@ -70,7 +70,7 @@ def reader_key() -> str:
     """
     parts = [BLOCK_READER]
     for package in ("markdown_it", "mdit_py_plugins"):
-        spec = importlib.util.find_spec(package)
+        spec = PathFinder.find_spec(package)  # on sys.path, without importing it
         origin = spec.origin if spec is not None else None
         if origin is None:
             return ""  # not installed where it can be found: parsed each time
