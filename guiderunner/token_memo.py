@@ -14,11 +14,11 @@ and only those the last read used: it does not grow as the page is edited.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from importlib.machinery import PathFinder
 from pathlib import Path
 
+from guiderunner.digests import sha256
 from guiderunner.markdown import BLOCK_READER, BlockToken, block_tokens
 from guiderunner.memo_file import read_memo, write_memo
 
@@ -43,12 +43,12 @@ class TokenMemo:
         """The memo of `page` in the runner's cache folder (None: keep nothing)."""
         if folder is None:
             return cls(None)
-        name = hashlib.sha256(str(page.resolve()).encode()).hexdigest()[:32]
+        name = sha256(str(page.resolve()).encode()).hexdigest()[:32]
         return cls(folder / f"tokens-{name}.json")
 
     def tokens(self, text: str) -> list[BlockToken]:
         """The block tokens of `text`: kept ones when this very text was read before."""
-        digest = hashlib.sha256(text.encode()).hexdigest()
+        digest = sha256(text.encode()).hexdigest()
         found = _tokens(self._kept.get(digest))
         if found is None:
             found = block_tokens(text)
@@ -78,7 +78,7 @@ def reader_key() -> str:
             status, content = Path(origin).stat(), Path(origin).read_bytes()
         except OSError:
             return ""
-        digest = hashlib.sha256(content).hexdigest()[:16]
+        digest = sha256(content).hexdigest()[:16]
         parts.append(f"{origin}:{status.st_mtime_ns}:{digest}")
     return "|".join(parts)
 

@@ -25,6 +25,7 @@ LAYERS: tuple[frozenset[str], ...] = (
             "config_memo",
             "memo_file",
             "token_memo",
+            "digests",
             "closing",
         }
     ),

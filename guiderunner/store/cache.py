@@ -14,7 +14,6 @@ Both live outside the repository, under `${XDG_CACHE_HOME:-~/.cache}/guiderunner
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -26,6 +25,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from guiderunner.digests import sha256
 from guiderunner.model import UNHASHED, LinePattern, Plan, Step
 from guiderunner.run.box.workspace import IGNORED
 from guiderunner.run.tools import TOOLS, tool_versions
@@ -78,7 +78,7 @@ def content_hashes(
 ) -> dict[str, str]:
     """Each page's content hash; the sample solution is read once for all of them."""
     files = b"".join(
-        b"\0file\0" + relative.encode() + b"\0" + hashlib.sha256(data).digest()
+        b"\0file\0" + relative.encode() + b"\0" + sha256(data).digest()
         for relative, data in sample_files(sample)
     )
     variables = dict(sorted(env.items()))
@@ -87,7 +87,7 @@ def content_hashes(
 
 def _page_hash(plan: Plan, files: bytes, env: Mapping[str, str]) -> str:
     document = {"steps": [_step_content(s) for s in plan.steps], "env": env}
-    digest = hashlib.sha256(json.dumps(document, sort_keys=True).encode())
+    digest = sha256(json.dumps(document, sort_keys=True).encode())
     digest.update(files)
     return digest.hexdigest()
 
@@ -106,7 +106,7 @@ def verify_key(
     if environment:
         document["environment"] = dict(environment)
     text = json.dumps(document, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return sha256(text.encode()).hexdigest()
 
 
 def _step_content(step: Step) -> dict[str, Any]:

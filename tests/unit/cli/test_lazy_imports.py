@@ -6,8 +6,9 @@ connections and a fake `docker` first on PATH that logs every call. What a start
 pay for: the Docker proxy and HTTP (the page never calls Docker), the second Markdown parser,
 PyYAML once mkdocs.yml was read, markdown-it once the page's tokens were kept, the client probes
 once they were asked, `-j`, shards' statistics, the alignment of a failed step's output, the
-model classes of features the page does not use (model/features.py), `datetime`, the regular
-expressions only a failure or a directive needs, and every other sub-command.
+model classes of features the page does not use (model/features.py), `datetime`, hashlib
+(OpenSSL), the regular expressions only a failure or a directive needs, and every other
+sub-command.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ NEVER = (
     "guiderunner.match.align",
     "guiderunner.match.hunks",
     "guiderunner.model.features",
+    "hashlib",
     "pickle",
     "statistics",
     "platform",
