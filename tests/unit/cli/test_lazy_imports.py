@@ -59,6 +59,7 @@ NEVER = (
     "guiderunner.match.align",
     "guiderunner.match.hunks",
     "guiderunner.model.features",
+    "guiderunner.run.docker.fingerprint",
     "hashlib",
     "pickle",
     "statistics",
@@ -144,3 +145,10 @@ def test_a_plain_page_loads_and_asks_only_what_it_uses(tmp_path, engine):
     assert log.read_text(encoding="utf-8") == asked_first  # ...and not on the second start
     # The second start asks the engine its ping and nothing else: no proxy, no removal.
     assert [line.split(b" ")[:2] for line in heard[heard_first:]] == [[b"GET", b"/_ping"]]
+
+
+def test_the_fingerprint_of_a_page_without_docker_is_the_one_fingerprint_gives():
+    from guiderunner.cli.verify import NO_DOCKER
+    from guiderunner.run.docker.fingerprint import Fingerprint
+
+    assert Fingerprint().as_json() == {**NO_DOCKER, "images": []}
