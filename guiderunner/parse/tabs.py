@@ -57,10 +57,10 @@ class TabSets:
 
     def opened(self, found: Header, line: int) -> None:
         """A header: its content (the next code block) belongs to it."""
-        if self._set is None or found.new_set:
-            self._set = line
         from guiderunner.model import Tab  # a page with content tabs builds it
 
+        if self._set is None or found.new_set:
+            self._set = line
         self._waiting = Tab(title=found.title, set_line=self._set)
 
     def content(self) -> Tab | None:
