@@ -18,12 +18,13 @@ from guiderunner.model.basics import (
     Span,
     StepKind,
 )
-from guiderunner.model.guide import Block, Guide, Notice, Options
+from guiderunner.model.guide import Block, Guide, Options
 from guiderunner.model.results import NOT_PASSING, Observation, PageResult, Verdict, not_run
 from guiderunner.model.steps import Command, Plan, Step
 
 if TYPE_CHECKING:
     from guiderunner.model.features import (
+        Notice,
         ServiceOptions,
         StartService,
         StopMark,
@@ -34,7 +35,8 @@ if TYPE_CHECKING:
     )
 
 _LATER = frozenset(
-    {"ServiceOptions", "StartService", "StopMark", "StopService", "Tab", "Variant", "WriteFile"}
+    {"Notice", "ServiceOptions", "StartService", "StopMark", "StopService", "Tab", "Variant"}
+    | {"WriteFile"}
 )
 """The names of features.py: its classes are built when one is first asked for."""
 

@@ -1,4 +1,4 @@
-"""What only some pages use: services, `when` variants, content tabs, files written, stops.
+"""What only some pages use: services, `when` variants, tabs, files written, stops, notices.
 
 Each frozen, slotted dataclass costs about half a millisecond to build (its methods are
 compiled when the class is made), and a page of plain commands uses none of these: they are
@@ -17,6 +17,16 @@ from typing import ClassVar
 from guiderunner.model.basics import LinePattern, Span, StepDefaults, StepKind
 
 # --- parse: what a page's directives, tabs and `when` comments say -----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something a page's author should hear about that does not stop the run."""
+
+    span: Span
+    """Where it stands."""
+    message: str
+    """One line."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """What a page says, as the parse stage reads it: spans, blocks, options, notices, the guide.
 
-What only some pages use (services, `when` variants, content tabs, stop marks) is in
-`features.py`, built when a page needs it.
+What only some pages use (services, `when` variants, content tabs, stop marks, notices) is
+in `features.py`, built when a page needs it.
 
 The names every stage shares for kinds and outcomes (`Outcome`, `StepKind`) and the span are
 in `basics.py`.
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from guiderunner.model.basics import BlockKind, Span
 
 if TYPE_CHECKING:  # built when a page uses them: guiderunner.model.features
-    from guiderunner.model.features import ServiceOptions, StopMark, Tab, Variant
+    from guiderunner.model.features import Notice, ServiceOptions, StopMark, Tab, Variant
 
 # --- parse: Markdown -> Guide -------------------------------------------------------------
 
@@ -42,16 +42,6 @@ class Options:
     note: str | None = None
     """`note TEXT`: what the presenter reads before the block (`runner step`); never shown
     on the site, which does not render HTML comments."""
-
-
-@dataclass(frozen=True, slots=True)
-class Notice:
-    """Something a page's author should hear about that does not stop the run."""
-
-    span: Span
-    """Where it stands."""
-    message: str
-    """One line."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from guiderunner.model.basics import LinePattern, Span, StepDefaults, StepKind
-from guiderunner.model.guide import Notice
 
 if TYPE_CHECKING:  # built when a page has such steps: guiderunner.model.features
     from typing import TypeAlias
 
-    from guiderunner.model.features import StartService, StopService, WriteFile
+    from guiderunner.model.features import Notice, StartService, StopService, WriteFile
 
 # --- plan: Guide -> Plan ------------------------------------------------------------------
 

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 from guiderunner.errors import GuideError
 from guiderunner.markdown import DIRECTIVE, BlockToken, block_tokens
-from guiderunner.model import Block, Guide, Notice, Span
+from guiderunner.model import Block, Guide, Span
 
 if TYPE_CHECKING:
-    from guiderunner.model import StopMark, Variant
+    from guiderunner.model import Notice, StopMark, Variant
 from guiderunner.parse.fences import FENCE_LINE, fence_block, reject_indented_block
 from guiderunner.parse.options import block_options, options_of, split_words, stop_name
 from guiderunner.parse.tabs import TabSets, header

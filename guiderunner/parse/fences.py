@@ -7,10 +7,14 @@ writes a file, unless its title is a caption; prompt lines that will not run are
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from guiderunner.errors import GuideError
 from guiderunner.markdown import BlockToken
-from guiderunner.model import Block, Notice, Span
+from guiderunner.model import Block, Span
+
+if TYPE_CHECKING:
+    from guiderunner.model import Notice
 
 ATTRIBUTE = re.compile(r"""([A-Za-z_][\w-]*)=(?:"([^"]*)"|'([^']*)'|(\S+))""")
 FENCE_LINE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
@@ -38,11 +42,15 @@ def fence_block(path: str, token: BlockToken, span: Span, notices: list[Notice])
     shell = lang.lower() in SHELLS or "session" in lang.lower()
     prompts = sum(1 for line in body if line.startswith("$ ") or line.rstrip() == "$")
     if shell and prompts:
+        from guiderunner.model import Notice  # a page with unrun prompts or captions builds it
+
         notices.append(Notice(span, _prompt_notice(prompts, lang)))
         return None
     if title is None:
         return None
     if _is_caption(lang, title):
+        from guiderunner.model import Notice
+
         notices.append(Notice(span, f"title {title!r} is a caption, not a file: nothing runs"))
         return None
     _check_closed(path, token, span)

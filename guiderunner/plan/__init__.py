@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from guiderunner.errors import GuideError
-from guiderunner.model import Block, Command, Guide, LinePattern, Notice, Plan, Step
+from guiderunner.model import Block, Command, Guide, LinePattern, Plan, Step
 from guiderunner.plan.bash import BashParser, is_incomplete
 from guiderunner.plan.commands import (
     Incomplete,
@@ -32,7 +32,7 @@ from guiderunner.plan.variants import chosen_output
 from guiderunner.settings import Settings
 
 if TYPE_CHECKING:  # built when a page has services or files: guiderunner.model.features
-    from guiderunner.model import StartService, StopMark, StopService, WriteFile
+    from guiderunner.model import Notice, StartService, StopMark, StopService, WriteFile
 
 __all__ = [
     "PLACEHOLDER",
