@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 __all__ = [
-    "BLOCK_READER",
     "DIRECTIVE",
     "BlockToken",
     "Heading",
@@ -45,10 +44,6 @@ def __getattr__(name: str) -> object:
 
         return Token
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-BLOCK_READER = "commonmark -inline -text_join +admon"
-"""How `_blocks` is configured: part of the key of kept block tokens (change it with it)."""
 
 
 @functools.cache

@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from importlib.machinery import PathFinder
 from pathlib import Path
 
+from guiderunner import markdown
 from guiderunner.digests import sha256
-from guiderunner.markdown import BLOCK_READER, BlockToken, block_tokens
+from guiderunner.markdown import BlockToken, block_tokens
 from guiderunner.memo_file import read_memo, write_memo
 
 Row = list[object]
@@ -63,23 +64,26 @@ class TokenMemo:
 
 
 def reader_key() -> str:
-    """Which markdown-it reads, so that another version or configuration keeps no old tokens.
+    """Which reader reads, so that another version or configuration keeps no old tokens.
 
-    Its package's and the plugins' first files (they hold `__version__`), by content and
-    time, found without importing them: importing is what the memo saves.
+    guiderunner/markdown.py (where the reader is configured and its tokens' fields are
+    said), and markdown-it's and the plugins' first files (they hold `__version__`), each by
+    content and time; found without importing markdown-it: importing is what the memo saves.
+    "" when one cannot be read: then nothing is kept.
     """
-    parts = [BLOCK_READER]
+    origins: list[str | None] = [markdown.__file__]
     for package in ("markdown_it", "mdit_py_plugins"):
         spec = PathFinder.find_spec(package)  # on sys.path, without importing it
-        origin = spec.origin if spec is not None else None
+        origins.append(spec.origin if spec is not None else None)
+    parts = []
+    for origin in origins:
         if origin is None:
             return ""  # not installed where it can be found: parsed each time
         try:
             status, content = Path(origin).stat(), Path(origin).read_bytes()
         except OSError:
             return ""
-        digest = sha256(content).hexdigest()[:16]
-        parts.append(f"{origin}:{status.st_mtime_ns}:{digest}")
+        parts.append(f"{origin}:{status.st_mtime_ns}:{sha256(content).hexdigest()[:16]}")
     return "|".join(parts)
 
 

@@ -138,9 +138,10 @@ def test_without_a_folder_nothing_is_kept(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_reader_key_names_markdown_it_without_importing_it():
+def test_the_reader_key_names_markdown_it_and_our_reader_without_importing_markdown_it():
     probe = "import sys; from guiderunner.token_memo import reader_key; k = reader_key(); "
-    probe += "print(bool(k), 'markdown_it' in sys.modules, 'markdown_it' in k)"
+    probe += "print(bool(k), 'markdown_it' in sys.modules, 'markdown_it' in k, "
+    probe += "'guiderunner/markdown.py' in k)"
     done = subprocess.run(
         [sys.executable, "-c", probe],
         capture_output=True,
@@ -149,4 +150,4 @@ def test_the_reader_key_names_markdown_it_without_importing_it():
         cwd=ROOT,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
-    assert done.stdout.split() == ["True", "False", "True"]
+    assert done.stdout.split() == ["True", "False", "True", "True"]
