@@ -172,10 +172,8 @@ def plan_page(page: Path, settings: Settings, *, reader: bool = False) -> Plan:
     from guiderunner.token_memo import TokenMemo
 
     memo = TokenMemo.for_page(cache_dir(os.environ), page)
-    try:
-        plan = planned(shown(page), read(page), settings, reader=reader, tokens=memo.tokens)
-    finally:
-        memo.save()
+    plan = planned(shown(page), read(page), settings, reader=reader, tokens=memo.tokens)
+    memo.save()  # a page that cannot be read or planned keeps its last memo
     for notice in plan.notices:
         print(f"{notice.span}: warning: {notice.message}", file=sys.stderr)
     return plan
