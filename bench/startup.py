@@ -7,9 +7,12 @@ hits both alike; the figure is the median of each tool and the ratio of the medi
     python bench/startup.py --checkout ../main    # another checkout's runner
     python bench/startup.py --before ../old       # this one and the "before", in the same rounds
     python bench/startup.py --imports             # also: what `-X importtime` says verify imports
+    python bench/startup.py --edited              # also: the page edited before each run
 
 Both run as installed console scripts (`runner`, `prysk`), the page's mkdocs.yml and the
 runner's cache folder warm from one untimed run each, as a reader's second run finds them.
+With `--edited`, a third runner column verifies a page whose text changes before each run
+(a heading's number), as an author's edit loop finds it: its block tokens are not kept yet.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -60,28 +64,58 @@ def runner_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "guiderunner"]
 
 
-def rounds(checkouts: list[Path], count: int) -> tuple[list[list[float]], list[float]]:
-    """Wall times of each checkout's runner and of prysk, in `count` rounds of rotated order."""
+Run = tuple[list[str], dict[str, str], list[float], Callable[[], None]]
+"""argv, environment, wall times, what to do before each run (untimed)."""
+
+
+def rounds(
+    checkouts: list[Path], count: int, *, edited: bool = False
+) -> tuple[list[list[float]], list[float]]:
+    """Wall times of each checkout's runner (then the edited page's) and of prysk.
+
+    `count` rounds, the order rotated each round.
+    """
     prysk = Path(sys.executable).with_name("prysk")
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         (work / "page.md").write_text(PAGE, encoding="utf-8")
         (work / "one.t").write_text(TEST, encoding="utf-8")
         (work / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
-        runner = [*runner_command(), "verify", "--no-cache", "page.md"]
-        runs: list[tuple[list[str], dict[str, str], list[float]]] = [
-            (runner, environment(checkout, work / f"cache-{n}"), [])
+        runner = [*runner_command(), "verify", "--no-cache"]
+        runs: list[Run] = [
+            ([*runner, "page.md"], environment(checkout, work / f"cache-{n}"), [], _nothing)
             for n, checkout in enumerate(checkouts)
         ]
+        if edited:
+            edit = _editor(work / "edited.md")
+            env = environment(checkouts[0], work / "cache-0")
+            runs.append(([*runner, "edited.md"], env, [], edit))
         theirs: list[float] = []
-        runs.append(([str(prysk), "-q", "one.t"], environment(checkouts[0], work), theirs))
-        for argv, env, _ in runs:
+        prysk_env = environment(checkouts[0], work)
+        runs.append(([str(prysk), "-q", "one.t"], prysk_env, theirs, _nothing))
+        for argv, env, _, before in runs:
+            before()
             timed(argv, work, env)  # warm the page cache, mkdocs.yml's and the runner's cache
         for index in range(count):
             shift = index % len(runs)
-            for argv, env, times in runs[shift:] + runs[:shift]:
+            for argv, env, times, before in runs[shift:] + runs[:shift]:
+                before()
                 times.append(timed(argv, work, env))
-    return [times for _, _, times in runs[:-1]], theirs
+    return [times for _, _, times, _ in runs[:-1]], theirs
+
+
+def _nothing() -> None:
+    """Nothing to do before a run."""
+
+
+def _editor(page: Path) -> Callable[[], None]:
+    """Write the page anew before each run: the same command under a heading numbered anew."""
+    edits = iter(range(1, 1_000_000))
+
+    def edit() -> None:
+        page.write_text(PAGE.replace("# One", f"# One {next(edits)}"), encoding="utf-8")
+
+    return edit
 
 
 def imports(checkout: Path) -> list[str]:
@@ -111,14 +145,18 @@ def main() -> None:
     )
     parser.add_argument("--pairs", type=int, default=15)
     parser.add_argument("--imports", action="store_true")
+    parser.add_argument(
+        "--edited", action="store_true", help="also time a page edited before each run"
+    )
     args = parser.parse_args()
     checkouts = [args.checkout.resolve(), *([args.before.resolve()] if args.before else [])]
-    ours, theirs = rounds(checkouts, args.pairs)
+    ours, theirs = rounds(checkouts, args.pairs, edited=args.edited)
     prysk_ms = statistics.median(theirs) * 1000
     print(f"{args.pairs} rounds, order rotated each round, median wall time:")
-    for checkout, times in zip(checkouts, ours, strict=True):
+    names = [str(c) for c in checkouts] + ([f"{checkouts[0]}, page edited"] if args.edited else [])
+    for name, times in zip(names, ours, strict=True):
         runner_ms = statistics.median(times) * 1000
-        print(f"  runner verify  {runner_ms:6.0f} ms  {runner_ms / prysk_ms:5.2f}x  {checkout}")
+        print(f"  runner verify  {runner_ms:6.0f} ms  {runner_ms / prysk_ms:5.2f}x  {name}")
     print(f"  prysk          {prysk_ms:6.0f} ms")
     if args.imports:
         print("\n".join(imports(args.checkout.resolve())[:16]))

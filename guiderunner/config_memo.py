@@ -10,12 +10,12 @@ holding one is parsed each time, as are files with errors, whose message must na
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from guiderunner.digests import sha256
 from guiderunner.memo_file import read_memo, write_memo
 
 
@@ -23,8 +23,8 @@ def remembered(text: str, source: str, folder: Path | None, load: Callable[[str,
     """`load(text, source)`, or what it gave last time for this very text of `source`."""
     if folder is None:
         return load(text, source)
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    name = hashlib.sha256(str(Path(source).resolve()).encode()).hexdigest()[:32]
+    digest = sha256(text.encode()).hexdigest()
+    name = sha256(str(Path(source).resolve()).encode()).hexdigest()[:32]
     memo = folder / f"config-{name}.json"
     kept = read_memo(memo)
     if kept.get("sha256") == digest and "data" in kept:

@@ -4,6 +4,9 @@ Only this module imports markdown-it. The guide parser (guiderunner.parse) reads
 structure; i18n reads prose (tables, admonitions, definition lists, front matter); the presenter
 and the site read headings; the site and i18n find runner comments. All of them see the page
 the same way, because they all read it here.
+
+markdown-it is imported when a page is read, not when this module is: a page whose block
+tokens are kept (guiderunner.token_memo) is planned without it.
 """
 
 from __future__ import annotations
@@ -12,15 +15,17 @@ import functools
 import itertools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.admon import admon_plugin
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 __all__ = [
     "DIRECTIVE",
+    "BlockToken",
     "Heading",
-    "Token",
+    "Token",  # for type checking only: markdown-it's, which the prose readers get
     "block_tokens",
     "directive_lines",
     "headings",
@@ -31,10 +36,28 @@ __all__ = [
 DIRECTIVE = re.compile(r"^\s*<!--\s*runner:(?P<body>.*)$", re.MULTILINE)
 """A runner comment's first line: `<!-- runner: ...`; `body` is the rest of that line."""
 
-# The guide parser needs only the block structure (fences, HTML comments): inline parsing is
-# skipped, which keeps long pages fast. Inline tokens still carry their source text. It knows
-# admonitions, as the site does, so a fence inside one is found where the reader sees it.
-_blocks = MarkdownIt("commonmark").disable(["inline", "text_join"]).use(admon_plugin)
+
+def __getattr__(name: str) -> object:
+    """`Token` at run time too (markdown-it imported then): the module does not import it."""
+    if name == "Token":
+        from markdown_it.token import Token
+
+        return Token
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.cache
+def _blocks() -> MarkdownIt:
+    """The guide parser's reader, built on first use.
+
+    It needs only the block structure (fences, HTML comments): inline parsing is skipped,
+    which keeps long pages fast. Inline tokens still carry their source text. It knows
+    admonitions, as the site does, so a fence inside one is found where the reader sees it.
+    """
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.admon import admon_plugin
+
+    return MarkdownIt("commonmark").disable(["inline", "text_join"]).use(admon_plugin)
 
 
 @functools.cache
@@ -44,6 +67,8 @@ def _prose() -> MarkdownIt:
     Built on first use: `runner verify` reads only the block structure, and does not pay for
     this second parser and its plugins.
     """
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.admon import admon_plugin
     from mdit_py_plugins.deflist import deflist_plugin
     from mdit_py_plugins.front_matter import front_matter_plugin
 
@@ -54,6 +79,22 @@ def _prose() -> MarkdownIt:
         .use(admon_plugin)
         .use(deflist_plugin)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class BlockToken:
+    """What the guide parser reads of one block token: plain values, so they can be kept."""
+
+    type: str
+    """markdown-it's token type: `fence`, `html_block`, `paragraph_open`, `inline`..."""
+    map: tuple[int, int] | None
+    """0-based [first, end) source lines, None for closing tokens."""
+    content: str
+    """The source text it holds (a fence's body, a comment, a paragraph's text)."""
+    info: str
+    """A fence's info string."""
+    markup: str
+    """A fence's opening characters (```` ``` ```` or `~~~`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +111,12 @@ class Heading:
     """Its text, as written (inline markup kept)."""
 
 
-def block_tokens(text: str) -> list[Token]:
+def block_tokens(text: str) -> list[BlockToken]:
     """The page's block tokens, without inline parsing: what the guide parser reads."""
-    return _blocks.parse(text)
+    return [
+        BlockToken(t.type, (t.map[0], t.map[1]) if t.map else None, t.content, t.info, t.markup)
+        for t in _blocks().parse(text)
+    ]
 
 
 def prose_tokens(text: str) -> list[Token]:

@@ -24,6 +24,8 @@ LAYERS: tuple[frozenset[str], ...] = (
             "setting_values",
             "config_memo",
             "memo_file",
+            "token_memo",
+            "digests",
             "closing",
         }
     ),

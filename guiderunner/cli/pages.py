@@ -20,7 +20,8 @@ from guiderunner.model import Plan
 if TYPE_CHECKING:
     from guiderunner.run.lifecycle import Echo, PageOptions
     from guiderunner.run.seams import StepListener
-from guiderunner.parse import parse_guide
+from guiderunner.markdown import block_tokens
+from guiderunner.parse import Reader, parse_guide
 from guiderunner.plan import plan_guide, plan_settings
 from guiderunner.settings import Settings, find_config, load_settings
 
@@ -163,8 +164,16 @@ def plans(pages: Sequence[Path], settings: Settings, *, reader: bool = False) ->
 
 
 def plan_page(page: Path, settings: Settings, *, reader: bool = False) -> Plan:
-    """One page parsed and planned, its notices printed; GuideError or UsageError if invalid."""
-    plan = planned(shown(page), read(page), settings, reader=reader)
+    """One page parsed and planned, its notices printed; GuideError or UsageError if invalid.
+
+    Its block tokens are kept in the runner's cache folder while its text is unchanged.
+    """
+    from guiderunner.store.cache import cache_dir
+    from guiderunner.token_memo import TokenMemo
+
+    memo = TokenMemo.for_page(cache_dir(os.environ), page)
+    plan = planned(shown(page), read(page), settings, reader=reader, tokens=memo.tokens)
+    memo.save()  # a page that cannot be read or planned keeps its last memo
     for notice in plan.notices:
         print(f"{notice.span}: warning: {notice.message}", file=sys.stderr)
     return plan
@@ -177,16 +186,18 @@ def planned(
     *,
     reader: bool = False,
     builder: str | None = None,
+    tokens: Reader = block_tokens,
 ) -> Plan:
     """A page's text parsed and planned: the one place every command reads and plans a page.
 
     `name` is how messages name it, `reader` plans a reader's run (hidden blocks left out),
-    `builder` plans it under another Docker builder than the settings' (its `when` output).
+    `builder` plans it under another Docker builder than the settings' (its `when` output),
+    `tokens` reads its Markdown (guiderunner.markdown.block_tokens, or a memo of it).
     """
     for_plan = replace(plan_settings(settings), reader=reader)
     if builder is not None:
         for_plan = replace(for_plan, facts={**for_plan.facts, "builder": builder})
-    return plan_guide(parse_guide(name, text), for_plan)
+    return plan_guide(parse_guide(name, text, tokens), for_plan)
 
 
 def nothing_to_verify(plan: Plan) -> str:

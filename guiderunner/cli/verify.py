@@ -198,12 +198,24 @@ class _Run:
         self.share.ran(result, to_the_end=until is None and (result.passed or keep_going))
 
     def fingerprint(self, plan: Plan) -> dict[str, Any]:
-        """Where the page runs (guiderunner.run.docker.fingerprint), as the report keeps it."""
+        """Where the page runs (guiderunner.run.docker.fingerprint), as the report keeps it.
+
+        A page without Docker has the empty one, without importing the module that asks.
+        """
+        if not plan.uses_docker:
+            return {**NO_DOCKER, "images": []}
         from guiderunner.run.docker.fingerprint import page_fingerprint
 
         settings = self.settings
         found = page_fingerprint(plan, settings.sample, settings.builder, os.environ)
         return found.as_json()
+
+
+NO_DOCKER: dict[str, Any] = dict.fromkeys(
+    ("docker_client", "docker_server", "builder", "os", "arch")
+)
+"""The fingerprint of a page without Docker, less its empty `images` (its shape is held to
+run.docker.fingerprint's by tests/unit/cli/test_lazy_imports.py)."""
 
 
 def _workers(text: str) -> int:

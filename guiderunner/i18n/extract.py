@@ -10,10 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, MutableSet, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from guiderunner.i18n.model import Segment, SegmentKind
 from guiderunner.i18n.slug import slugify, unique
-from guiderunner.markdown import Token, inline_tokens, prose_tokens
+from guiderunner.markdown import inline_tokens, prose_tokens
+
+if TYPE_CHECKING:
+    from guiderunner.markdown import Token
 
 ADMONITION = re.compile(
     r'^(?P<head>\s*(?:!!!|\?\?\?\+?) ?(?P<types>[\w-]+(?: +[\w-]+)*))(?: +"(?P<title>.*?)")? *$'

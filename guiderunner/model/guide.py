@@ -1,49 +1,23 @@
 """What a page says, as the parse stage reads it: spans, blocks, options, notices, the guide.
 
-Also the names every stage shares for kinds and outcomes (`Outcome`, `StepKind`).
+What only some pages use (services, `when` variants, content tabs, stop marks, notices) is
+in `features.py`, built when a page needs it.
+
+The names every stage shares for kinds and outcomes (`Outcome`, `StepKind`) and the span are
+in `basics.py`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-BlockKind = Literal["console", "file"]
-Outcome = Literal["passed", "failed", "skipped", "error"]
-PatternKind = Literal["exact", "inline", "regex", "any-lines"]
-StepKind = Literal["command", "file", "start", "stop"]
-UNHASHED = frozenset({"span", "shown"})
-"""Step fields that do not decide the outcome: where the step stands, and what readers see."""
+from guiderunner.model.basics import BlockKind, Span
 
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """Where something stands in a guide, so that every message can point at it."""
-
-    path: str
-    """The page, as the user named it."""
-    start: int
-    """First line, 1-based."""
-    end: int
-    """Last line, 1-based, inclusive."""
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.start}"
-
+if TYPE_CHECKING:  # built when a page uses them: guiderunner.model.features
+    from guiderunner.model.features import Notice, ServiceOptions, StopMark, Tab, Variant
 
 # --- parse: Markdown -> Guide -------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceOptions:
-    """A long-running command: started, awaited, checked by later blocks, then stopped."""
-
-    name: str
-    """What a `stop` directive calls it."""
-    ready: str
-    """Regular expression its output must match before the page goes on."""
-    ready_timeout: float | None
-    """Seconds to wait for `ready`; None takes the settings' default."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,40 +45,6 @@ class Options:
 
 
 @dataclass(frozen=True, slots=True)
-class Variant:
-    """A `runner: when KEY=VALUE` comment: the next block as it reads in one environment."""
-
-    span: Span
-    """The comment, from `<!--` to `-->`."""
-    fence: int
-    """The line of its block's opening fence (its first command is on the next line)."""
-    facts: tuple[tuple[str, str], ...]
-    """Every `key=value` the run's facts must hold for this output to be expected."""
-    body: tuple[str, ...]
-    """Its console block's lines: the same commands, the output of that environment."""
-
-
-@dataclass(frozen=True, slots=True)
-class Notice:
-    """Something a page's author should hear about that does not stop the run."""
-
-    span: Span
-    """Where it stands."""
-    message: str
-    """One line."""
-
-
-@dataclass(frozen=True, slots=True)
-class Tab:
-    """A Material content tab (`=== "Linux"`) a block stands in."""
-
-    title: str
-    """The tab's title, as written."""
-    set_line: int
-    """The line of the first tab of its set: the tabs that share it are alternatives."""
-
-
-@dataclass(frozen=True, slots=True)
 class Block:
     """One executable fenced block of a page."""
 
@@ -126,16 +66,6 @@ class Block:
     """The `runner: when` comments before it: its output in other environments."""
     tab: Tab | None = None
     """The content tab it stands in, if any."""
-
-
-@dataclass(frozen=True, slots=True)
-class StopMark:
-    """A `runner: stop NAME` directive: stop that service here."""
-
-    span: Span
-    """The directive's line."""
-    name: str
-    """The service to stop."""
 
 
 @dataclass(frozen=True, slots=True)

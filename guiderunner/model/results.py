@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from guiderunner.model.guide import Outcome
+from guiderunner.model.basics import Outcome
 from guiderunner.model.steps import Step
 
 # --- run: Plan -> Observations -----------------------------------------------------------

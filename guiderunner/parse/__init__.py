@@ -6,18 +6,22 @@ Which fences run is `guiderunner.parse.fences`; what a runner comment's words me
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from guiderunner.errors import GuideError
-from guiderunner.markdown import DIRECTIVE, Token, block_tokens
-from guiderunner.model import Block, Guide, Notice, Span, StopMark, Variant
+from guiderunner.markdown import DIRECTIVE, BlockToken, block_tokens
+from guiderunner.model import Block, Guide, Span
+
+if TYPE_CHECKING:
+    from guiderunner.model import Notice, StopMark, Variant
 from guiderunner.parse.fences import FENCE_LINE, fence_block, reject_indented_block
 from guiderunner.parse.options import block_options, options_of, split_words, stop_name
 from guiderunner.parse.tabs import TabSets, header
 
-WHEN = re.compile(r"^\s*<!--\s*runner:\s*when(?:\s+(?P<facts>.*))?$", re.MULTILINE)
 CONTENT_TOKENS = frozenset(
     {
         "fence",
@@ -34,15 +38,26 @@ CONTENT_TOKENS = frozenset(
 )
 
 
-def parse_guide(path: str, text: str) -> Guide:
+@functools.cache
+def _when() -> re.Pattern[str]:
+    """A `runner: when` comment's first line (compiled at a page's first runner comment)."""
+    return re.compile(r"^\s*<!--\s*runner:\s*when(?:\s+(?P<facts>.*))?$", re.MULTILINE)
+
+
+Reader = Callable[[str], Sequence[BlockToken]]
+"""Markdown text -> its block tokens: `block_tokens`, or a memo of it (guiderunner.token_memo)."""
+
+
+def parse_guide(path: str, text: str, read: Reader = block_tokens) -> Guide:
     """Parse one page; raises GuideError at the first mistake, naming its line.
 
     A UTF-8 byte order mark (editors on Windows write one) is not part of line 1: a fence or
-    a directive there is one, as the site's Markdown reads it.
+    a directive there is one, as the site's Markdown reads it. Every text of the page (its
+    tabs' and hidden comments' insides too) is read by `read`.
     """
     text = text.removeprefix("\ufeff")
     notices: list[Notice] = []
-    items = tuple(_items(path, block_tokens(text), 0, notices))
+    items = tuple(_items(path, read(text), 0, notices, read))
     return Guide(path=path, items=items, notices=tuple(notices))
 
 
@@ -70,7 +85,7 @@ class _Pending:
 
 
 def _items(
-    path: str, tokens: Sequence[Token], line_offset: int, notices: list[Notice]
+    path: str, tokens: Sequence[BlockToken], line_offset: int, notices: list[Notice], read: Reader
 ) -> Iterator[Block | StopMark]:
     pending = _Pending()
     tabs = TabSets()
@@ -84,16 +99,16 @@ def _items(
             continue
         tab = tabs.content() if token.type == "code_block" and not pending else None
         if tab is not None:
-            inner = _items(path, block_tokens(token.content), span.start - 1, notices)
+            inner = _items(path, read(token.content), span.start - 1, notices, read)
             yield from (replace(i, tab=tab) if isinstance(i, Block) else i for i in inner)
             continue
         tabs.other()
         directive = token.type == "html_block" and DIRECTIVE.match(token.content)
-        if directive and WHEN.match(token.content):
-            pending.variants.append(_variant(path, token, span))
+        if directive and _when().match(token.content):
+            pending.variants.append(_variant(path, token, span, read))
             continue
         if directive and pending.options is None:
-            found, pending.options = _directive(path, token, span, notices)
+            found, pending.options = _directive(path, token, span, notices, read)
             if found and pending.variants:
                 yield pending.attach(path, None)  # a `when` before a hidden block or a stop
             yield from found
@@ -116,7 +131,7 @@ def _items(
         )
 
 
-def _comment_lines(path: str, token: Token, span: Span) -> tuple[list[str], int]:
+def _comment_lines(path: str, token: BlockToken, span: Span) -> tuple[list[str], int]:
     """The comment's lines, and the index of the one that holds `-->`."""
     raw = token.content.rstrip("\n").split("\n")
     close = next((i for i, line in enumerate(raw) if "-->" in line), None)
@@ -126,22 +141,28 @@ def _comment_lines(path: str, token: Token, span: Span) -> tuple[list[str], int]
 
 
 def _inner_blocks(
-    path: str, raw: list[str], fence_at: int, close: int, span: Span, *, notices: list[Notice]
+    path: str,
+    raw: list[str],
+    fence_at: int,
+    close: int,
+    span: Span,
+    *,
+    notices: list[Notice],
+    read: Reader,
 ) -> list[Block]:
     """The blocks a hidden or `when` comment holds, with their lines on the page."""
     if raw[close].strip() != "-->":
         raise GuideError(path, span.start, "a hidden directive ends with a line of its own: `-->`")
     inner_text = "\n".join(raw[fence_at:close]) + "\n"
-    inner = block_tokens(inner_text)
-    found = _items(path, inner, span.start - 1 + fence_at, notices)
+    found = _items(path, read(inner_text), span.start - 1 + fence_at, notices, read)
     return [item for item in found if isinstance(item, Block)]
 
 
-def _variant(path: str, token: Token, span: Span) -> Variant:
+def _variant(path: str, token: BlockToken, span: Span, read: Reader) -> Variant:
     """A `runner: when KEY=VALUE` comment and the console block it holds."""
     raw, close = _comment_lines(path, token, span)
     fence_at = next((i for i, line in enumerate(raw[1:close], 1) if FENCE_LINE.match(line)), None)
-    head = WHEN.match(raw[0])
+    head = _when().match(raw[0])
     assert head is not None
     text = " ".join([head["facts"] or "", *raw[1 : fence_at or close + 1]]).replace("-->", " ")
     facts = tuple(_fact(path, span.start, word) for word in split_words(path, span.start, text))
@@ -149,9 +170,11 @@ def _variant(path: str, token: Token, span: Span) -> Variant:
         raise GuideError(path, span.start, "`when` wants KEY=VALUE facts (`when builder=legacy`)")
     if fence_at is None:
         raise GuideError(path, span.start, "a `when` comment holds a console block")
-    blocks = _inner_blocks(path, raw, fence_at, close, span, notices=[])
+    blocks = _inner_blocks(path, raw, fence_at, close, span, notices=[], read=read)
     if len(blocks) != 1 or blocks[0].kind != "console":
         raise GuideError(path, span.start, "a `when` comment holds one console block")
+    from guiderunner.model import Variant  # a page with `when` comments builds it
+
     return Variant(span=span, fence=blocks[0].span.start, facts=facts, body=blocks[0].body)
 
 
@@ -163,7 +186,7 @@ def _fact(path: str, line: int, word: str) -> tuple[str, str]:
 
 
 def _directive(
-    path: str, token: Token, span: Span, notices: list[Notice]
+    path: str, token: BlockToken, span: Span, notices: list[Notice], read: Reader
 ) -> tuple[list[Block | StopMark], tuple[Span, dict[str, str]] | None]:
     """Return the stop mark or hidden blocks it holds, or the options awaiting the next block."""
     raw, close = _comment_lines(path, token, span)
@@ -173,6 +196,8 @@ def _directive(
     option_lines = [head["body"], *raw[1 : fence_at if fence_at is not None else close + 1]]
     options = options_of(path, span.start, " ".join(option_lines).replace("-->", " "))
     if "stop" in options:
+        from guiderunner.model import StopMark  # a page with services builds it
+
         return [StopMark(span, stop_name(path, span.start, options))], None
     if "hidden" not in options:
         if fence_at is not None:
@@ -184,7 +209,7 @@ def _directive(
         raise GuideError(path, span.start, "a hidden directive ends with a line of its own: `-->`")
     blocks = [
         replace(item, hidden=True, options=block_options(path, item, options, span))
-        for item in _inner_blocks(path, raw, fence_at, close, span, notices=notices)
+        for item in _inner_blocks(path, raw, fence_at, close, span, notices=notices, read=read)
     ]
     if not blocks:
         raise GuideError(path, span.start, "hidden directive holds no console or titled block")

@@ -7,10 +7,14 @@ writes a file, unless its title is a caption; prompt lines that will not run are
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from guiderunner.errors import GuideError
-from guiderunner.markdown import Token
-from guiderunner.model import Block, Notice, Span
+from guiderunner.markdown import BlockToken
+from guiderunner.model import Block, Span
+
+if TYPE_CHECKING:
+    from guiderunner.model import Notice
 
 ATTRIBUTE = re.compile(r"""([A-Za-z_][\w-]*)=(?:"([^"]*)"|'([^']*)'|(\S+))""")
 FENCE_LINE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
@@ -20,7 +24,7 @@ SHELLS = frozenset({"", "shell", "bash", "sh", "zsh"})
 """Script fences: their `$ ` lines are not run, and the author is told."""
 
 
-def fence_block(path: str, token: Token, span: Span, notices: list[Notice]) -> Block | None:
+def fence_block(path: str, token: BlockToken, span: Span, notices: list[Notice]) -> Block | None:
     """The block a fence makes: a session (commands), a file (a title), or nothing to run.
 
     A title is a caption (as in Docusaurus and Material), not a file, on a session fence, on a
@@ -38,11 +42,15 @@ def fence_block(path: str, token: Token, span: Span, notices: list[Notice]) -> B
     shell = lang.lower() in SHELLS or "session" in lang.lower()
     prompts = sum(1 for line in body if line.startswith("$ ") or line.rstrip() == "$")
     if shell and prompts:
+        from guiderunner.model import Notice  # a page with unrun prompts or captions builds it
+
         notices.append(Notice(span, _prompt_notice(prompts, lang)))
         return None
     if title is None:
         return None
     if _is_caption(lang, title):
+        from guiderunner.model import Notice
+
         notices.append(Notice(span, f"title {title!r} is a caption, not a file: nothing runs"))
         return None
     _check_closed(path, token, span)
@@ -94,7 +102,7 @@ def _prompt_notice(prompts: int, lang: str) -> str:
     return f"{prompts} {lines} in {fence} {verb} not run; use `console` to run them"
 
 
-def _check_closed(path: str, token: Token, span: Span) -> None:
+def _check_closed(path: str, token: BlockToken, span: Span) -> None:
     """A fence that runs to the end of its container was never closed.
 
     Its lines (from markdown-it's own map, so blockquotes, lists, form feeds and U+2028 count
@@ -105,7 +113,7 @@ def _check_closed(path: str, token: Token, span: Span) -> None:
         raise GuideError(path, span.start, f"code fence {token.markup} is never closed")
 
 
-def reject_indented_block(path: str, token: Token, span: Span) -> None:
+def reject_indented_block(path: str, token: BlockToken, span: Span) -> None:
     """An indented code block that holds a session fence would pass silently: refuse it."""
     if any(FENCE_LINE.match(line) for line in token.content.split("\n")):
         first = token.content.split("\n", 1)[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 
 from guiderunner.errors import GuideError
-from guiderunner.model import Block, Options, ServiceOptions, Span
+from guiderunner.model import Block, Options, Span
 
 FLAGS = frozenset({"regex", "hidden"})
 VALUED = frozenset(
@@ -77,6 +77,8 @@ def block_options(path: str, block: Block, options: dict[str, str], where: Span)
         if "ready" not in options:
             raise GuideError(path, line, "a service needs `ready=PATTERN`")
         wait = options.get("ready-timeout")
+        from guiderunner.model import ServiceOptions  # a page with services builds it
+
         service = ServiceOptions(
             name=options["service"],
             ready=options["ready"],

@@ -12,9 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from guiderunner.markdown import Token
-from guiderunner.model import Tab
+from guiderunner.markdown import BlockToken
+
+if TYPE_CHECKING:
+    from guiderunner.model import Tab
 
 HEADER = re.compile(r"""^===(?P<new>!)?\+?\s+(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)')\s*$""")
 """`=== "Title"`, `===+ "Title"` (selected) or `===! "Title"` (starts a new set)."""
@@ -30,7 +33,7 @@ class Header:
     """`===!`: this tab starts a set of its own."""
 
 
-def header(tokens: Sequence[Token], index: int) -> Header | None:
+def header(tokens: Sequence[BlockToken], index: int) -> Header | None:
     r"""The tab header that the paragraph opening at `index` is, if it is one.
 
     >>> from guiderunner.markdown import block_tokens
@@ -54,6 +57,8 @@ class TabSets:
 
     def opened(self, found: Header, line: int) -> None:
         """A header: its content (the next code block) belongs to it."""
+        from guiderunner.model import Tab  # a page with content tabs builds it
+
         if self._set is None or found.new_set:
             self._set = line
         self._waiting = Tab(title=found.title, set_line=self._set)

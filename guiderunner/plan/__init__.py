@@ -11,21 +11,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from guiderunner.errors import GuideError
-from guiderunner.model import (
-    Block,
-    Command,
-    Guide,
-    LinePattern,
-    Notice,
-    Plan,
-    StartService,
-    Step,
-    StopMark,
-    StopService,
-    WriteFile,
-)
+from guiderunner.model import Block, Command, Guide, LinePattern, Plan, Step
 from guiderunner.plan.bash import BashParser, is_incomplete
 from guiderunner.plan.commands import (
     Incomplete,
@@ -41,6 +30,9 @@ from guiderunner.plan.platforms import other_platform, this_platform
 from guiderunner.plan.status import split_status, status_line
 from guiderunner.plan.variants import chosen_output
 from guiderunner.settings import Settings
+
+if TYPE_CHECKING:  # built when a page has services or files: guiderunner.model.features
+    from guiderunner.model import Notice, StartService, StopMark, StopService, WriteFile
 
 __all__ = [
     "PLACEHOLDER",
@@ -106,7 +98,7 @@ def plan_guide(guide: Guide, settings: PlanSettings) -> Plan:
     (`guiderunner.plan.commands`), then to check that each one parses.
     """
     blocks = [
-        i for i in guide.items if isinstance(i, StopMark) or not (settings.reader and i.hidden)
+        i for i in guide.items if not isinstance(i, Block) or not (settings.reader and i.hidden)
     ]
     with BashParser() as bash:
         incomplete = page_oracle(bash, [b for b in blocks if isinstance(b, Block)])
@@ -114,10 +106,10 @@ def plan_guide(guide: Guide, settings: PlanSettings) -> Plan:
         running: dict[str, StartService] = {}
         notices = list(guide.notices)
         for item in blocks:
-            if isinstance(item, StopMark):
-                steps.append(_stop(item, running))
-            else:
+            if isinstance(item, Block):
                 steps.extend(_block_steps(item, settings, running, incomplete, notices=notices))
+            else:
+                steps.append(_stop(item, running))
         steps.extend(_stop_at_end(start) for start in reversed(running.values()))
         check_syntax([s for s in steps if s.typed], bash)
     uses_docker = any(s.skip is None and DOCKER.search(s.typed) for s in steps)
@@ -201,6 +193,8 @@ def _start_service(typed: PageCommand, block: Block, settings: PlanSettings) -> 
         raise GuideError(
             typed.span.path, block.span.start - 1, f"invalid `ready` pattern: {error}"
         ) from None
+    from guiderunner.model import StartService  # a page with services builds it
+
     return StartService(
         span=typed.span,
         name=service.name,
@@ -223,6 +217,8 @@ def _expected(
 
 
 def _stop(mark: StopMark, running: dict[str, StartService]) -> StopService:
+    from guiderunner.model import StopService
+
     start = running.pop(mark.name, None)
     if start is None:
         raise GuideError(mark.span.path, mark.span.start, f"no running service named {mark.name!r}")
@@ -230,6 +226,8 @@ def _stop(mark: StopMark, running: dict[str, StartService]) -> StopService:
 
 
 def _stop_at_end(start: StartService) -> StopService:
+    from guiderunner.model import StopService
+
     return StopService(span=start.span, name=start.name, expected=start.expected, skip=start.skip)
 
 
@@ -242,6 +240,8 @@ def _write_file(block: Block, sample: Path | None) -> WriteFile:
         raise GuideError(
             block.span.path, block.span.start, f"title {block.title!r} leaves the workspace"
         )
+    from guiderunner.model import WriteFile  # a page with titled blocks builds it
+
     return WriteFile(
         span=block.span,
         path=path,

@@ -9,6 +9,8 @@ never calls (`eval`, so nothing runs) and answers one line per text: `ok`, or it
 
 from __future__ import annotations
 
+import functools
+import re
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -35,6 +37,12 @@ $text
 }
 while IFS= read -r file; do __runner_parse "$file"; done
 """
+
+_RESERVED = frozenset(
+    {"!", "[[", "]]", "{", "}", "case", "coproc", "do", "done", "elif", "else", "esac", "fi"}
+    | {"for", "function", "if", "in", "select", "then", "time", "until", "while"}
+)
+"""bash's reserved words: a text holding one as a word is always asked about."""
 
 _INCOMPLETE = ("unexpected end of file", "unexpected EOF", "here-document at line")
 _AT_OUR_BRACE = "unexpected token `}'"
@@ -80,7 +88,17 @@ class BashParser(Closing):
             process.stdout.close()
 
     def parse(self, texts: Sequence[str]) -> list[str]:
-        """For each text, "" when bash parses it, else bash's message (one line)."""
+        """For each text, "" when bash parses it, else bash's message (one line).
+
+        A text of plain words (see `plainly_parses`) is answered without bash: a page of such
+        commands starts no bash to plan it.
+        """
+        asked = [text for text in texts if not plainly_parses(text)]
+        answers = iter(self._asked(asked))
+        return ["" if plainly_parses(text) else next(answers) for text in texts]
+
+    def _asked(self, texts: Sequence[str]) -> list[str]:
+        """Bash's answer to each text, one question for all of them."""
         if not texts:
             return []
         assert self._bash.stdin is not None
@@ -104,6 +122,25 @@ class BashParser(Closing):
     def incomplete(self, texts: Sequence[str]) -> list[bool]:
         """For each text, would bash still wait for more lines (its `> ` prompt)?"""
         return [is_incomplete(message) for message in self.parse(texts)]
+
+
+@functools.cache
+def _plain_line() -> re.Pattern[str]:
+    """One line of words of letters, digits and `_./:=,@%+-`, spaces between (built on use)."""
+    return re.compile(r"[ \t]*[\w./:=,@%+-]+(?:[ \t]+[\w./:=,@%+-]+)*[ \t]*", re.ASCII)
+
+
+def plainly_parses(text: str) -> bool:
+    """Does bash parse this text whatever it holds? One line of plain words, none reserved.
+
+    Such a line is a simple command: no quote, expansion, redirection, operator, glob,
+    comment or continuation can start in it, and without a reserved word no compound
+    command can either (tests/unit/plan/test_plain_syntax.py holds this against bash).
+
+    >>> plainly_parses("echo hello"), plainly_parses("echo 'hi'"), plainly_parses("fi")
+    (True, False, False)
+    """
+    return bool(_plain_line().fullmatch(text)) and _RESERVED.isdisjoint(text.split())
 
 
 def is_incomplete(message: str) -> bool:

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from guiderunner.errors import GuideError
-from guiderunner.model import Block, Notice, Span
+from guiderunner.model import Block, Span
 from guiderunner.plan.prompts import foreign_prompt
 
 if TYPE_CHECKING:
+    from guiderunner.model import Notice
     from guiderunner.plan.bash import BashParser
 
 PROMPT = "$ "
@@ -199,5 +200,7 @@ def nested_prompts(command: PageCommand) -> Iterator[Notice]:
         if prompt and (opener or not line.startswith("# ")):
             where = Span(command.span.path, number, number)
             message = "a prompt line under a command is expected output, not run; use `$ ` lines"
+            from guiderunner.model import Notice  # a page with such lines builds it
+
             yield Notice(where, message)
             return

@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from guiderunner.model import Tab
+if TYPE_CHECKING:
+    from guiderunner.model import Tab
 
 NAMES: Mapping[str, str] = {
     "linux": "linux",

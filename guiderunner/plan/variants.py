@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from guiderunner.errors import GuideError
-from guiderunner.model import Block, Span, Variant
+from guiderunner.model import Block, Span
+
+if TYPE_CHECKING:
+    from guiderunner.model import Variant
 from guiderunner.plan.commands import Incomplete, PageCommand, split_commands
 
 

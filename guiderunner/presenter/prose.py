@@ -12,8 +12,12 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from guiderunner.markdown import Token, prose_tokens
+from guiderunner.markdown import prose_tokens
+
+if TYPE_CHECKING:
+    from guiderunner.markdown import Token
 
 INDENT = "  "
 

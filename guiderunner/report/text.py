@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 
@@ -11,11 +12,18 @@ from guiderunner.model import Step, Verdict
 TAIL = 15  # lines of output shown under a failure
 MARKS = {"passed": "PASS", "failed": "FAIL", "skipped": "SKIP", "error": "ERR"}
 """Each outcome's mark, the same in the terminal report and the presenter."""
-HOME_SIGNS = re.compile(
-    r"command not found|: not found\b|could not choose a version|no default toolchain"
-    r"|version .{1,40} is not installed|N/A: version"
-)
-"""What a tool says when it is missing from the page's scratch home (rustup, pyenv, nvm...)."""
+
+
+@functools.cache
+def _home_signs() -> re.Pattern[str]:
+    """What a tool says when it is missing from the page's scratch home (rustup, pyenv, nvm...).
+
+    Compiled at the first failure that asks: a passing run never does.
+    """
+    return re.compile(
+        r"command not found|: not found\b|could not choose a version|no default toolchain"
+        r"|version .{1,40} is not installed|N/A: version"
+    )
 
 
 def describe(step: Step) -> str:
@@ -59,12 +67,19 @@ def failure_details(verdict: Verdict) -> str:
     return "\n".join(lines) + "\n"
 
 
-EXPLAINS = re.compile(
-    r"\b(?:error|fatal|failed|failure|denied|not found|no such|cannot|can't|unable|"
-    r"invalid|missing|panic|exception|traceback|refused|timed out|abort(?:ed)?)\b",
-    re.IGNORECASE,
-)
-"""Words of a line that says why a command failed: kept even when it is not in the tail."""
+@functools.cache
+def _explains() -> re.Pattern[str]:
+    """Words of a line that says why a command failed: kept even when it is not in the tail.
+
+    Compiled at the first failure shown: a passing run never shows one.
+    """
+    return re.compile(
+        r"\b(?:error|fatal|failed|failure|denied|not found|no such|cannot|can't|unable|"
+        r"invalid|missing|panic|exception|traceback|refused|timed out|abort(?:ed)?)\b",
+        re.IGNORECASE,
+    )
+
+
 KEPT = 3
 """Such lines shown at most, above the tail."""
 
@@ -77,7 +92,7 @@ def _tail(output: list[str]) -> list[str]:
     """
     shown = output[-TAIL:]
     before = len(output) - len(shown)
-    reasons = [n for n in range(before) if EXPLAINS.search(output[n])][-KEPT:]
+    reasons = [n for n in range(before) if _explains().search(output[n])][-KEPT:]
     head = f"    output (last {len(shown)} of {len(output)} lines"
     if not reasons:
         return [f"{head}):", *(f"      | {_clip(line)}" for line in shown)]
@@ -99,7 +114,7 @@ def home_hint(output: str, real_home: str) -> str | None:
     True
     """
     home = real_home.rstrip("/")
-    if not (HOME_SIGNS.search(output) or (home and f"{home}/" in output)):
+    if not (_home_signs().search(output) or (home and f"{home}/" in output)):
         return None
     return (
         f"hint: the page runs with a scratch HOME (not {home or '~'}): it finds the reader's "

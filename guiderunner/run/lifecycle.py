@@ -36,6 +36,7 @@ from guiderunner.closing import Closing
 from guiderunner.errors import MissingPiece
 from guiderunner.model import Observation, PageResult, Plan, Step, Verdict, not_run
 from guiderunner.run.box import leftovers as record
+from guiderunner.run.box.mode import start_asking
 from guiderunner.run.box.mounts import page_mounts
 from guiderunner.run.box.namespace import Box, layers_folder, open_box, remove_layers
 from guiderunner.run.box.preflight import DEFAULT_HOST, check_machine, engine_answers
@@ -138,6 +139,7 @@ class PageRun(Closing):
     def _open(self, stack: ExitStack) -> None:
         options = self.options
         check_machine({**options.base_env, **options.extra_env}, docker=self.plan.uses_docker)
+        start_asking()  # whether the machine boxes pages: answered while the rest is made
         workspace = stack.enter_context(
             scratch_workspace(options.sample, keep=options.keep_workspace)
         )

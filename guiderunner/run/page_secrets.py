@@ -8,16 +8,19 @@ shell right after the step that set it, before its output is filtered.
 
 from __future__ import annotations
 
-from guiderunner.model import Command, Plan, StartService, Step
+from guiderunner.model import Command, Plan, Step
 from guiderunner.run.secrets import SecretMask, assigned_secrets
 from guiderunner.run.shell.session import ShellDied, ShellSession
 
 
 def learn_literal_secrets(mask: SecretMask, plan: Plan) -> None:
-    """Every literal value the page's commands assign to a secret-named variable."""
+    """Every literal value the page's commands and services assign to a secret-named variable.
+
+    What a step types is "" for the kinds that type nothing (a file written, a stop).
+    """
     for step in plan.steps:
-        if isinstance(step, Command | StartService):
-            mask.learn(*(v for _, v in assigned_secrets(step.text, mask.patterns) if v))
+        if step.typed:
+            mask.learn(*(v for _, v in assigned_secrets(step.typed, mask.patterns) if v))
 
 
 def learn_secrets(mask: SecretMask, step: Step, shell: ShellSession, status: int | None) -> None:

@@ -14,7 +14,6 @@ Both live outside the repository, under `${XDG_CACHE_HOME:-~/.cache}/guiderunner
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -23,10 +22,10 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from guiderunner.digests import sha256
 from guiderunner.model import UNHASHED, LinePattern, Plan, Step
 from guiderunner.run.box.workspace import IGNORED
 from guiderunner.run.tools import TOOLS, tool_versions
@@ -50,6 +49,8 @@ class Pass:
     @property
     def shown(self) -> str:
         """The time as a reader wants it: `2025-06-01 14:03 UTC`."""
+        from datetime import datetime  # a cached page's only
+
         return datetime.fromisoformat(self.at).strftime("%Y-%m-%d %H:%M UTC")
 
 
@@ -77,7 +78,7 @@ def content_hashes(
 ) -> dict[str, str]:
     """Each page's content hash; the sample solution is read once for all of them."""
     files = b"".join(
-        b"\0file\0" + relative.encode() + b"\0" + hashlib.sha256(data).digest()
+        b"\0file\0" + relative.encode() + b"\0" + sha256(data).digest()
         for relative, data in sample_files(sample)
     )
     variables = dict(sorted(env.items()))
@@ -86,7 +87,7 @@ def content_hashes(
 
 def _page_hash(plan: Plan, files: bytes, env: Mapping[str, str]) -> str:
     document = {"steps": [_step_content(s) for s in plan.steps], "env": env}
-    digest = hashlib.sha256(json.dumps(document, sort_keys=True).encode())
+    digest = sha256(json.dumps(document, sort_keys=True).encode())
     digest.update(files)
     return digest.hexdigest()
 
@@ -105,7 +106,7 @@ def verify_key(
     if environment:
         document["environment"] = dict(environment)
     text = json.dumps(document, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return sha256(text.encode()).hexdigest()
 
 
 def _step_content(step: Step) -> dict[str, Any]:
@@ -224,7 +225,7 @@ class VerifyCache:
         path = self.folder / VERIFIED_FILE
         entries = _read_json(path)
         if passed:
-            now = datetime.now(UTC).isoformat(timespec="seconds")
+            now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())  # ISO 8601, UTC
             key = verify_key(content, self.tools, environment)
             entries[entry_id(page, environment)] = {"key": key, "at": now}
         elif entries.pop(entry_id(page, environment), None) is None:

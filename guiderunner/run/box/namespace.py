@@ -22,14 +22,11 @@ page's DOCKER_HOST only.
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import select
 import shlex
 import shutil
 import signal
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -37,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guiderunner.closing import Closing
+from guiderunner.run.box.mode import box_mode, create_command
 
 WAIT = 5.0  # seconds the box's first process gets to appear, and to be gone at the end
 MOUNT_FAILED = 125  # the box's exit status when a mount cannot be made: no page runs unboxed
@@ -55,48 +53,6 @@ class Mount:
     """Where it is shown; it must exist (nothing is created outside the page's folders)."""
     overlay: bool = False
     """An overlay in place whose writes stay in the box (read-only bind when overlays fail)."""
-
-
-@functools.cache
-def box_mode() -> str | None:
-    """How this machine boxes a page: `root`, `user`, or None (said once on stderr)."""
-    if os.environ.get("RUNNER_BOX", "").lower() in ("off", "0", "no"):
-        _say_unboxed("RUNNER_BOX=off")
-        return None
-    if shutil.which("nsenter") is None:
-        _say_unboxed("no nsenter command")
-        return None
-    modes = (["root"] if os.geteuid() == 0 else []) + ["user"]
-    reason = "unshare failed"
-    for mode in modes:
-        try:
-            done = subprocess.run(
-                [*_create(mode), "true"], capture_output=True, timeout=10, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            reason = str(error)
-            continue
-        if done.returncode == 0:
-            return mode
-        said = done.stderr.decode(errors="replace").strip().splitlines()
-        reason = said[-1] if said else f"unshare exited with {done.returncode}"
-    _say_unboxed(reason)
-    return None
-
-
-def _say_unboxed(reason: str) -> None:
-    sys.stderr.write(
-        f"runner: no namespaces here ({reason}); pages run unboxed: their processes are "
-        "found by a marker variable, and Docker is watched only through DOCKER_HOST\n"
-    )
-
-
-def _create(mode: str) -> list[str]:
-    user = ["--user", "--map-root-user"] if mode == "user" else []
-    # slave: the host's later mounts and unmounts (an engine's container layers) reach the box,
-    # so it holds none of them busy; the box's own never leave it.
-    mount = ["--mount", "--propagation", "slave", "--mount-proc"]
-    return ["unshare", *user, "--pid", "--fork", *mount, "--kill-child", "--"]
 
 
 class Box(Closing):
@@ -118,7 +74,7 @@ class Box(Closing):
         if self._launcher is None:
             # Not the script's last command: no shell may exec it in place, `sh` stays PID 1.
             script = f'{self._mount_script()}{" ".join(back)} "$@"; exit "$?"'
-            return [*_create(self.mode), "sh", "-c", script, "sh", *argv]
+            return [*create_command(self.mode), "sh", "-c", script, "sh", *argv]
         user = ["--user", "--preserve-credentials"] if self.mode == "user" else []
         enter = ["nsenter", f"--target={self.init}", *user, "--pid", "--mount", "--"]
         return [*enter, *back, *argv]

@@ -39,7 +39,6 @@ BUILDX_DEFAULT_MAJOR = 23
 BIN_FOLDER = "bin"
 """The page-private folder, beside the workspace, that holds the chosen `docker`."""
 PROBE_TIMEOUT = 20.0
-VERSION = re.compile(r"version\s+v?([0-9][^,\s]*)")
 PLUGIN_VARIABLES = ("HOME", "DOCKER_CONFIG")
 """Where a client looks for its CLI plugins (buildx): part of what a probe depends on."""
 
@@ -193,7 +192,7 @@ def _asked(path: str, plugins: tuple[str, ...]) -> tuple[str | None, bool]:
     env = {**os.environ, **dict(zip(PLUGIN_VARIABLES, plugins, strict=True))}
     env = {k: v for k, v in env.items() if v}
     said = _run([path, "--version"], env)
-    found = VERSION.search(said or "")
+    found = re.search(r"version\s+v?([0-9][^,\s]*)", said or "")  # compiled when asked
     version = found[1] if found else None
     buildx = version is not None and _run([path, "buildx", "version"], env) is not None
     return version, buildx

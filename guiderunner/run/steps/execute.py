@@ -2,7 +2,8 @@
 
 Nothing here judges output, and nothing here sets a page up: guiderunner.run.lifecycle.PageRun
 makes the PageContext (workspace, shell, services) and tears it down. A new kind of step is one
-function here, registered in OBSERVERS.
+function here, registered in OBSERVERS under its KIND (by name: the kinds a page does not have
+are never built, guiderunner.model.features).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from guiderunner.model import Command, Observation, StartService, Step, StopService, WriteFile
+from guiderunner.model import Command, Observation, Step, StepKind
 from guiderunner.run.shell.session import ShellDied, ShellSession
 from guiderunner.run.steps.files import OutsideWorkspace, write_file
 from guiderunner.run.steps.services import RunningService, Services
@@ -40,11 +41,11 @@ def observe(step: Step, context: PageContext) -> Observation:
     """Run one step, unless it is skipped or the shell is gone."""
     if step.skip is not None:
         return Observation(step, skipped=step.skip)
-    if context.dead is not None and not isinstance(step, StopService):
+    if context.dead is not None and step.KIND != "stop":
         return Observation(step, error=f"not run: {context.dead}")
     started = time.perf_counter()
     try:
-        observation = OBSERVERS[type(step)](step, context)
+        observation = OBSERVERS[step.KIND](step, context)
     except ShellDied as died:
         context.dead = str(died)
         observation = Observation(step, error=str(died))
@@ -58,6 +59,8 @@ def _run_command(step: Step, context: PageContext) -> Observation:
 
 
 def _write(step: Step, context: PageContext) -> Observation:
+    from guiderunner.model import WriteFile
+
     assert isinstance(step, WriteFile)
     try:
         write_file(context.workspace, step.path, step.content)
@@ -67,6 +70,8 @@ def _write(step: Step, context: PageContext) -> Observation:
 
 
 def _start(step: Step, context: PageContext) -> Observation:
+    from guiderunner.model import StartService
+
     assert isinstance(step, StartService)
     state = context.shell_states / f"{step.name}.sh"
     context.shell.save_state(state)
@@ -79,6 +84,8 @@ def _start(step: Step, context: PageContext) -> Observation:
 
 
 def _stop(step: Step, context: PageContext) -> Observation:
+    from guiderunner.model import StopService
+
     assert isinstance(step, StopService)
     if step.name not in context.services:
         return Observation(step, error=f"service {step.name!r} is not running")
@@ -91,10 +98,10 @@ def _text(output: bytes) -> str:
     return output.decode("utf-8", "replace")
 
 
-OBSERVERS: dict[type, Callable[[Step, PageContext], Observation]] = {
-    Command: _run_command,
-    WriteFile: _write,
-    StartService: _start,
-    StopService: _stop,
+OBSERVERS: dict[StepKind, Callable[[Step, PageContext], Observation]] = {
+    "command": _run_command,
+    "file": _write,
+    "start": _start,
+    "stop": _stop,
 }
-"""How each kind of step runs."""
+"""How each kind of step runs, by its KIND."""

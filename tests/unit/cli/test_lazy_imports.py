@@ -4,8 +4,11 @@ Structure, not timing: a fresh interpreter verifies a one-command page twice (th
 the common case, with the runner's cache folder warm), against a fake engine that counts its
 connections and a fake `docker` first on PATH that logs every call. What a start-up must not
 pay for: the Docker proxy and HTTP (the page never calls Docker), the second Markdown parser,
-PyYAML once mkdocs.yml was read, the client probes once they were asked, `-j`, shards' statistics,
-the alignment of a failed step's output, and every other sub-command.
+PyYAML once mkdocs.yml was read, markdown-it once the page's tokens were kept, the client probes
+once they were asked, `-j`, shards' statistics, the alignment of a failed step's output, the
+model classes of features the page does not use (model/features.py), `datetime`, hashlib
+(OpenSSL), the regular expressions only a failure or a directive needs, and every other
+sub-command.
 """
 
 from __future__ import annotations
@@ -35,9 +38,16 @@ VERIFY = """
 import json, sys
 from guiderunner.cli.main import main
 code = main(["verify", "--no-cache", "page.md"])
+import guiderunner.parse, guiderunner.report.text
+compiled = [f.cache_info().currsize for f in LAZY]
 with open(sys.argv[1], "w") as out:
-    json.dump({"code": code, "modules": sorted(sys.modules)}, out)
-"""
+    json.dump({"code": code, "modules": sorted(sys.modules), "compiled": compiled}, out)
+""".replace(
+    "LAZY",
+    "(guiderunner.parse._when, guiderunner.report.text._explains, "
+    "guiderunner.report.text._home_signs)",
+)
+"""A passing plain page compiles none of these patterns (each is built on first use)."""
 NEVER = (
     "guiderunner.run.docker.owned",
     "guiderunner.run.docker.proxy",
@@ -48,6 +58,9 @@ NEVER = (
     "guiderunner.run.side_by_side",
     "guiderunner.match.align",
     "guiderunner.match.hunks",
+    "guiderunner.model.features",
+    "guiderunner.run.docker.fingerprint",
+    "hashlib",
     "pickle",
     "statistics",
     "platform",
@@ -88,6 +101,7 @@ def verify(folder: Path, env: dict[str, str]) -> tuple[int, set[str]]:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     loaded = json.loads(report.read_text(encoding="utf-8"))
+    assert loaded["compiled"] == [0, 0, 0]  # no failure, no runner comment: none compiled
     return loaded["code"], set(loaded["modules"])
 
 
@@ -120,11 +134,21 @@ def test_a_plain_page_loads_and_asks_only_what_it_uses(tmp_path, engine):
     assert (first_code, second_code) == (0, 0)
     for modules in (first, second):
         assert [m for root in NEVER for m in loaded_of(modules, root)] == []
-        assert "markdown_it" in modules  # the page is read, by the one Markdown reader
         assert "guiderunner.run.docker.on_demand" in modules  # its Docker is watched
+    assert "markdown_it" in first  # the page is read, by the one Markdown reader...
+    for unchanged in ("markdown_it", "mdit_py_plugins", "mdurl"):  # its tokens kept, so...
+        assert loaded_of(second, unchanged) == []  # ...no Markdown parser while it is unchanged
+    assert loaded_of(second, "datetime") == []  # PyYAML's: the cache stamps passes without it
     assert "yaml" in first
     assert loaded_of(second, "yaml") == []  # mkdocs.yml unchanged: not parsed again
     assert "--version" in asked_first  # the clients were asked once...
     assert log.read_text(encoding="utf-8") == asked_first  # ...and not on the second start
     # The second start asks the engine its ping and nothing else: no proxy, no removal.
     assert [line.split(b" ")[:2] for line in heard[heard_first:]] == [[b"GET", b"/_ping"]]
+
+
+def test_the_fingerprint_of_a_page_without_docker_is_the_one_fingerprint_gives():
+    from guiderunner.cli.verify import NO_DOCKER
+    from guiderunner.run.docker.fingerprint import Fingerprint
+
+    assert Fingerprint().as_json() == {**NO_DOCKER, "images": []}
