@@ -209,20 +209,21 @@ class ShellSession(Closing):
     def _run(self, text: str, timeout: float) -> Typed:
         channel = self._live()
         lines = text.split("\n")
-        last, base = len(lines), time.monotonic() + timeout - self._paused()
+        base = time.monotonic() + timeout - self._paused()
         channel.start_command()
-        event = TIMEOUT
-        for number, line in enumerate(lines, 1):
-            if not channel.type_line(line, base + self._paused()):
-                event = TIMEOUT
-                break
-            event = self._wait_prompt(channel, base, more_lines=number < last)
-            if event.kind == Event.TIMEOUT:
-                break
-        if event.kind == Event.TIMEOUT:
-            return self._interrupt(timeout)
+        event = channel.type_lines(lines, base, self._paused)
+        if event.kind != Event.DONE:
+            return self._unfinished(event, timeout)
+        if ("#" in text or not text.strip()) and not any(
+            line.strip() and not line.lstrip().startswith("#") for line in lines
+        ):
+            return self._result(0)  # blank or comments only: nothing ran, bash keeps the old `$?`
+        return self._result(event.status)
+
+    def _unfinished(self, event: Event, timeout: float) -> Typed:
+        """A command that did not end by itself: timed out, starved of input, or incomplete."""
         if event.kind == Event.WAITING:
-            program = channel.starving or "a program"
+            program = self._live().starving or "a program"
             return self._interrupt(
                 timeout,
                 f"waiting for input: `{program}` reads the terminal and the step has no more"
@@ -230,21 +231,7 @@ class ShellSession(Closing):
             )
         if event.kind == Event.MORE:
             return self._cancel_incomplete()
-        if ("#" in text or not text.strip()) and not any(
-            line.strip() and not line.lstrip().startswith("#") for line in lines
-        ):
-            return self._result(0)  # blank or comments only: nothing ran, bash keeps the old `$?`
-        return self._result(event.status)
-
-    def _wait_prompt(self, channel: Channel, base: float, *, more_lines: bool) -> Event:
-        """Wait for bash's prompt; a deadline that moved on while waiting is waited for again.
-
-        The deadline is `base` plus the time spent waiting outside the page (`paused`).
-        """
-        while True:
-            event = channel.wait_prompt(base + self._paused(), more_lines=more_lines)
-            if event.kind != Event.TIMEOUT or time.monotonic() >= base + self._paused():
-                return event
+        return self._interrupt(timeout)
 
     def _live(self) -> Channel:
         if self._channel is None or self._child is None:
