@@ -90,7 +90,7 @@ class Channel(Quick):
             self._read_statuses()
             self._drain = bool(self._statuses)  # none: PS1 forks no more, until it shows
             self._statuses.clear()
-        self._may_edit = (self._may_edit and not at_prompt) or bool(modes.EDITING_ON.search(line))
+        self._may_edit = (self._may_edit and not at_prompt) or modes.may_edit(line)
         self._quiet_since = time.monotonic()
         try:
             modes.typing_modes(self._terminal.fd)

@@ -58,7 +58,7 @@ class Quick(Listener):
         terminal = self._terminal
         assert terminal is not None
         self._typed, self._open, self._held, self._probed = True, True, None, False
-        self._may_edit = bool(modes.EDITING_ON.search(line))
+        self._may_edit = modes.may_edit(line)
         self._quiet_since = time.monotonic()
         try:
             modes.typing_modes(terminal.fd)
