@@ -33,6 +33,7 @@ class Quick(Listener):
         self._may_edit = False  # could the last command have turned line editing on?
         self._end_prefix = b"\x1b]777;" + token.encode() + b";1;"
         self._drawn_prefix = b"\x1b]777;" + token.encode() + b";3;"
+        self._poller: select.poll | None = None
 
     def usual(self) -> bool:
         """Is the stream where the short way may start: at a prompt that is all in, no debt?"""
@@ -66,8 +67,11 @@ class Quick(Listener):
                 return TIMEOUT
         except OSError as error:  # EIO: the other side of the terminal is gone
             raise ShellGone() from error
-        fd = terminal.fd
-        while select.select([fd], [], [], min(QUICK_WAIT, max(0.0, deadline - time.monotonic())))[0]:
+        fd, poller = terminal.fd, self._poller
+        if poller is None:
+            poller = self._poller = select.poll()  # fd sets are not rebuilt for each wait
+            poller.register(fd, select.POLLIN)
+        while poller.poll(min(QUICK_WAIT, max(0.0, deadline - time.monotonic())) * 1000):
             try:
                 chunk = os.read(fd, 65536)
             except BlockingIOError:
@@ -84,6 +88,7 @@ class Quick(Listener):
             more = self._quick_end(chunk, escape)
             if more is None:  # not the usual shape: the full parse, as wait_prompt reads it
                 more = self._scan(chunk)
+                self._observed = None
             elif not more:
                 return self._done()
             return MORE if more else None
@@ -103,10 +108,11 @@ class Quick(Listener):
         if found is None or terminal is None:
             return None
         _, status, number = found.groups()
-        bash = terminal.pid
-        if status is None or terminal.foreground() != bash:
+        if status is None:
             return None
-        if int(number) != self._numbers.get(bash, self._number) + 1:
+        bash, group = terminal.pid, terminal.foreground()
+        if group != bash or int(number) != self._numbers.get(bash, self._number) + 1:
+            self._observed = (group,)  # the full parse judges this marker on what was seen
             return None
         if escape:
             self._take(chunk[:escape])
