@@ -61,7 +61,7 @@ def child(page: str) -> None:
     _clocked(match, "judge", totals, "- judge")
     _clocked(lifecycle.PageRun, "_tell", totals, "- listeners (reports)")
     started = time.perf_counter()
-    with open(os.devnull, "w") as null:
+    with Path(os.devnull).open("w") as null:
         stdout, sys.stdout = sys.stdout, null
         try:
             cli_main.main(["verify", "--no-cache", page])
@@ -76,7 +76,9 @@ def child(page: str) -> None:
 def measure(checkout: Path, page: Path) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(checkout), "BENCH_CHECKOUT": str(checkout)}
     argv = [sys.executable, __file__, "--child", str(page)]
-    done = subprocess.run(argv, env=env, cwd=page.parent, capture_output=True, text=True)
+    done = subprocess.run(
+        argv, env=env, cwd=page.parent, capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         sys.exit(f"bench: {page} failed: {done.stderr[-2000:]}")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
@@ -102,7 +104,7 @@ def main() -> None:
             for label, seconds in measure(args.checkout, paths[n]["md"]).items():
                 best[label, n] = min(best.get((label, n), seconds), seconds)
     labels = sorted({label for label, _ in best}, key=_order)
-    print(f"{args.checkout}: per command (us), slope between N=500 and N=1500, best of {args.rounds}")
+    print(f"{args.checkout}: per command (us), slope N=500 to N=1500, best of {args.rounds}")
     for label in labels:
         slope = (best.get((label, 1500), 0.0) - best.get((label, 500), 0.0)) / 1000 * 1e6
         print(f"  {label:24} {slope:8.1f}")

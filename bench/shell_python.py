@@ -3,11 +3,13 @@
     python bench/shell_python.py [--commands 20000] [--rounds 5] [--profile]
     BENCH_CHECKOUT=/tmp/before python bench/shell_python.py   # another checkout's runner
 
-No bash: the session's channel is attached to a pipe written by the fake terminal itself the moment a line is typed (the command's output, PS1's end marker with the
-next command number, the prompt, the drawn marker), so what is measured is the runner's
-Python per command (typing, the modes check, select, read, the parse, the result), with the
-system calls a real run makes (the modes are read from a pty) but no wait for bash. Best (worst) of the rounds, microseconds
-of CPU and wall per command. `--profile` prints cProfile's view of one round instead.
+No bash: the session's channel is attached to a pipe written by the fake terminal itself
+the moment a line is typed (the command's output, PS1's end marker with the next command
+number, the prompt, the drawn marker), so what is measured is the runner's Python per
+command (typing, the modes check, the wait, read, the parse, the result), with the system
+calls a real run makes (the modes are read from a pty) but no wait for bash. Best (worst)
+of the rounds, microseconds of CPU and wall per command. `--profile` prints cProfile's
+view of one round instead.
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, os.environ.get("BENCH_CHECKOUT", str(Path(__file__).resolve().parent.parent)))
 
-from guiderunner.run.shell import modes  # noqa: E402
-from guiderunner.run.shell.hooks import Channel  # noqa: E402
-from guiderunner.run.shell.session import ShellSession  # noqa: E402
-from guiderunner.run.shell.terminal import Terminal  # noqa: E402
+from guiderunner.run.shell import modes
+from guiderunner.run.shell.hooks import Channel
+from guiderunner.run.shell.session import ShellSession
+from guiderunner.run.shell.terminal import Terminal
 
 
 class FakeTerminal(Terminal):
@@ -53,8 +55,10 @@ class FakeTerminal(Terminal):
         number = str(self.number).encode()
         os.write(
             self._slave,
-            word + b"\r\n" + self._mark + b"1;0;" + number + b"\x07$ " + self._mark + b"3;"
-            + number + b"\x07",
+            b"".join((word, b"\r\n", self._mark, b"1;0;", number, b"\x07$ ", self._mark))
+            + b"3;"
+            + number
+            + b"\x07",
         )
         return True
 
@@ -86,7 +90,8 @@ def one_round(n: int) -> tuple[float, float]:
             cpu0, wall0 = time.process_time(), time.perf_counter()
             for i in range(n):
                 typed = shell.run(f"echo line-{i}", 10)
-                assert typed.status == 0 and typed.output == f"line-{i}\n".encode(), typed
+                assert typed.status == 0, typed
+                assert typed.output == f"line-{i}\n".encode(), typed
             return (time.process_time() - cpu0) / n * 1e6, (time.perf_counter() - wall0) / n * 1e6
         finally:
             shell._channel.close()  # type: ignore[union-attr]
@@ -106,7 +111,8 @@ def main() -> None:
         return
     rows = [one_round(args.commands) for _ in range(args.rounds)]
     cpu, wall = sorted(r[0] for r in rows), sorted(r[1] for r in rows)
-    print(f"python per command, us: CPU {cpu[0]:.1f} ({cpu[-1]:.1f}), wall {wall[0]:.1f} ({wall[-1]:.1f})")
+    print(f"python per command, us: CPU {cpu[0]:.1f} ({cpu[-1]:.1f}),", end=" ")
+    print(f"wall {wall[0]:.1f} ({wall[-1]:.1f})")
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ from pathlib import Path
 from guiderunner.closing import Closing
 from guiderunner.run.box.namespace import Box
 from guiderunner.run.shell.hooks import Channel
-from guiderunner.run.shell.markers import TIMEOUT, Event, ShellGone
+from guiderunner.run.shell.markers import Event, ShellGone
 from guiderunner.run.shell.screen import render
 from guiderunner.run.shell.terminal import Terminal
 

@@ -1,4 +1,4 @@
-"""The page's one bash parser answers each text in order, errors and all, question after question."""
+"""The page's one bash parser answers each text in order, errors and all, question by question."""
 
 from __future__ import annotations
 
@@ -12,9 +12,13 @@ def test_errors_between_good_texts_each_get_their_own_message() -> None:
         again = bash.parse(["echo d", "then", "echo e"])
     assert first[0] == first[2] == first[4] == ""
     assert "`fi'" in first[1]
-    assert "unexpected EOF" in first[3] and "`fi'" not in first[3]
-    assert first[5] and "`done'" in first[6] and "`fi'" not in first[6]
-    assert again[0] == again[2] == "" and "`then'" in again[1]
+    assert "unexpected EOF" in first[3]
+    assert "`fi'" not in first[3]
+    assert first[5]
+    assert "`done'" in first[6]
+    assert "`fi'" not in first[6]
+    assert again[0] == again[2] == ""
+    assert "`then'" in again[1]
 
 
 def test_many_texts_and_odd_ones_keep_their_order() -> None:
