@@ -101,14 +101,13 @@ class Quick(Listener):
         (the prompt, its drawn marker) parsed as usual; True when that rest held PS2's marker.
         None: not such a marker, nothing is taken.
         """
-        if not chunk.startswith(self._end_prefix, escape):
+        start = escape + len(self._end_prefix)
+        bell = chunk.find(b"\x07", start)
+        if bell < 0 or not chunk.startswith(self._end_prefix, escape):
             return None
-        found = self._marker.match(chunk, escape)
+        status, _, number = chunk[start:bell].partition(b";")  # `$?;N`, as markers parses it
         terminal = self._terminal
-        if found is None or terminal is None:
-            return None
-        _, status, number = found.groups()
-        if status is None:
+        if terminal is None or not (status.isdigit() and number.isdigit()):
             return None
         bash, group = terminal.pid, terminal.foreground()
         if group != bash or int(number) != self._numbers.get(bash, self._number) + 1:
@@ -118,7 +117,7 @@ class Quick(Listener):
             self._take(chunk[:escape])
         self._end, self._group, self._open = (int(status), int(number)), bash, False
         self._typed, self._in_prompt = False, True
-        rest = chunk[found.end() :]
+        rest = chunk[bell + 1 :]
         drawn = rest.find(b"\x1b")
         if drawn >= 0 and self._drawn(rest, drawn):
             self._in_prompt, self._prompt_marked = False, True  # the prompt is all in
