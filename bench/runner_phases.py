@@ -1,6 +1,6 @@
 """Where the whole runner's time per command goes, outside and inside the shell.
 
-    python bench/runner_phases.py [--rounds 3] [--checkout DIR]
+    python bench/runner_phases.py [--rounds 3] [--checkout DIR] [--before DIR]
 
 `runner verify --no-cache echo-N.md` (bench/generate.py's pages of N `echo` steps) run in a
 fresh interpreter of its own for N = 500 and 1500, with a clock around each phase: read
@@ -88,6 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--checkout", type=Path, default=HERE.parent)
+    parser.add_argument("--before", type=Path, help="another checkout, in the same rounds")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -98,16 +99,25 @@ def main() -> None:
     from generate import DEFAULT_OUT, generate
 
     paths = generate(DEFAULT_OUT, SIZES)
-    best: dict[tuple[str, int], float] = {}
-    for _ in range(args.rounds):
+    checkouts = [args.checkout, *([args.before] if args.before else [])]
+    best: dict[tuple[Path, str, int], float] = {}
+    for _ in range(args.rounds):  # the checkouts alternate: a burst of load hits both
         for n in SIZES:
-            for label, seconds in measure(args.checkout, paths[n]["md"]).items():
-                best[label, n] = min(best.get((label, n), seconds), seconds)
-    labels = sorted({label for label, _ in best}, key=_order)
-    print(f"{args.checkout}: per command (us), slope N=500 to N=1500, best of {args.rounds}")
+            for checkout in checkouts:
+                for label, seconds in measure(checkout, paths[n]["md"]).items():
+                    key = (checkout, label, n)
+                    best[key] = min(best.get(key, seconds), seconds)
+    labels = sorted({label for _, label, _ in best}, key=_order)
+    print(f"per command (us), slope N=500 to N=1500, best of {args.rounds} rounds")
+    print(f"  {'':24}" + "".join(f"{c.name[:12]:>14}" for c in checkouts))
     for label in labels:
-        slope = (best.get((label, 1500), 0.0) - best.get((label, 500), 0.0)) / 1000 * 1e6
-        print(f"  {label:24} {slope:8.1f}")
+        cells = [_slope(best, checkout, label) for checkout in checkouts]
+        print(f"  {label:24}" + "".join(f"{cell:14.1f}" for cell in cells))
+
+
+def _slope(best: dict[tuple[Path, str, int], float], checkout: Path, label: str) -> float:
+    high, low = best.get((checkout, label, 1500), 0.0), best.get((checkout, label, 500), 0.0)
+    return (high - low) / 1000 * 1e6
 
 
 def _order(label: str) -> int:
