@@ -9,12 +9,14 @@ so that start-up cancels out:
 - Python: bench/shell_python.py (`ShellSession.run("echo line-i")` on a fake terminal that
   answers at once: the runner's own Python per command, kernel time not counted), for this
   checkout and `--before`'s;
+- Python, per step of the echo pages (bench/generate.py, 500 and 1,500 steps): reading the
+  page (markdown-it and the blocks) and planning it (its one bash parser not counted);
 - bash: one prompt expansion of PS1 (`${PS1@P}` in a loop, the gate's state reset so that it
   takes its fast path) in a UTF-8 locale, for the bare prompt of bench/pty_loop.py, the
   runner's markers without the gate, the gate without its length check (not safe: measured
   to say what the check costs), and the runner's PS1 (guiderunner.run.shell.markers).
 
-Needs valgrind. It takes about a minute.
+Needs valgrind. It takes a few minutes.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
 from guiderunner.run.shell.markers import rcfile_text  # noqa: E402
 
@@ -49,6 +52,40 @@ def per_command(argv: list[str], env: dict[str, str]) -> int:
     """Instructions one more command costs: the counts of 3000 and 1000, apart."""
     low, high = (collected([n if a == "{N}" else a for a in argv], env) for n in ("1000", "3000"))
     return (high - low) // 2000
+
+
+PLAN = """
+import sys
+from dataclasses import replace
+from pathlib import Path
+from guiderunner.cli import pages
+from guiderunner.cli.main import build_parser
+from guiderunner.parse import parse_guide
+from guiderunner.plan import plan_guide, plan_settings
+page, upto = Path(sys.argv[1]), sys.argv[2]
+settings = pages.settings_from(build_parser().parse_args(["verify", "--no-cache", str(page)]))
+guide = parse_guide(str(page), page.read_text()) if upto != "none" else None
+if upto == "plan":
+    plan_guide(guide, replace(plan_settings(settings), reader=False))
+"""
+
+
+def page_rows(checkout: Path) -> tuple[int, int]:
+    """Instructions per step to read (parse) a page, and to plan it (its bash not counted)."""
+    from generate import DEFAULT_OUT, generate
+
+    paths = generate(DEFAULT_OUT, (500, 1500))
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder, "plan.py")
+        script.write_text(PLAN, encoding="utf-8")
+
+        def count(n: int, upto: str) -> int:
+            return collected([sys.executable, str(script), str(paths[n]["md"]), upto], env)
+
+        read = (count(1500, "parse") - count(500, "parse")) // 1000
+        both = (count(1500, "plan") - count(500, "plan")) // 1000
+    return read, both - read
 
 
 def python_row(checkout: Path) -> int:
@@ -103,6 +140,9 @@ def main() -> None:
         before = python_row(args.before)
         print(f"  Python, the same, before ({args.before}): {before}", end="")
         print(f"  after/before {after / before:.2f}")
+    for checkout in (HERE.parent, *([args.before] if args.before else [])):
+        read, plan = page_rows(checkout)
+        print(f"  Python, per step of an echo page, {checkout}: read {read}, plan {plan}")
     for name, count in bash_rows().items():
         print(f"  bash, one prompt expansion, {name}: {count}")
 
