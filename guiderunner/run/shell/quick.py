@@ -2,14 +2,15 @@
 
 Nearly every step is one short line that prints a little and ends at once. Bash then shows
 its output and one prompt: PS1's end marker (`$?` and the next command number), the visible
-`$ `, the drawn marker. `Quick.quick_line` types such a line and reads that shape with a byte
-search and one match at a known spot; it is taken only in the state the full machine would
+`$ `, the drawn marker. `Quick.quick_line` types such a line and reads that shape with byte
+searches and a split at known spots; it is taken only in the state the full machine would
 take it in (at the prompt, prompt all in, nothing pending, no FIFO to drain, no line editing
 to look for), and only for the end marker the full machine would take without the FIFO (the
 next command number, with our bash in front). Anything else (a first chunk that is late, a
 marker it does not expect, another escape sequence before the end) goes, untouched, to the
-full parse (listen.Listener `_scan`), and hooks.Channel.wait_prompt takes over: raw mode,
-line editing, prompts elsewhere, replayed markers and deadlines stay that machine's.
+full parse (listen.Listener `_scan`), judged on the foreground already asked, and
+hooks.Channel.wait_prompt takes over: raw mode, line editing, prompts elsewhere, replayed
+markers and deadlines stay that machine's.
 """
 
 from __future__ import annotations
