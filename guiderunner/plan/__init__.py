@@ -164,7 +164,7 @@ def _command(typed: PageCommand, block: Block, settings: PlanSettings) -> Comman
         span=typed.span,
         text=fill(_typed_text(typed), command=True),
         shown="\n".join(typed.lines),
-        expected=_expected(replace(typed, output=output), block, fill),
+        expected=_expected(typed, block, fill, output),
         exit_status=status,
         timeout=block.options.timeout or settings.timeout,
         skip=_skip(block, settings),
@@ -202,16 +202,17 @@ def _start_service(typed: PageCommand, block: Block, settings: PlanSettings) -> 
         shown="\n".join(typed.lines),
         ready=ready,
         ready_timeout=service.ready_timeout or settings.ready_timeout,
-        expected=_expected(typed, block, fill),
+        expected=_expected(typed, block, fill, typed.output),
         skip=_skip(block, settings),
     )
 
 
 def _expected(
-    typed: PageCommand, block: Block, fill: Callable[..., str]
+    typed: PageCommand, block: Block, fill: Callable[..., str], output: tuple[str, ...]
 ) -> tuple[LinePattern, ...]:
+    """The expected lines `output` (the command's, its `[N]` line taken out) as patterns."""
     try:
-        return compile_lines([fill(line) for line in typed.output], regex=block.options.regex)
+        return compile_lines([fill(line) for line in output], regex=block.options.regex)
     except PatternError as error:
         raise GuideError(typed.span.path, typed.span.end + 1, str(error)) from None
 

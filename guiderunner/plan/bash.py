@@ -21,22 +21,29 @@ from guiderunner.errors import missing_command
 
 _DRIVER = r"""
 __runner_parse() {
-  local text err
-  while IFS= read -r -d '' text; do
-    if { eval "__runner_try() {
+  local text err texts=() answers=()
+  mapfile -t -d '' texts <"$1"
+  exec 2>"$1.err"
+  for text in "${texts[@]}"; do
+    if eval "__runner_try() {
 :
 $text
-}"; } 2>"$1.err"; then
-      echo ok
+}"; then
+      answers+=(ok)
     else
       err=; IFS= read -r -d '' err <"$1.err"
-      echo "${err//$'\n'/ | }"
+      answers+=("${err//$'\n'/ | }")
+      exec 2>"$1.err"
     fi
-  done <"$1"
-  echo __runner_end
+  done
+  exec 2>/dev/null
+  local IFS=$'\n'
+  printf '%s\n%s\n' "${answers[*]}" __runner_end
 }
 while IFS= read -r file; do __runner_parse "$file"; done
 """
+"""Per question, the texts are read at once, bash's stderr goes to the error file (emptied
+again after each error) and the answers are written at once: per text, no system call."""
 
 _RESERVED = frozenset(
     {"!", "[[", "]]", "{", "}", "case", "coproc", "do", "done", "elif", "else", "esac", "fi"}

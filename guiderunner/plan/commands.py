@@ -65,6 +65,8 @@ def is_continuation(line: str) -> bool:
 
 def typed(lines: Sequence[str]) -> str:
     """What the reader types for these shown lines: prompts removed."""
+    if len(lines) == 1:  # most commands: asked several times per command while planning
+        return lines[0].removeprefix(PROMPT).removeprefix("$")
     first, *rest = lines
     return "\n".join([first.removeprefix(PROMPT).removeprefix("$"), *(_unprompt(r) for r in rest)])
 

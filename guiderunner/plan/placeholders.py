@@ -27,6 +27,8 @@ def filler(span: Span, values: Mapping[str, str]) -> Fill:
     """Replace the placeholders that have a value; in a command, a forgotten one is an error."""
 
     def fill(text: str, *, command: bool = False) -> str:
+        if "<" not in text:
+            return text  # most lines: no placeholder to fill or to check
         if command:
             _check(span, text, values)
         return PLACEHOLDER.sub(lambda m: values[m[1]] if m[1] in values else m[0], text)
@@ -35,9 +37,13 @@ def filler(span: Span, values: Mapping[str, str]) -> Fill:
 
 
 def _check(span: Span, text: str, values: Mapping[str, str]) -> None:
-    literal = literal_ranges(text)
+    literal: list[tuple[int, int]] | None = None  # read only for a tag without a value
     for match in PLACEHOLDER.finditer(text):
-        if match[1] in values or _inside(literal, match.start()):
+        if match[1] in values:
+            continue
+        if literal is None:
+            literal = literal_ranges(text)
+        if _inside(literal, match.start()):
             continue
         if _is_redirection(text, match.start(), match.end()):
             continue

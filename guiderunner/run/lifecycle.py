@@ -259,7 +259,10 @@ class PageRun(Closing):
         step, shown = observation.step, getattr(observation.step, "shown", None)
         if isinstance(shown, str) and self._filter(shown) != shown:
             step = replace(step, shown=self._filter(shown))  # type: ignore[arg-type]
-        return replace(observation, step=step, output=self._filter(observation.output))
+        output = self._filter(observation.output)
+        if output == observation.output and step is observation.step:
+            return observation  # nothing to hide: no copy
+        return replace(observation, step=step, output=output)
 
     def _raw(self, chunk: bytes) -> None:
         """The shell's bytes as they come: raw observers first, then the filtered live echo."""

@@ -81,6 +81,8 @@ def assigned_secrets(command: str, patterns: Iterable[str]) -> Iterator[tuple[st
     >>> list(assigned_secrets("read -rs MY_SECRET", ("*_SECRET",)))
     [('MY_SECRET', None)]
     """
+    if "=" not in command and "read" not in command:
+        return  # most commands: neither an assignment nor a `read` to look at
     chosen = tuple(patterns)
     for match in _ASSIGNMENT.finditer(command):
         if is_secret_name(match["name"], chosen):

@@ -37,6 +37,8 @@ class WaitClock:
 
     def waited(self) -> float:
         """Seconds waited so far; a wait in progress counts up to now."""
+        if not self._since:
+            return self._done  # no wait in progress: the usual case, asked per command
         now = time.monotonic()
         with self._lock:
             return self._done + sum(now - began for began in self._since.values())

@@ -15,11 +15,12 @@ import select
 import shlex
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from guiderunner.run.shell import markers, modes
-from guiderunner.run.shell.listen import Listener
 from guiderunner.run.shell.markers import MORE, TIMEOUT, Event, ShellGone
+from guiderunner.run.shell.quick import Quick
 from guiderunner.run.shell.starved import starving
 from guiderunner.run.shell.terminal import Terminal, cmdline, interactive_bash
 
@@ -29,7 +30,7 @@ STALL = 0.25  # seconds without a byte before the foreground job is looked at
 RELAY_WAIT = 1.0  # seconds a marker may take through a pipe before bash is asked again
 
 
-class Channel(Listener):
+class Channel(Quick):
     """The hooks of one bash session: its rcfile, its FIFO, typing and waiting for bash."""
 
     def __init__(self, home: Path, token: str) -> None:
@@ -40,7 +41,6 @@ class Channel(Listener):
         self._keep_open = os.open(self.fifo, os.O_WRONLY)  # bash's opens never block or fail
         self._argv: list[str] = []
         self._rearmed = False
-        self._may_edit = False  # could the last command have turned line editing on?
         self.starving: str | None = None  # the program a WAITING event is about
 
     def write_rcfile(self) -> Path:
@@ -90,13 +90,37 @@ class Channel(Listener):
             self._read_statuses()
             self._drain = bool(self._statuses)  # none: PS1 forks no more, until it shows
             self._statuses.clear()
-        self._may_edit = (self._may_edit and not at_prompt) or bool(modes.EDITING_ON.search(line))
+        self._may_edit = (self._may_edit and not at_prompt) or modes.may_edit(line)
         self._quiet_since = time.monotonic()
         try:
             modes.typing_modes(self._terminal.fd)
             return self._terminal.type_line(line.encode(), deadline)
         except OSError as error:  # EIO: the other side of the terminal is gone
             raise ShellGone() from error
+
+    def type_lines(self, lines: list[str], base: float, paused: Callable[[], float]) -> Event:
+        """Type each line once bash wants it; the usual one-line command the short way (quick).
+
+        The deadline is `base` plus the time spent waiting outside the page (`paused`): a
+        deadline that moved on while waiting is waited for again.
+        """
+        if len(lines) == 1 and self.usual():
+            event = self.quick_line(lines[0], base + paused())
+            return event or self._wait_moving(base, paused, more_lines=False)
+        event = TIMEOUT
+        for number, line in enumerate(lines, 1):
+            if not self.type_line(line, base + paused()):
+                return TIMEOUT
+            event = self._wait_moving(base, paused, more_lines=number < len(lines))
+            if event.kind == Event.TIMEOUT:
+                break
+        return event
+
+    def _wait_moving(self, base: float, paused: Callable[[], float], *, more_lines: bool) -> Event:
+        while True:
+            event = self.wait_prompt(base + paused(), more_lines=more_lines)
+            if event.kind != Event.TIMEOUT or time.monotonic() >= base + paused():
+                return event
 
     def _finish_prompt(self) -> None:
         """Take in the prompt before typing: PS1's own end marker, awaited (PROMPT_WAIT).

@@ -51,6 +51,7 @@ class Listener:
         self.echo: Callable[[bytes], None] | None = None
         self._rearm_state: Path | None = None  # where the re-arm line records $? and the prompt
         self._before_rearm = b""  # what the step printed before bash was re-armed
+        self._observed: tuple[int | None] | None = None  # the foreground already asked (quick)
 
     def take_output(self) -> bytes:
         """The step's output so far, markers and prompts removed."""
@@ -150,7 +151,10 @@ class Listener:
         counts for each bash: after a nested one exits, the first is in front again.
         """
         assert self._terminal is not None
-        group = self._terminal.foreground()
+        if self._observed is not None:  # asked once for this marker: not asked again, later
+            (group,), self._observed = self._observed, None
+        else:
+            group = self._terminal.foreground()
         if group == self._terminal.pid:
             return group  # the usual case: the first bash
         return group if any(group == armed for armed, _ in self._armed) else None

@@ -45,9 +45,22 @@ _LOCAL, _LOCAL_AT = struct.Struct("=I"), 12  # c_lflag, after c_iflag, c_oflag a
 
 
 EDITING_OFF = "set +o emacs +o vi; history -d -1 2>/dev/null"
+"""Typed when a page turned line editing on: it echoes, redraws and brackets what is typed."""
 EDITING_ON = re.compile(r"\b(?:emacs|vi|bind|source|exec|bash|bashrc|inputrc)\b|(?:^|[;&|]\s*)\.\s")
 """A command that may turn line editing on; only after one is the shell looked at (/proc)."""
-"""Typed when a page turned line editing on: it echoes, redraws and brackets what is typed."""
+
+
+def may_edit(line: str) -> bool:
+    """Could this typed line turn line editing on (EDITING_ON)?
+
+    Every match of EDITING_ON holds one of these words (or a dot): substring checks, far
+    cheaper than the pattern, are asked first.
+    """
+    if "." in line or "vi" in line or "bind" in line or "source" in line or "inputrc" in line:
+        return EDITING_ON.search(line) is not None
+    if "emacs" in line or "exec" in line or "bash" in line:
+        return EDITING_ON.search(line) is not None
+    return False
 
 
 def edits_lines(pid: int) -> bool:

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-CONTROL = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\r(?!\n)")
+CONTROL = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]")
+"""A byte a terminal acts on: searched after `\\r\\n` -> `\\n`, so a `\\r` left is a bare one."""
 TAB_CELL = "\ue000"  # a private-use character: one cell, never printed by a real program
 MIN_COLUMNS = 80
 ROWS = 24  # the height of the page's terminal: how far a cursor can move up
