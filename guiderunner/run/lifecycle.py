@@ -24,7 +24,6 @@ Docker objects the page made, the record, the workspace (unless kept). Seams: ru
 
 from __future__ import annotations
 
-import codecs
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -44,6 +43,7 @@ from guiderunner.run.box.processes import kill_session
 from guiderunner.run.box.workspace import scratch_workspace
 from guiderunner.run.docker import ownership as docker
 from guiderunner.run.docker.wait_clock import WAITING
+from guiderunner.run.page_output import PageOutput
 from guiderunner.run.page_secrets import learn_literal_secrets, learn_secrets
 from guiderunner.run.seams import EnvironmentLayer, Extensions
 from guiderunner.run.secrets import SecretMask
@@ -119,8 +119,7 @@ class PageRun(Closing):
         self._stack = ExitStack()
         self._context: PageContext | None = None
         self._session: record.Session | None = None
-        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self._pending = ""
+        self._output = PageOutput(options.extensions, options.echo)
         self.workspace: Path | None = None
         """The scratch workspace, once the page has started."""
 
@@ -157,7 +156,7 @@ class PageRun(Closing):
         if box is None:
             stack.callback(kill_session, self.nonce)
         shell = stack.enter_context(
-            ShellSession(workspace, env, self.nonce, self._raw, box, paused=WAITING.waited)
+            ShellSession(workspace, env, self.nonce, self._output.raw, box, paused=WAITING.waited)
         )
         services = stack.enter_context(Services(box))
         self._context = PageContext(workspace, shell, services, env, states)
@@ -218,9 +217,7 @@ class PageRun(Closing):
         observation = observe(step, self.context)
         if self.options.secrets is not None:
             learn_secrets(self.options.secrets, step, self.context.shell, observation.status)
-        observation = self._filtered(observation)
-        if self._pending:
-            self._echo(self._pending, final=True)
+        observation = self._output.filtered(observation)
         verdict = self._judge(observation)
         self._tell(verdict)
         return verdict
@@ -244,41 +241,6 @@ class PageRun(Closing):
     def _tell(self, verdict: Verdict) -> None:
         for listener in self.options.extensions.listeners:
             listener.step_finished(self.plan.path, verdict)
-
-    # --- output ------------------------------------------------------------------------------
-
-    def _filter(self, text: str) -> str:
-        for rewrite in self.options.extensions.output_filters:
-            text = rewrite(text)
-        return text
-
-    def _filtered(self, observation: Observation) -> Observation:
-        """The observation as anyone may see it: its output and the command it shows filtered."""
-        if not self.options.extensions.output_filters:
-            return observation
-        step, shown = observation.step, getattr(observation.step, "shown", None)
-        if isinstance(shown, str) and self._filter(shown) != shown:
-            step = replace(step, shown=self._filter(shown))  # type: ignore[arg-type]
-        output = self._filter(observation.output)
-        if output == observation.output and step is observation.step:
-            return observation  # nothing to hide: no copy
-        return replace(observation, step=step, output=output)
-
-    def _raw(self, chunk: bytes) -> None:
-        """The shell's bytes as they come: raw observers first, then the filtered live echo."""
-        for observer in self.options.extensions.raw_observers:
-            observer(chunk)
-        if self.options.echo is not None:
-            self._echo(self._pending + self._decoder.decode(chunk), final=False)
-
-    def _echo(self, text: str, *, final: bool) -> None:
-        """Echo `text` filtered, keeping back a tail that a filter needs to see completed."""
-        filters = self.options.extensions.output_filters
-        keep = 0 if final else max((f.held_back(text) for f in filters), default=0)
-        self._pending = text[len(text) - keep :] if keep else ""
-        shown = self._filter(text[: len(text) - keep])
-        if shown and self.options.echo is not None:
-            self.options.echo(shown)
 
     # --- Docker ------------------------------------------------------------------------------
 
