@@ -9,8 +9,8 @@ run is what the suite cost before the split: one `pytest` over every test (the c
 on the main engine). The parts are what `./dev test` runs: the engine's tests one at a time,
 the chapter's tests on a second engine of their own, all the others beside them. Both need the
 Docker toolchain up (`runner toolchain up`); each run's last line and its wall time are
-printed, then the ratio. The runs are long: read the figures beside the machine's load, which
-is printed too.
+printed (its whole output goes to bench/out/suite-<run>.log), then the ratio. The runs are
+long: read the figures beside the machine's load, which is printed too.
 """
 
 from __future__ import annotations
@@ -25,12 +25,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, str]:
-    """Seconds, exit status and last line of the output of one run from the checkout's root."""
+OUT = ROOT / "bench" / "out"
+
+
+def timed(command: list[str], env: dict[str, str], log: Path) -> tuple[float, int, str]:
+    """Seconds, exit status and last line of one run from the checkout's root; all in `log`."""
     began = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    lines = (done.stdout + done.stderr).strip().splitlines()
-    return time.perf_counter() - began, done.returncode, lines[-1] if lines else ""
+    with log.open("w", encoding="utf-8") as out:
+        done = subprocess.run(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, check=False
+        )
+    wall = time.perf_counter() - began
+    lines = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    return wall, done.returncode, lines[-1] if lines else ""
 
 
 def main() -> int:
@@ -46,11 +53,14 @@ def main() -> int:
         serial = [python, "-m", "pytest", "-p", "no:cacheprovider", *args.pytest_args]
         runs.insert(0, ("serial (one pytest)", serial))
     walls = {}
+    OUT.mkdir(exist_ok=True)
     for name, command in runs:
         load = os.getloadavg()[0]
-        wall, status, last = timed(command, env)
+        log = OUT / f"suite-{name.split()[0]}.log"
+        wall, status, last = timed(command, env, log)
         walls[name] = wall
         print(f"{name:22} {wall:7.1f} s  exit {status}  load at start {load:.1f}  {last}")
+        print(f"{'':22} every line: {log}")
     if len(walls) == 2:
         serial_wall, parts_wall = walls.values()
         print(f"parts / serial: {parts_wall / serial_wall:.2f} (target <= 0.5)")

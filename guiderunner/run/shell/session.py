@@ -270,11 +270,18 @@ class ShellSession(Closing):
         raise ShellDied(f"{error} and the shell did not come back")
 
     def close(self) -> None:
-        """Kill bash and its whole session, remove the FIFO; never raises."""
+        """Kill bash and its whole session, remove the FIFO; never raises.
+
+        In a box, ending the box ends the session: the kernel kills every process of its PID
+        namespace, found or not, and says when they are gone (its services have stopped
+        already: they started after the shell).
+        """
         child, self._child = self._child, None
         channel, self._channel = self._channel, None
         if child is not None:
-            child.close()
+            if self._box is not None:
+                self._box.close()
+            child.close(session_ended=self._box is not None)
         if channel is not None:
             channel.close()
         if self._home:

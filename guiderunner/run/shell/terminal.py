@@ -105,18 +105,20 @@ class Terminal:
             self._process.wait(timeout)
         return self.exit_status
 
-    def close(self, wait: float = 3.0) -> None:
+    def close(self, wait: float = 3.0, *, session_ended: bool = False) -> None:
         """Kill the program's session, reap it, and close the pty; never raises.
 
         The whole session, as closing a terminal window would: background jobs have process
         groups of their own, and one that cleared its environment (`env -i`) escapes the
-        cleanup's marker, but not the session its shell started it in.
+        cleanup's marker, but not the session its shell started it in. `session_ended`: the
+        kernel ended it with the page's box, so /proc is not scanned (4-12 ms a page).
         """
-        for member in _session_members(self.pid):
+        if not session_ended:
+            for member in _session_members(self.pid):
+                with contextlib.suppress(OSError):
+                    os.kill(member, signal.SIGKILL)
             with contextlib.suppress(OSError):
-                os.kill(member, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            os.killpg(self.pid, signal.SIGKILL)
+                os.killpg(self.pid, signal.SIGKILL)
         wait_exit(self._process, wait)
         with contextlib.suppress(OSError):
             os.close(self.fd)
