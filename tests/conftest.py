@@ -92,7 +92,7 @@ PART_VARIABLE = "RUNNER_TEST_PART"
 """The parts of the suite this pytest runs, comma-separated (./dev test runs them side by side):
 `engine`, the tests that use the shared Docker engine, together and one at a time, because
 several compare the engine's whole state before and after a run; `own-engine`, the tests marked
-`own_engine`, which need an engine to themselves (tests/own_engine.py gives them a second one);
+`own_engine`, which need an engine to themselves (tests/own_namespace.py gives them one);
 `others`, all the rest, beside them."""
 
 PARTS = ("engine", "own-engine", "others")
