@@ -31,8 +31,12 @@ import time
 from pathlib import Path
 from types import FrameType
 
+from guiderunner.settings import find_config, load_settings
 from guiderunner.toolchain import extra_engine, extras, images, netns
 from guiderunner.toolchain.errors import ToolchainError
+from guiderunner.toolchain.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
 
 IMAGES = (*images.TAGS, images.BASE_TAG, *extras.TAGS)
 """What the main toolchain holds and the tests use: the .NET stand-ins, the Debian base of the
@@ -108,11 +112,57 @@ def _in_namespace(arguments: list[str]) -> int:
         netns.remove(ns)
 
 
+def _images_folder() -> Path:
+    """Where the second engine keeps its images between runs: beside the toolchain's own.
+
+    Kept, as the main engine's are: the stand-ins are not copied again (1 GB through
+    `docker save | docker load`) and the chapter's first build finds its cache, as it does on
+    the main engine. Everything else of the engine goes with it.
+    """
+    config = find_config(ROOT)
+    given = load_settings(config).toolchain if config is not None else {}
+    return Settings.from_env(config=given).cache / "test-engine"
+
+
+def _fresh(engine: extra_engine.Engine) -> None:
+    """Only the kept images: what a killed run left in the engine's folder goes first.
+
+    The engine is the suite's own, so all of it but IMAGES is a leftover (a run killed with
+    SIGKILL left a container, or a chapter image the next run's check would find).
+    """
+
+    def docker(*args: str) -> list[str]:
+        argv = ["docker", "--host", engine.layout.docker_host, *args]
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=True)
+        return done.stdout.split()
+
+    containers = docker("ps", "-aq")
+    if containers:
+        docker("rm", "-f", "--volumes", *containers)
+    volumes = docker("volume", "ls", "-q")
+    if volumes:
+        docker("volume", "rm", "--force", *volumes)
+    docker("network", "prune", "--force")
+    kept = set(IMAGES)
+    rows = docker("image", "ls", "--all", "--format", "{{.Repository}}:{{.Tag}}@{{.ID}}")
+    others = {row.split("@")[1] for row in rows if row.split("@")[0] not in kept}
+    others -= {row.split("@")[1] for row in rows if row.split("@")[0] in kept}
+    if others:
+        subprocess.run(
+            ["docker", "--host", engine.layout.docker_host, "image", "rm", "--force", *others],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+
+
 def _with_engine(arguments: list[str]) -> int:
     base = Path(tempfile.mkdtemp(prefix="rte-", dir="/tmp"))
-    layout = extra_engine.EngineLayout(base, netns.Netns("rte", netns.free_number()))
+    ns = netns.Netns("rte", netns.free_number())
+    layout = extra_engine.EngineLayout(base, ns, data_root=_images_folder())
     began = time.monotonic()
     with extra_engine.running(layout, IMAGES) as engine:
+        _fresh(engine)
         copied = ", ".join(engine.copied) or "none"
         took = time.monotonic() - began
         print(f"own engine: ready in {took:.1f} s (images copied: {copied})", file=sys.stderr)
