@@ -103,3 +103,21 @@ class StepDefaults:
     def stops(self) -> str | None:
         """The service it stops, if it stops one."""
         return None
+
+
+class TypedStep(StepDefaults):
+    """A step whose command is typed at the page's shell (a command, a service's start)."""
+
+    __slots__ = ()
+    text: str
+    """The command as typed (its dataclass says it)."""
+    shown: str
+    """The command as readers see it (its dataclass says it)."""
+
+    @property
+    def typed(self) -> str:  # noqa: D102 - StepDefaults says it
+        return self.text
+
+    @property
+    def typed_lines(self) -> tuple[str, ...]:  # noqa: D102
+        return tuple(self.shown.split("\n"))

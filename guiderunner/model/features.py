@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from guiderunner.model.basics import LinePattern, Span, StepDefaults, StepKind
+from guiderunner.model.basics import LinePattern, Span, StepDefaults, StepKind, TypedStep
 
 # --- parse: what a page's directives, tabs and `when` comments say -----------------------
 
@@ -104,7 +104,7 @@ class WriteFile(StepDefaults):
 
 
 @dataclass(frozen=True, slots=True)
-class StartService(StepDefaults):
+class StartService(TypedStep):
     """Start a long-running command and wait until its output says it is ready."""
 
     span: Span
@@ -130,14 +130,6 @@ class StartService(StepDefaults):
     def summary(self) -> str:
         """One line naming the step in every report."""
         return f"start {self.name}: {self.shown.split(chr(10), 1)[0]}"
-
-    @property
-    def typed(self) -> str:  # noqa: D102 - StepDefaults says it
-        return self.text
-
-    @property
-    def typed_lines(self) -> tuple[str, ...]:  # noqa: D102
-        return tuple(self.shown.split("\n"))
 
     @property
     def starts(self) -> str | None:  # noqa: D102

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from guiderunner.model.basics import LinePattern, Span, StepDefaults, StepKind
+from guiderunner.model.basics import LinePattern, Span, StepDefaults, StepKind, TypedStep
 
 if TYPE_CHECKING:  # built when a page has such steps: guiderunner.model.features
     from typing import TypeAlias
@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # built when a page has such steps: guiderunner.model.feature
 
 
 @dataclass(frozen=True, slots=True)
-class Command(StepDefaults):
+class Command(TypedStep):
     """Run one command in the page's shell and check its status and output."""
 
     span: Span
@@ -52,14 +52,6 @@ class Command(StepDefaults):
 
     judged_on_output: ClassVar[bool] = True
     live: ClassVar[bool] = True
-
-    @property
-    def typed(self) -> str:  # noqa: D102 - StepDefaults says it
-        return self.text
-
-    @property
-    def typed_lines(self) -> tuple[str, ...]:  # noqa: D102
-        return tuple(self.shown.split("\n"))
 
     @property
     def checked_output(self) -> tuple[LinePattern, ...]:  # noqa: D102

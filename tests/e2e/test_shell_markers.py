@@ -9,34 +9,18 @@ with bash's status, and leave no trace a reader's bash would not have.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from guiderunner.run.box.processes import kill_session
 from guiderunner.run.shell.hooks import STALL
 from guiderunner.run.shell.interact import enter_script, restore_script, save_script
 from guiderunner.run.shell.relay import drain, write_all
-from guiderunner.run.shell.session import ShellSession, Typed, new_nonce, shell_environment
-from tests.conftest import own_home
+from guiderunner.run.shell.session import Typed
+from tests.e2e.marker_shell import TOKEN, shell
 
 pytestmark = pytest.mark.timeout(60)
 
-TOKEN = "t=${PS1#*777;}; t=${t%%;*}"
-"""The page reads the runner's marker token from its own PS1, as a page could."""
-
-
-@pytest.fixture
-def shell(tmp_path: Path) -> Iterator[ShellSession]:
-    nonce = new_nonce()
-    try:
-        with ShellSession(
-            tmp_path, shell_environment(own_home(tmp_path), {}, nonce), nonce
-        ) as session:
-            yield session
-    finally:
-        kill_session(nonce)
+__all__ = ["TOKEN", "shell"]  # the fixture, and the token line
 
 
 def text(typed: Typed) -> str:

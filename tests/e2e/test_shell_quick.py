@@ -8,31 +8,14 @@ runner must give what bash printed and bash's status, as the full parse would.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from guiderunner.run.box.processes import kill_session
-from guiderunner.run.shell.session import ShellSession, Typed, new_nonce, shell_environment
-from tests.conftest import own_home
+from guiderunner.run.shell.session import ShellSession, Typed
+from tests.e2e.marker_shell import TOKEN, shell
 
 pytestmark = pytest.mark.timeout(60)
 
-TOKEN = "t=${PS1#*777;}; t=${t%%;*}"
-"""The page reads the runner's marker token from its own PS1, as a page could."""
-
-
-@pytest.fixture
-def shell(tmp_path: Path) -> Iterator[ShellSession]:
-    nonce = new_nonce()
-    try:
-        with ShellSession(
-            tmp_path, shell_environment(own_home(tmp_path), {}, nonce), nonce
-        ) as session:
-            yield session
-    finally:
-        kill_session(nonce)
+__all__ = ["TOKEN", "shell"]  # the fixture, and the token line
 
 
 def said(typed: Typed) -> tuple[str, int | None]:

@@ -159,17 +159,24 @@ class Listener:
             return group  # the usual case: the first bash
         return group if any(group == armed for armed, _ in self._armed) else None
 
-    def _read_terminal(self, fd: int) -> bool:
-        """Take what the terminal shows; True when it holds a continuation prompt (PS2)."""
+    def _read_chunk(self, fd: int) -> bytes | None:
+        """What the terminal has for us (None: nothing after all); ShellGone at its end."""
         try:
             chunk = os.read(fd, 65536)
         except BlockingIOError:
-            return False
+            return None
         except OSError:
             chunk = b""
         if not chunk:
             raise ShellGone()
         self._quiet_since = time.monotonic()
+        return chunk
+
+    def _read_terminal(self, fd: int) -> bool:
+        """Take what the terminal shows; True when it holds a continuation prompt (PS2)."""
+        chunk = self._read_chunk(fd)
+        if chunk is None:
+            return False
         if self._pending:  # a marker was cut at the end of the last read
             chunk = bytes(self._pending + chunk)
             self._pending.clear()

@@ -15,7 +15,6 @@ markers and deadlines stay that machine's.
 
 from __future__ import annotations
 
-import os
 import select
 import time
 
@@ -73,15 +72,9 @@ class Quick(Listener):
             poller = self._poller = select.poll()  # fd sets are not rebuilt for each wait
             poller.register(fd, select.POLLIN)
         while poller.poll(min(QUICK_WAIT, max(0.0, deadline - time.monotonic())) * 1000):
-            try:
-                chunk = os.read(fd, 65536)
-            except BlockingIOError:
+            chunk = self._read_chunk(fd)
+            if chunk is None:
                 return None
-            except OSError:
-                chunk = b""
-            if not chunk:
-                raise ShellGone()
-            self._quiet_since = time.monotonic()
             escape = chunk.find(b"\x1b")
             if escape < 0:
                 self._take(chunk)  # plain output: no marker to look for
