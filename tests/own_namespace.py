@@ -50,7 +50,16 @@ GRACE = 120.0
 
 
 def _interrupted(signum: int, _frame: FrameType | None) -> None:
+    """The first Ctrl-C or SIGTERM stops what runs; later ones are ignored, so that the
+    clean-up they set off is never cut short (a second Ctrl-C mid-`stop` left a namespace)."""
+    _hold_signals()
     raise KeyboardInterrupt(signum)
+
+
+def _hold_signals() -> None:
+    """From now on the namespace and the engine are being removed: nothing may stop that."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _pytest(enter: list[str], env: dict[str, str], arguments: list[str]) -> int:
@@ -61,10 +70,8 @@ def _pytest(enter: list[str], env: dict[str, str], arguments: list[str]) -> int:
     """
     child = subprocess.Popen([*enter, sys.executable, "-m", "pytest", *arguments], env=env)
     try:
-        return child.wait()
+        status = child.wait()
     except KeyboardInterrupt as stop:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         if stop.args == (signal.SIGTERM,):  # a Ctrl-C reached pytest already, a SIGTERM did not
             child.send_signal(signal.SIGINT)
         try:
@@ -73,6 +80,9 @@ def _pytest(enter: list[str], env: dict[str, str], arguments: list[str]) -> int:
             child.kill()
             child.wait()
         return 130
+    else:
+        _hold_signals()  # what comes next is the clean-up
+        return status
 
 
 NO_TESTS = 5
@@ -88,6 +98,7 @@ def _selects_none(arguments: list[str]) -> bool:
 
 def main(arguments: list[str]) -> int:
     """Make the namespace (and the engine), run pytest there, remove them; pytest's status."""
+    signal.signal(signal.SIGINT, _interrupted)
     signal.signal(signal.SIGTERM, _interrupted)
     engine = arguments[:1] == ["--engine"]
     arguments = arguments[1:] if engine else arguments
