@@ -142,9 +142,9 @@ def _fresh(engine: extra_engine.Engine) -> None:
     SIGKILL left a container, or a chapter image the next run's check would find).
     """
 
-    def docker(*args: str) -> list[str]:
+    def docker(*args: str, check: bool = True) -> list[str]:
         argv = ["docker", "--host", engine.layout.docker_host, *args]
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=True)
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=check)
         return done.stdout.split()
 
     containers = docker("ps", "-aq")
@@ -158,13 +158,8 @@ def _fresh(engine: extra_engine.Engine) -> None:
     rows = docker("image", "ls", "--all", "--format", "{{.Repository}}:{{.Tag}}@{{.ID}}")
     others = {row.split("@")[1] for row in rows if row.split("@")[0] not in kept}
     others -= {row.split("@")[1] for row in rows if row.split("@")[0] in kept}
-    if others:
-        subprocess.run(
-            ["docker", "--host", engine.layout.docker_host, "image", "rm", "--force", *others],
-            capture_output=True,
-            timeout=120,
-            check=False,
-        )
+    if others:  # a layer a kept image stands on is refused, and stays
+        docker("image", "rm", "--force", *others, check=False)
 
 
 def _with_engine(arguments: list[str]) -> int:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from guiderunner.run.shell import markers, modes
-from guiderunner.run.shell.markers import MORE, TIMEOUT, Event, ShellGone
+from guiderunner.run.shell.markers import MORE, TIMEOUT, Event
 from guiderunner.run.shell.quick import Quick
 from guiderunner.run.shell.starved import starving
 from guiderunner.run.shell.terminal import Terminal, cmdline, interactive_bash
@@ -91,12 +91,7 @@ class Channel(Quick):
             self._drain = bool(self._statuses)  # none: PS1 forks no more, until it shows
             self._statuses.clear()
         self._may_edit = (self._may_edit and not at_prompt) or modes.may_edit(line)
-        self._quiet_since = time.monotonic()
-        try:
-            modes.typing_modes(self._terminal.fd)
-            return self._terminal.type_line(line.encode(), deadline)
-        except OSError as error:  # EIO: the other side of the terminal is gone
-            raise ShellGone() from error
+        return self._type_now(line, deadline)
 
     def type_lines(self, lines: list[str], base: float, paused: Callable[[], float]) -> Event:
         """Type each line once bash wants it; the usual one-line command the short way (quick).

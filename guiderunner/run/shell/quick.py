@@ -60,13 +60,8 @@ class Quick(Listener):
         assert terminal is not None
         self._typed, self._open, self._held, self._probed = True, True, None, False
         self._may_edit = modes.may_edit(line)
-        self._quiet_since = time.monotonic()
-        try:
-            modes.typing_modes(terminal.fd)
-            if not terminal.type_line(line.encode(), deadline):
-                return TIMEOUT
-        except OSError as error:  # EIO: the other side of the terminal is gone
-            raise ShellGone() from error
+        if not self._type_now(line, deadline):
+            return TIMEOUT
         fd, poller = terminal.fd, self._poller
         if poller is None:
             poller = self._poller = select.poll()  # fd sets are not rebuilt for each wait
@@ -87,6 +82,16 @@ class Quick(Listener):
                 return self._done()
             return MORE if more else None
         return None
+
+    def _type_now(self, line: str, deadline: float) -> bool:
+        """Type `line` now, the terminal's typing modes set back first; False if not in time."""
+        assert self._terminal is not None
+        self._quiet_since = time.monotonic()
+        try:
+            modes.typing_modes(self._terminal.fd)
+            return self._terminal.type_line(line.encode(), deadline)
+        except OSError as error:  # EIO: the other side of the terminal is gone
+            raise ShellGone() from error
 
     def _quick_end(self, chunk: bytes, escape: int) -> bool | None:
         """Is the first escape of `chunk` the end marker of this command, taken at once?
