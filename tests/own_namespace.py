@@ -22,6 +22,7 @@ are removed before this exits: their `remove` and `stop` work from the names alo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -167,12 +168,16 @@ def _with_engine(arguments: list[str]) -> int:
     ns = netns.Netns("rte", netns.free_number())
     layout = extra_engine.EngineLayout(base, ns, data_root=_images_folder())
     began = time.monotonic()
-    with extra_engine.running(layout, IMAGES) as engine:
-        _fresh(engine)
-        copied = ", ".join(engine.copied) or "none"
-        took = time.monotonic() - began
-        print(f"own engine: ready in {took:.1f} s (images copied: {copied})", file=sys.stderr)
-        return _pytest(engine.argv([]), engine.environ(), arguments)
+    try:
+        with extra_engine.running(layout, IMAGES) as engine:
+            _fresh(engine)
+            copied = ", ".join(engine.copied) or "none"
+            took = time.monotonic() - began
+            print(f"own engine: ready in {took:.1f} s (images copied: {copied})", file=sys.stderr)
+            return _pytest(engine.argv([]), engine.environ(), arguments)
+    finally:
+        with contextlib.suppress(OSError):
+            base.rmdir()  # refused before it started (another run's engine): our empty folder
 
 
 if __name__ == "__main__":
